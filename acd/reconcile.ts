@@ -1,0 +1,66 @@
+// Asterisk holds the live truth about calls. After (re)connecting we compare it with what we believe:
+// calls whose channels vanished while we were away are ended, and bridges or agent legs nobody owns
+// (left by a crash) are removed so nothing lingers in the PBX.
+import type { Logger } from 'pino';
+import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
+import type { LiveCalls } from './live-calls.js';
+import { BRIDGE_PREFIX } from './service.js';
+
+export interface ReconcileReport {
+  endedCalls: number;
+  removedBridges: number;
+  hungUpLegs: number;
+  /** Citizens' channels found waiting without an owner (only looked for at start-up). */
+  orphanCallers: { channelId: string; callerNumber: string }[];
+}
+
+export async function reconcile(
+  telephony: CallControl,
+  calls: LiveCalls,
+  deliver: (ev: TelephonyEvent) => void,
+  log: Logger,
+  atStartup: boolean,
+): Promise<ReconcileReport> {
+  const [channels, bridges] = await Promise.all([telephony.listChannels(), telephony.listBridges()]);
+  const alive = new Set(channels.map((c) => c.id));
+  const report: ReconcileReport = { endedCalls: 0, removedBridges: 0, hungUpLegs: 0, orphanCallers: [] };
+  const now = new Date();
+
+  for (const call of calls.all()) {
+    if (!alive.has(call.channelId)) {
+      report.endedCalls++;
+      deliver({ type: 'channel_gone', channelId: call.channelId, cause: 16, causeText: 'gone while ARI was disconnected', at: now });
+    } else if (call.agentLeg && !alive.has(call.agentLeg.channelId)) {
+      deliver({ type: 'channel_gone', channelId: call.agentLeg.channelId, cause: 16, causeText: 'gone while ARI was disconnected', at: now });
+    }
+  }
+
+  const bridged = new Set<string>();
+  for (const b of bridges) {
+    b.channelIds.forEach((id) => bridged.add(id));
+    if (!b.name.startsWith(BRIDGE_PREFIX) || calls.get(b.id.slice(BRIDGE_PREFIX.length))) continue;
+    const members = b.channelIds.filter((id) => alive.has(id));
+    // a conversation left by an earlier process keeps going; only empty or one-sided bridges are removed
+    if (members.length >= 2) continue;
+    for (const id of members) {
+      await telephony.hangup(id).catch(() => {});
+      report.hungUpLegs++;
+    }
+    await telephony.destroyBridge(b.id).catch(() => {});
+    report.removedBridges++;
+  }
+
+  for (const ch of channels) {
+    if (bridged.has(ch.id) || calls.byAnyChannel(ch.id)) continue;
+    if (ch.id.startsWith('leg-')) {
+      await telephony.hangup(ch.id).catch(() => {});
+      report.hungUpLegs++;
+    } else if (atStartup && ch.name.startsWith('PJSIP/trunk-')) {
+      report.orphanCallers.push({ channelId: ch.id, callerNumber: ch.callerNumber });
+    }
+  }
+  if (report.endedCalls || report.removedBridges || report.hungUpLegs || report.orphanCallers.length) {
+    log.info({ ...report, orphanCallers: report.orphanCallers.length }, 'reconciled with Asterisk');
+  }
+  return report;
+}

@@ -1,0 +1,318 @@
+// Runs the ACD core against the real world: feeds it telephony facts, executes its commands through the
+// call-control interface, records facts in the database and pushes state to desktops.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { BreakReason, RequestableState } from '../contracts/agent-state.js';
+import type { AgentStatePush } from '../contracts/desktop-events.js';
+import type { CallRecordRepository } from '../crm/call-records.js';
+import type { UserRepository } from '../server/auth/user-repository.js';
+import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
+import { AcdEngine, type AcdCommand, type AcdEvent, type AcdSettings } from './engine.js';
+import { writeFor, type LiveCall, type LiveCalls } from './live-calls.js';
+import type { AgentDirectory, AgentNotifier } from './notifier.js';
+
+export interface QueueServiceDeps {
+  telephony: CallControl;
+  calls: LiveCalls;
+  records: CallRecordRepository;
+  users: UserRepository;
+  notifier: AgentNotifier;
+  directory: AgentDirectory;
+  settings: AcdSettings;
+  recordCalls: boolean;
+  log: Logger;
+  now?: () => number;
+}
+
+export const BRIDGE_PREFIX = 'hotline-call-';
+
+export class QueueService {
+  private readonly engine: AcdEngine;
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly onlineDevices = new Map<string, Set<string>>();
+  /** Agent legs we hung up ourselves: their channel_gone is expected, not a failed offer. */
+  private readonly cancelledLegs = new Set<string>();
+
+  constructor(private readonly d: QueueServiceDeps) {
+    this.engine = new AcdEngine(d.settings);
+    this.now = d.now ?? Date.now;
+  }
+
+  /** The IVR hands a call over: the citizen hears music on hold until an agent answers. */
+  async enqueue(call: LiveCall, queue: string): Promise<void> {
+    call.stage = 'queue';
+    await this.d.telephony.startMusicOnHold(call.channelId).catch((err) => call.log.warn({ err: String(err) }, 'music on hold failed'));
+    const at = new Date(this.now());
+    void writeFor(call, 'markQueued', () => this.d.records.markQueued(call.callId, queue, at));
+    call.log.info({ queue }, 'call queued');
+    this.dispatch({ type: 'call_queued', callId: call.callId });
+  }
+
+  agentKnown(agentId: string): AgentStatePush {
+    this.dispatch({ type: 'agent_known', agentId });
+    return this.agentPush(agentId);
+  }
+
+  /** An agent asks for a state from the desktop; throws IllegalTransitionError / DeviceOfflineError. */
+  requestState(agentId: string, state: RequestableState, reason: BreakReason | undefined): AgentStatePush {
+    this.dispatch({ type: 'agent_request', agentId, state, reason }, true);
+    return this.agentPush(agentId);
+  }
+
+  agentPush(agentId: string): AgentStatePush {
+    const a = this.engine.agentView(agentId);
+    return {
+      state: a?.state ?? 'offline',
+      reason: a?.reason ?? null,
+      since: new Date(a?.since ?? this.now()).toISOString(),
+      until: a?.wrapUpUntil ? new Date(a.wrapUpUntil).toISOString() : null,
+    };
+  }
+
+  queueView() {
+    return this.engine.queueView();
+  }
+
+  /** Telephony facts the queue cares about. Returns true when the event was the queue's. */
+  handleTelephony(ev: TelephonyEvent): boolean {
+    switch (ev.type) {
+      case 'device_state':
+        this.deviceChanged(ev.device, ev.online);
+        return true;
+      case 'leg_answered':
+        return this.legAnswered(ev.channelId, ev.tag);
+      case 'channel_gone':
+        return this.channelGone(ev.channelId, ev.causeText);
+      default:
+        return false;
+    }
+  }
+
+  /** After (re)connecting to Asterisk: align registered devices with what Asterisk knows now. */
+  syncDevices(online: string[]): void {
+    const now = new Set(online);
+    for (const [agentId, devices] of this.onlineDevices) {
+      for (const dev of devices) if (!now.has(dev)) this.deviceChanged(dev, false);
+      void agentId;
+    }
+    for (const dev of online) this.deviceChanged(dev, true);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private deviceChanged(device: string, online: boolean): void {
+    const agentId = this.d.directory.agentIdForDevice(device);
+    if (!agentId) return;
+    const set = this.onlineDevices.get(agentId) ?? new Set<string>();
+    const before = set.size > 0;
+    if (online) set.add(device);
+    else set.delete(device);
+    this.onlineDevices.set(agentId, set);
+    if (before !== set.size > 0) {
+      this.d.log.info({ agentId, device, online }, 'agent device registration changed');
+      this.dispatch({ type: 'device_changed', agentId, online: set.size > 0 });
+    }
+  }
+
+  private legAnswered(channelId: string, offerId: string): boolean {
+    const found = this.d.calls.byAnyChannel(channelId);
+    if (!found || found.leg !== 'agent' || found.call.agentLeg?.offerId !== offerId) {
+      // the offer ended (ring timeout, caller gone) just as the agent picked up
+      this.d.log.info({ channelId, offerId }, 'late answer of a withdrawn offer; hanging up the agent leg');
+      this.cancelledLegs.add(channelId);
+      void this.d.telephony.hangup(channelId);
+      return true;
+    }
+    this.dispatch({ type: 'offer_answered', callId: found.call.callId });
+    return true;
+  }
+
+  private channelGone(channelId: string, causeText: string): boolean {
+    if (this.cancelledLegs.delete(channelId)) {
+      this.d.calls.unlinkChannel(channelId);
+      return true;
+    }
+    const found = this.d.calls.byAnyChannel(channelId);
+    if (!found || found.call.stage === 'ivr' || found.call.stage === 'ended') return false;
+    const { call, leg } = found;
+    const at = new Date(this.now());
+    if (leg === 'agent' && call.stage === 'queue') {
+      // the agent's phone rejected or failed the offer
+      call.log.info({ cause: causeText }, 'agent leg ended before answer');
+      const offer = call.agentLeg;
+      call.agentLeg = null;
+      this.d.calls.unlinkChannel(channelId);
+      if (offer) this.closeOffer(call, offer.dbOffer, 'missed', at);
+      this.dispatch({ type: 'offer_failed', callId: call.callId });
+      return true;
+    }
+    if (leg === 'caller' && call.stage === 'queue') {
+      call.log.info({ cause: causeText }, 'caller hung up while queued');
+      this.dispatch({ type: 'caller_gone', callId: call.callId });
+      void writeFor(call, 'markEnded', () => this.d.records.markEnded(call.callId, { at, hangupCause: causeText }));
+      this.d.calls.remove(call);
+      return true;
+    }
+    // connected: whoever hangs up ends the call for both
+    call.log.info({ leg, cause: causeText }, 'call ended');
+    const other = leg === 'caller' ? call.agentLeg?.channelId : call.channelId;
+    const agentId = call.agentLeg?.agentId;
+    this.d.calls.remove(call);
+    if (other) {
+      this.cancelledLegs.add(other);
+      void this.d.telephony.hangup(other).catch((err) => call.log.warn({ err: String(err) }, 'hang-up of the other leg failed'));
+    }
+    if (call.bridgeId) void this.d.telephony.destroyBridge(call.bridgeId).catch((err) => call.log.warn({ err: String(err) }, 'bridge destroy failed'));
+    void writeFor(call, 'markEnded', () => this.d.records.markEnded(call.callId, { at, hangupCause: causeText }));
+    if (agentId) this.d.notifier.callEnded(agentId, { callId: call.callId, outcome: 'answered' });
+    this.dispatch({ type: 'call_finished', callId: call.callId });
+    return true;
+  }
+
+  private dispatch(event: AcdEvent, rethrow = false): void {
+    let commands: AcdCommand[];
+    try {
+      commands = this.engine.handle(event, this.now());
+    } catch (err) {
+      if (rethrow) throw err;
+      this.d.log.error({ err, event }, 'ACD refused an event');
+      return;
+    }
+    for (const c of commands) {
+      try {
+        this.execute(c);
+      } catch (err) {
+        this.d.log.error({ err, command: c.type }, 'ACD command failed');
+      }
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const next = this.engine.nextDeadline();
+    if (next === null) return;
+    this.timer = setTimeout(() => this.dispatch({ type: 'tick' }), Math.max(0, next - this.now()) + 5);
+    this.timer.unref();
+  }
+
+  private execute(c: AcdCommand): void {
+    switch (c.type) {
+      case 'agent_state': {
+        const t = c.transition;
+        this.d.log.info({ agentId: t.agentId, from: t.from, to: t.to, cause: t.cause }, 'agent state');
+        this.persist(this.d.log, 'agentStateLog', () =>
+          this.d.users.appendAgentStateLog({ userId: t.agentId, from: t.from, to: t.to, reason: t.reason, cause: t.cause, at: new Date(t.at) }),
+        );
+        this.d.notifier.agentState(t.agentId, this.agentPush(t.agentId));
+        return;
+      }
+      case 'offer':
+        return this.offer(c.callId, c.agentId, c.offerId, c.waitedMs);
+      case 'cancel_offer':
+        return this.cancelOffer(c.callId, c.agentId, c.reason);
+      case 'connect':
+        void this.connect(c.callId, c.agentId);
+        return;
+    }
+  }
+
+  private offer(callId: string, agentId: string, offerId: string, waitedMs: number): void {
+    const call = this.d.calls.get(callId);
+    const devices = this.d.directory.devicesOf(agentId);
+    if (!call || !devices) return;
+    const legId = `leg-${randomUUID()}`;
+    const offeredAt = new Date(this.now());
+    const leg = { channelId: legId, agentId, offerId, dbOffer: writeFor(call, 'recordOffer', () => this.d.records.recordOffer(callId, agentId, offeredAt)) };
+    call.agentLeg = leg;
+    this.d.calls.linkAgentLeg(call, legId);
+    const online = this.onlineDevices.get(agentId) ?? new Set<string>();
+    const device = online.has(devices.web) || !online.has(devices.desk) ? devices.web : devices.desk;
+    call.log.info({ agentId, device, legId, waitedMs }, 'offering call to agent');
+    this.d.notifier.callOffered(agentId, { callId, callerNumber: call.callerNumber, queue: 'general', waitedMs });
+    this.d.telephony
+      .originate({
+        channelId: legId,
+        device,
+        callerNumber: call.callerNumber,
+        callerName: call.callerNumber,
+        // Asterisk's own timeout is a backstop; the ACD's ring timeout normally fires first
+        timeoutSeconds: Math.ceil(this.d.settings.ringTimeoutMs / 1000) + 5,
+        tag: offerId,
+      })
+      .catch((err) => {
+        call.log.warn({ err: String(err), agentId }, 'could not ring the agent');
+        if (call.agentLeg === leg) {
+          call.agentLeg = null;
+          this.d.calls.unlinkChannel(legId);
+          this.dispatch({ type: 'offer_failed', callId });
+        }
+      });
+  }
+
+  private cancelOffer(callId: string, agentId: string, reason: 'ring_timeout' | 'caller_gone'): void {
+    const call = this.d.calls.get(callId);
+    const leg = call?.agentLeg;
+    if (!call || !leg || leg.agentId !== agentId) return;
+    call.agentLeg = null;
+    call.log.info({ agentId, reason }, 'offer withdrawn');
+    this.cancelledLegs.add(leg.channelId);
+    void this.d.telephony.hangup(leg.channelId).catch((err) => call.log.warn({ err: String(err) }, 'could not hang up agent leg'));
+    this.closeOffer(call, leg.dbOffer, reason === 'ring_timeout' ? 'missed' : 'caller_gone', new Date(this.now()));
+    this.d.notifier.callEnded(agentId, { callId, outcome: reason === 'ring_timeout' ? 'missed' : 'abandoned' });
+  }
+
+  private async connect(callId: string, agentId: string): Promise<void> {
+    const call = this.d.calls.get(callId);
+    const leg = call?.agentLeg;
+    if (!call || !leg) return;
+    call.stage = 'connected';
+    const at = new Date(this.now());
+    const bridgeId = `${BRIDGE_PREFIX}${callId}`;
+    call.bridgeId = bridgeId;
+    try {
+      await this.d.telephony.stopMusicOnHold(call.channelId).catch(() => {});
+      await this.d.telephony.createBridge(bridgeId, bridgeId);
+      await this.d.telephony.addToBridge(bridgeId, [call.channelId, leg.channelId]);
+      call.log.info({ agentId, bridgeId }, 'caller and agent connected');
+    } catch (err) {
+      // one of the legs vanished while we bridged: end the call cleanly for the one still there
+      call.log.warn({ err: String(err) }, 'bridging failed');
+      void this.d.telephony.hangup(call.channelId);
+      void this.d.telephony.hangup(leg.channelId);
+      return;
+    }
+    void writeFor(call, 'markAnswered', () => this.d.records.markAnswered(callId, agentId, at));
+    this.closeOffer(call, leg.dbOffer, 'answered', at);
+    this.d.notifier.callConnected(agentId, callId);
+    if (this.d.recordCalls) {
+      // Besides keeping the call, the recorder is a third bridge member: the bridge then mixes and Asterisk
+      // times the audio it sends to the browser itself, which avoids silent WebRTC legs after a peer change
+      // (recipe G1).
+      const name = `call-${callId}`;
+      try {
+        await this.d.telephony.recordBridge(bridgeId, name);
+        void writeFor(call, 'setRecording', () => this.d.records.setRecording(callId, name));
+      } catch (err) {
+        call.log.error({ err: String(err) }, 'call recording did not start');
+      }
+    }
+  }
+
+  private closeOffer(call: LiveCall, dbOffer: Promise<number | null>, result: 'answered' | 'missed' | 'caller_gone', at: Date): void {
+    void writeFor(call, 'closeOffer', async () => {
+      const id = await dbOffer;
+      if (id !== null) await this.d.records.closeOffer(id, result, at);
+    });
+  }
+
+  /** Database writes never hold up or break a call; a failure is logged with the call's id. */
+  private persist(log: Logger, what: string, fn: () => Promise<unknown>): void {
+    fn().catch((err) => log.error({ err, what }, 'database write failed'));
+  }
+}

@@ -1,0 +1,69 @@
+import { App as AntApp, ConfigProvider, theme } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { useCallback, useState } from 'react';
+import type { LoginResponse } from '../../contracts/api.js';
+import { I18nProvider, useI18n } from './i18n/i18n';
+import { LoginPage } from './pages/LoginPage';
+import { SeatPage, type SipSecret } from './pages/SeatPage';
+import { ServicesContext, type Services } from './services';
+import { clearSession, loadSession, saveSession, type StoredSession } from './session/session-store';
+
+// System CJK faces first so Chinese never falls back to a Latin-only font.
+const FONT_FAMILY =
+  "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', " +
+  "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', 'Helvetica Neue', Arial, sans-serif";
+
+export function App({ services }: { services: Services }) {
+  return (
+    <ServicesContext.Provider value={services}>
+      <I18nProvider>
+        <Themed />
+      </I18nProvider>
+    </ServicesContext.Provider>
+  );
+}
+
+function Themed() {
+  const { lang } = useI18n();
+  return (
+    <ConfigProvider
+      locale={lang === 'en' ? enUS : zhCN}
+      theme={{ algorithm: theme.compactAlgorithm, token: { fontFamily: FONT_FAMILY, borderRadius: 4 } }}
+      // antd would render "示 闲" / "登 录"; agents read the words, not spaced glyphs.
+      button={{ autoInsertSpace: false }}
+    >
+      <AntApp>
+        <Shell />
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+function Shell() {
+  const { t } = useI18n();
+  const [session, setSession] = useState<StoredSession | null>(loadSession);
+  // The password (= SIP password) lives only here, in memory; see session-store.ts.
+  const [secret, setSecret] = useState<SipSecret | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const onLoggedIn = useCallback((response: LoginResponse, password: string) => {
+    saveSession(response);
+    setSession(response);
+    setSecret({ value: password });
+    setNotice(null);
+  }, []);
+
+  const endSession = useCallback((reason: string | null) => {
+    clearSession();
+    setSession(null);
+    setSecret(null);
+    setNotice(reason);
+  }, []);
+
+  const onLogout = useCallback(() => endSession(null), [endSession]);
+  const onExpired = useCallback(() => endSession(t('session.expired')), [endSession, t]);
+
+  if (!session) return <LoginPage onLoggedIn={onLoggedIn} notice={notice} />;
+  return <SeatPage session={session} secret={secret} onSecret={setSecret} onLogout={onLogout} onExpired={onExpired} />;
+}

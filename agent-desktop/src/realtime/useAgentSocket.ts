@@ -1,0 +1,76 @@
+// React binding of the agent's socket.io session: connection flag, pushed agent state and call offer.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AgentStatePush, CallOfferPush, SetStateRequest } from '../../../contracts/desktop-events.js';
+import { connectAgentSocket, isUnauthorized, requestAgentState, type AgentSocket, type SetStateResult } from './agent-socket';
+
+const MANUAL_RECONNECT_MS = 3000;
+
+export interface AgentSocketState {
+  connected: boolean;
+  /** False until the first connect attempt settled, so the banner does not flash on page load. */
+  settled: boolean;
+  agentState: AgentStatePush | null;
+  offer: CallOfferPush | null;
+  setState: (req: SetStateRequest) => Promise<SetStateResult>;
+}
+
+export function useAgentSocket(token: string, onUnauthorized: () => void): AgentSocketState {
+  const [connected, setConnected] = useState(false);
+  const [settled, setSettled] = useState(false);
+  const [agentState, setAgentState] = useState<AgentStatePush | null>(null);
+  const [offer, setOffer] = useState<CallOfferPush | null>(null);
+  const socketRef = useRef<AgentSocket | null>(null);
+  const onUnauthorizedRef = useRef(onUnauthorized);
+  useEffect(() => {
+    onUnauthorizedRef.current = onUnauthorized;
+  });
+
+  useEffect(() => {
+    const socket = connectAgentSocket(token);
+    socketRef.current = socket;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    // socket.io retries dropped connections itself, but not a handshake the server refused
+    // or a server-side disconnect; those we retry by hand.
+    const reconnectLater = () => {
+      clearTimeout(retry);
+      retry = setTimeout(() => socket.connect(), MANUAL_RECONNECT_MS);
+    };
+
+    socket.on('connect', () => {
+      setConnected(true);
+      setSettled(true);
+    });
+    socket.on('disconnect', (reason) => {
+      setConnected(false);
+      if (reason === 'io server disconnect') reconnectLater();
+    });
+    socket.on('connect_error', (err) => {
+      setSettled(true);
+      if (isUnauthorized(err)) {
+        onUnauthorizedRef.current();
+        return;
+      }
+      if (!socket.active) reconnectLater();
+    });
+    socket.on('agent:state', setAgentState);
+    socket.on('call:offered', setOffer);
+    socket.on('call:ended', (push) => setOffer((current) => (current?.callId === push.callId ? null : current)));
+
+    return () => {
+      clearTimeout(retry);
+      socket.removeAllListeners();
+      socket.disconnect();
+      socketRef.current = null;
+    };
+  }, [token]);
+
+  const setState = useCallback(async (req: SetStateRequest): Promise<SetStateResult> => {
+    const socket = socketRef.current;
+    if (!socket) return { ok: false, code: 'disconnected', message: 'not connected' };
+    const result = await requestAgentState(socket, req);
+    if (result.ok) setAgentState(result.state);
+    return result;
+  }, []);
+
+  return { connected, settled, agentState, offer, setState };
+}

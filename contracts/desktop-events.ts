@@ -1,0 +1,48 @@
+// Typed socket.io events between the hotline server and the agent desktop.
+// Every client event carries an ack so the desktop can show the server's answer in place.
+import { z } from 'zod';
+import { BREAK_REASONS, REQUESTABLE_STATES, type AgentState, type BreakReason } from './agent-state.js';
+import type { ApiErrorBody } from './errors.js';
+
+export const SetStateRequest = z
+  .object({
+    state: z.enum(REQUESTABLE_STATES),
+    reason: z.enum(BREAK_REASONS).optional(),
+  })
+  .refine((v) => v.state !== 'break' || v.reason !== undefined, { message: 'required for break', path: ['reason'] });
+export type SetStateRequest = z.infer<typeof SetStateRequest>;
+
+export type Ack<T = Record<string, never>> = (reply: ({ ok: true } & T) | ({ ok: false } & ApiErrorBody)) => void;
+
+export interface AgentStatePush {
+  state: AgentState;
+  reason: BreakReason | null;
+  /** ISO time the agent entered this state. */
+  since: string;
+  /** For wrap_up: ISO time it ends by itself. */
+  until: string | null;
+}
+
+export interface CallOfferPush {
+  callId: string;
+  callerNumber: string;
+  queue: string;
+  /** How long the citizen has waited, in ms, when the offer was made. */
+  waitedMs: number;
+}
+
+export interface CallEndedPush {
+  callId: string;
+  outcome: 'answered' | 'abandoned' | 'missed';
+}
+
+export interface ServerToClientEvents {
+  'agent:state': (push: AgentStatePush) => void;
+  'call:offered': (push: CallOfferPush) => void;
+  'call:connected': (push: { callId: string }) => void;
+  'call:ended': (push: CallEndedPush) => void;
+}
+
+export interface ClientToServerEvents {
+  'agent:set-state': (req: SetStateRequest, ack: Ack<{ state: AgentStatePush }>) => void;
+}

@@ -1,0 +1,153 @@
+// Mandarin IVR prompts. Generated once at start-up with espeak-ng + sox as 8 kHz mono 16-bit WAV, the format
+// Asterisk plays without transcoding from `sound:<absolute path without extension>`.
+//
+// Operators replace a synthetic prompt by dropping a recorded file with the same name into the prompt folder
+// (e.g. greeting.wav, 8 kHz mono 16-bit): a prompt whose file already exists and is not empty is never regenerated.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+export const PROMPT_NAMES = ['greeting', 'queue-wait', 'goodbye'] as const;
+export type PromptName = (typeof PROMPT_NAMES)[number];
+
+/** Prompt name → absolute path WITHOUT extension, ready for ARI `sound:<path>`. */
+export type PromptSet = Record<PromptName, string>;
+
+export interface PromptText {
+  /** What the caller hears, for operators re-recording the prompt. */
+  zh: string;
+  /**
+   * The same sentence in tone-numbered pinyin (1-4, 5 = neutral tone), which is what espeak-ng reads.
+   * espeak-ng 1.51's `cmn` voice reads tone digits as English numbers; `cmn-latn-pinyin` reads them as tones.
+   * Digits of the service number are spelled as Chinese syllables (1 = yao1, as said on the phone).
+   */
+  pinyin: string;
+}
+
+export const PROMPT_TEXTS: Readonly<Record<PromptName, PromptText>> = {
+  greeting: {
+    zh: '您好，欢迎致电12345政务服务便民热线。',
+    pinyin: 'nin2 hao3, huan1 ying2 zhi4 dian4 yao1 er4 san1 si4 wu3 zheng4 wu4 fu2 wu4 bian4 min2 re4 xian4.',
+  },
+  'queue-wait': {
+    zh: '座席正忙，请您稍候，我们将尽快为您服务。',
+    pinyin: 'zuo4 xi2 zheng4 mang2, qing3 nin2 shao1 hou4, wo3 men5 jiang1 jin3 kuai4 wei4 nin2 fu2 wu4.',
+  },
+  goodbye: {
+    zh: '感谢您的来电，再见。',
+    pinyin: 'gan3 xie4 nin2 de5 lai2 dian4, zai4 jian4.',
+  },
+};
+
+/** Extensions Asterisk can play; an operator's recording in any of them counts as "prompt present". */
+const PLAYABLE_EXTENSIONS = ['wav', 'WAV', 'wav16', 'gsm', 'alaw', 'ulaw', 'al', 'ul', 'sln', 'sln16', 'g722', 'g729'];
+
+const INSTALL_HINT = 'install it with: apt-get install espeak-ng sox';
+
+/** A program needed to synthesise audio is not installed. */
+export class MissingProgramError extends Error {
+  constructor(readonly program: string) {
+    super(`${program} is not installed or not on PATH; it is needed to generate the Mandarin IVR prompts — ${INSTALL_HINT}`);
+    this.name = 'MissingProgramError';
+  }
+}
+
+export interface SpeakOptions {
+  /** Output sample rate (Hz). */
+  sampleRate: number;
+  /** Peak level after normalisation (dBFS). Default -3. */
+  peakDb?: number;
+  /** espeak-ng speed in words per minute. Default 160 (espeak's 175 is hurried for phone prompts). */
+  wordsPerMinute?: number;
+}
+
+/**
+ * Synthesises tone-numbered pinyin with espeak-ng (voice cmn-latn-pinyin) and converts it with sox to a
+ * mono 16-bit WAV at `opts.sampleRate`. Writes atomically: `outWav` is complete or absent.
+ */
+export async function synthesizeMandarin(pinyin: string, outWav: string, opts: SpeakOptions): Promise<void> {
+  const dir = path.dirname(outWav);
+  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  const raw = path.join(dir, `.${path.basename(outWav)}.${tag}.espeak.wav`);
+  const converted = path.join(dir, `.${path.basename(outWav)}.${tag}.tmp.wav`);
+  try {
+    await run('espeak-ng', ['-v', 'cmn-latn-pinyin', '-s', String(opts.wordsPerMinute ?? 160), '-w', raw, pinyin]);
+    await run('sox', [
+      '-V1', raw,
+      '-r', String(opts.sampleRate), '-c', '1', '-b', '16', '-e', 'signed-integer', converted,
+      'gain', '-n', String(opts.peakDb ?? -3),
+    ]);
+    const seconds = await wavSeconds(converted);
+    if (seconds < 0.5) throw new Error(`espeak-ng produced only ${seconds.toFixed(2)} s of audio for "${pinyin}"`);
+    await fs.rename(converted, outWav);
+  } finally {
+    await fs.rm(raw, { force: true });
+    await fs.rm(converted, { force: true });
+  }
+}
+
+/**
+ * Makes sure every prompt exists in `dir` (created if needed) and returns their paths without extension.
+ * Missing or empty prompts are synthesised; existing recordings are left untouched.
+ */
+export async function ensurePrompts(dir: string): Promise<PromptSet> {
+  const abs = path.resolve(dir);
+  await fs.mkdir(abs, { recursive: true });
+  const set = {} as PromptSet;
+  for (const name of PROMPT_NAMES) {
+    const base = path.join(abs, name);
+    if (!(await hasPlayableFile(base))) {
+      try {
+        await synthesizeMandarin(PROMPT_TEXTS[name].pinyin, `${base}.wav`, { sampleRate: 8000 });
+      } catch (e) {
+        if (e instanceof MissingProgramError) throw e;
+        throw new Error(`cannot generate IVR prompt "${name}" in ${abs}: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    set[name] = base;
+  }
+  return set;
+}
+
+async function hasPlayableFile(base: string): Promise<boolean> {
+  for (const ext of PLAYABLE_EXTENSIONS) {
+    try {
+      const st = await fs.stat(`${base}.${ext}`);
+      // a WAV header alone (44 bytes) is an empty recording
+      if (st.isFile() && st.size > 44) return true;
+    } catch {
+      // absent: try the next extension
+    }
+  }
+  return false;
+}
+
+/** Duration of a PCM WAV file, read from its header (fmt + data chunk sizes). */
+async function wavSeconds(file: string): Promise<number> {
+  const buf = await fs.readFile(file);
+  if (buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') {
+    throw new Error(`${file} is not a WAV file`);
+  }
+  let off = 12;
+  let byteRate = 0;
+  while (off + 8 <= buf.length) {
+    const id = buf.toString('ascii', off, off + 4);
+    const size = buf.readUInt32LE(off + 4);
+    if (id === 'fmt ') byteRate = buf.readUInt32LE(off + 16);
+    if (id === 'data') return byteRate > 0 ? Math.min(size, buf.length - off - 8) / byteRate : 0;
+    off += 8 + size + (size & 1);
+  }
+  return 0;
+}
+
+function run(program: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(program, args, { timeout: 60_000 }, (err, _stdout, stderr) => {
+      if (!err) return resolve();
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new MissingProgramError(program));
+      const detail = String(stderr).trim() || err.message;
+      reject(new Error(`${program} failed: ${detail}`));
+    });
+  });
+}

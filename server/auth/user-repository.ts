@@ -1,0 +1,156 @@
+// Users (agents, supervisors, handlers, admins) and the history of agents' state changes.
+import type { AgentState } from '../../contracts/agent-state.js';
+import type { Role } from '../../contracts/api.js';
+import type { Queryable } from '../db/database.js';
+
+export interface NewUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  extension: string | null;
+  /** From hashPassword(). */
+  passwordHash: string;
+  /** From sipHa1(); null for users without a phone. */
+  sipHa1: string | null;
+}
+
+export interface UserRecord extends NewUser {
+  disabled: boolean;
+  createdAt: Date;
+}
+
+/** What Asterisk needs to render one PJSIP endpoint/auth/aor. */
+export interface AgentSipAccount {
+  id: string;
+  username: string;
+  displayName: string;
+  extension: string;
+  sipHa1: string;
+}
+
+export interface AgentStateChange {
+  userId: string;
+  from: AgentState;
+  to: AgentState;
+  reason: string | null;
+  /** Who or what caused it, e.g. 'agent', 'acd', 'supervisor', 'timeout'. */
+  cause: string;
+  at: Date;
+}
+
+export interface AgentStateLogEntry extends AgentStateChange {
+  id: number;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  extension: string | null;
+  password_hash: string;
+  sip_ha1: string | null;
+  disabled: boolean;
+  created_at: Date;
+}
+
+interface StateLogRow {
+  id: number;
+  user_id: string;
+  from_state: AgentState;
+  to_state: AgentState;
+  reason: string | null;
+  cause: string;
+  at: Date;
+}
+
+export class UserRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** A taken username or extension rejects with a unique violation (see isUniqueViolation). */
+  async createUser(u: NewUser): Promise<UserRecord> {
+    const { rows } = await this.db.query<UserRow>(
+      `INSERT INTO users (id, username, display_name, role, extension, password_hash, sip_ha1)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [u.id, u.username, u.displayName, u.role, u.extension, u.passwordHash, u.sipHa1],
+    );
+    return toUser(rows[0] as UserRow);
+  }
+
+  async findUserByUsername(username: string): Promise<UserRecord | null> {
+    const { rows } = await this.db.query<UserRow>(`SELECT * FROM users WHERE username = $1`, [username]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async findUserById(id: string): Promise<UserRecord | null> {
+    const { rows } = await this.db.query<UserRow>(`SELECT * FROM users WHERE id = $1`, [id]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async listAgentsWithSip(): Promise<AgentSipAccount[]> {
+    const { rows } = await this.db.query<{
+      id: string;
+      username: string;
+      display_name: string;
+      extension: string;
+      sip_ha1: string;
+    }>(
+      `SELECT id, username, display_name, extension, sip_ha1 FROM users
+       WHERE extension IS NOT NULL AND sip_ha1 IS NOT NULL AND NOT disabled
+       ORDER BY extension`,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      username: r.username,
+      displayName: r.display_name,
+      extension: r.extension,
+      sipHa1: r.sip_ha1,
+    }));
+  }
+
+  async countUsers(): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(`SELECT count(*)::integer AS n FROM users`);
+    return rows[0]?.n ?? 0;
+  }
+
+  async appendAgentStateLog(c: AgentStateChange): Promise<number> {
+    const { rows } = await this.db.query<{ id: number }>(
+      `INSERT INTO agent_state_log (user_id, from_state, to_state, reason, cause, at)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [c.userId, c.from, c.to, c.reason, c.cause, c.at],
+    );
+    return (rows[0] as { id: number }).id;
+  }
+
+  /** Newest first; ties on `at` fall back to insertion order. */
+  async listAgentStateLog(userId: string, limit: number): Promise<AgentStateLogEntry[]> {
+    const { rows } = await this.db.query<StateLogRow>(
+      `SELECT * FROM agent_state_log WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2`,
+      [userId, Math.max(1, Math.floor(limit))],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      from: r.from_state,
+      to: r.to_state,
+      reason: r.reason,
+      cause: r.cause,
+      at: r.at,
+    }));
+  }
+}
+
+function toUser(r: UserRow): UserRecord {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    extension: r.extension,
+    passwordHash: r.password_hash,
+    sipHa1: r.sip_ha1,
+    disabled: r.disabled,
+    createdAt: r.created_at,
+  };
+}

@@ -1,0 +1,151 @@
+// One typed, schema-validated configuration object, built once at start from the environment.
+// A bad setting stops the process with a message naming the variable and what is wrong with it.
+import path from 'node:path';
+import { z } from 'zod';
+
+const PROJECT_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+const port = z.coerce.number().int().min(1).max(65535);
+const host = z.string().min(1).regex(/^[A-Za-z0-9.:\-\[\]]+$/, 'must be a host name or IP address');
+const hostPort = (fallback: string) => z
+  .string()
+  .regex(/^[A-Za-z0-9.\-]+:\d{1,5}$/, 'must be HOST:PORT, e.g. 127.0.0.1:5060')
+  .default(fallback)
+  .transform((v) => {
+    const i = v.lastIndexOf(':');
+    return { host: v.slice(0, i), port: Number(v.slice(i + 1)) };
+  })
+  .refine((v) => v.port >= 1 && v.port <= 65535, 'port must be 1..65535');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+
+/** Environment variable → schema. Every setting the hotline reads is listed here and in README.md. */
+const EnvSchema = z.object({
+  HOTLINE_STATE_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, '.hotline')),
+  HOTLINE_HOST: host.default('127.0.0.1'),
+  HOTLINE_PORT: port.default(8080),
+  HOTLINE_PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  ASTERISK_MODE: z.enum(['embedded', 'external']).default('embedded'),
+  ASTERISK_ROOT: z.string().min(1).default(path.join(PROJECT_ROOT, '.asterisk-root')),
+  ASTERISK_DEBIAN_MIRROR: z.url().default('http://deb.debian.org/debian'),
+  ARI_URL: z.url().optional(),
+  ARI_USERNAME: z.string().min(1).default('hotline'),
+  ARI_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  ARI_APP: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be lowercase letters, digits, - or _').default('hotline'),
+  AMI_HOST: host.default('127.0.0.1'),
+  AMI_PORT: port.default(5038),
+  AMI_USERNAME: z.string().min(1).default('hotline'),
+  AMI_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  ASTERISK_HTTP_PORT: port.default(8088),
+  SIP_TRUNK_BIND: hostPort('127.0.0.1:5060'),
+  SIP_TRUNK_PEERS: z
+    .string()
+    .regex(/^[0-9./,]+$/, 'must be a comma-separated list of IPv4 addresses or CIDR ranges')
+    .default('127.0.0.1'),
+  SIP_WS_URL: z.string().regex(/^wss?:\/\//, 'must start with ws:// or wss://').optional(),
+  SIP_DOMAIN: z.string().min(1).optional(),
+  SIP_REALM: z.string().regex(/^[A-Za-z0-9.\-]+$/).default('hotline12345'),
+  RTP_PORTS: z
+    .string()
+    .regex(/^\d+-\d+$/, 'must be START-END, e.g. 10000-20000')
+    .transform((v) => v.split('-').map(Number) as [number, number])
+    .refine(([a, b]) => a >= 1024 && b <= 65535 && a < b, 'must be an increasing range within 1024-65535')
+    .default([10000, 20000]),
+  SERVICE_NUMBER: z.string().regex(/^\d{3,8}$/, 'must be 3-8 digits').default('12345'),
+
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+
+  ACD_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(120).default(15),
+  ACD_WRAP_UP_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  DEMO_AGENTS: z.coerce.number().int().min(0).max(1000).default(10),
+  HOTLINE_RECORD_CALLS: bool.default(true),
+});
+
+export interface Config {
+  projectRoot: string;
+  stateDir: string;
+  server: { host: string; port: number; publicUrl: string };
+  log: { level: string };
+  asterisk: {
+    mode: 'embedded' | 'external';
+    root: string;
+    debianMirror: string;
+    /** Name of this hotline's Asterisk instance inside the root (several may share one root, e.g. tests). */
+    instance: string;
+    ari: { url: string; username: string; password: string | undefined; app: string };
+    ami: { host: string; port: number; username: string; password: string | undefined };
+    httpPort: number;
+    trunk: { host: string; port: number; peers: string };
+    rtpPorts: [number, number];
+  };
+  sip: { wsUrl: string; domain: string; realm: string };
+  serviceNumber: string;
+  database: { url: string | undefined; dataDir: string };
+  acd: { ringTimeoutSeconds: number; wrapUpSeconds: number };
+  demoAgents: number;
+  recordCalls: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { setting: string; message: string }[]) {
+    super('invalid configuration:\n' + issues.map((i) => `  ${i.setting}: ${i.message}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ setting: String(i.path[0] ?? '?'), message: i.message })));
+  }
+  const e = parsed.data;
+  const issues: { setting: string; message: string }[] = [];
+  if (e.ASTERISK_MODE === 'external') {
+    if (!e.ARI_URL) issues.push({ setting: 'ARI_URL', message: 'required when ASTERISK_MODE=external' });
+    if (!e.ARI_PASSWORD) issues.push({ setting: 'ARI_PASSWORD', message: 'required when ASTERISK_MODE=external' });
+    if (!e.SIP_WS_URL) issues.push({ setting: 'SIP_WS_URL', message: 'required when ASTERISK_MODE=external' });
+  }
+  if (issues.length) throw new ConfigError(issues);
+
+  const stateDir = path.resolve(e.HOTLINE_STATE_DIR);
+  const ariUrl = e.ARI_URL ?? `http://127.0.0.1:${e.ASTERISK_HTTP_PORT}`;
+  return {
+    projectRoot: PROJECT_ROOT,
+    stateDir,
+    server: {
+      host: e.HOTLINE_HOST,
+      port: e.HOTLINE_PORT,
+      publicUrl: e.HOTLINE_PUBLIC_URL ?? `http://${e.HOTLINE_HOST}:${e.HOTLINE_PORT}`,
+    },
+    log: { level: e.LOG_LEVEL },
+    asterisk: {
+      mode: e.ASTERISK_MODE,
+      root: path.resolve(e.ASTERISK_ROOT),
+      debianMirror: e.ASTERISK_DEBIAN_MIRROR,
+      instance: instanceName(stateDir),
+      ari: { url: ariUrl, username: e.ARI_USERNAME, password: e.ARI_PASSWORD, app: e.ARI_APP },
+      ami: { host: e.AMI_HOST, port: e.AMI_PORT, username: e.AMI_USERNAME, password: e.AMI_PASSWORD },
+      httpPort: e.ASTERISK_HTTP_PORT,
+      trunk: { ...e.SIP_TRUNK_BIND, peers: e.SIP_TRUNK_PEERS },
+      rtpPorts: e.RTP_PORTS,
+    },
+    sip: {
+      wsUrl: e.SIP_WS_URL ?? `ws://127.0.0.1:${e.ASTERISK_HTTP_PORT}/ws`,
+      domain: e.SIP_DOMAIN ?? '127.0.0.1',
+      realm: e.SIP_REALM,
+    },
+    serviceNumber: e.SERVICE_NUMBER,
+    database: { url: e.DATABASE_URL, dataDir: path.join(stateDir, 'db') },
+    acd: { ringTimeoutSeconds: e.ACD_RING_TIMEOUT_SECONDS, wrapUpSeconds: e.ACD_WRAP_UP_SECONDS },
+    demoAgents: e.DEMO_AGENTS,
+    recordCalls: e.HOTLINE_RECORD_CALLS,
+  };
+}
+
+/** Stable short name per state folder, so a test run and `npm start` can share one Asterisk root. */
+function instanceName(stateDir: string): string {
+  let h = 0;
+  for (const ch of stateDir) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  return `i${h.toString(36)}`;
+}

@@ -1,0 +1,68 @@
+// One database API for both backends: embedded PGlite (default) and a PostgreSQL server (DATABASE_URL).
+// Callers write plain PostgreSQL with $n parameters; each adapter makes results look the same
+// (timestamptz → Date, int4/int8 → number).
+import { mkdir } from 'node:fs/promises';
+import { runMigrations } from './migrate.js';
+
+export interface Queryable {
+  /** Runs ONE statement. Multi-statement scripts are only supported by migrations. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Commits when fn resolves, rolls back when it throws (the error is rethrown). */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** true when a trivial query works; never throws. */
+  ping(): Promise<boolean>;
+  /** Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… connection string; wins over dataDir when set (non-empty). */
+  url?: string | undefined;
+  /** PGlite data directory; 'memory://' for a throw-away in-memory database. */
+  dataDir: string;
+}
+
+/** A transaction handle that can also run a whole .sql file; only migrations need this. */
+export interface ScriptQueryable extends Queryable {
+  execScript(sql: string): Promise<void>;
+}
+
+/** What the adapters offer on top of Database so migrations can run multi-statement files. */
+export interface MigratableDatabase extends Database {
+  transaction<T>(fn: (tx: ScriptQueryable) => Promise<T>): Promise<T>;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  const db = opts.url ? await openPostgres(opts.url) : await openPglite(opts.dataDir);
+  try {
+    await runMigrations(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return db;
+}
+
+async function openPostgres(url: string): Promise<MigratableDatabase> {
+  // Imported lazily so an embedded deployment never loads pg, and vice versa.
+  const { PostgresDatabase } = await import('./postgres-database.js');
+  return PostgresDatabase.open(url);
+}
+
+async function openPglite(dataDir: string): Promise<MigratableDatabase> {
+  // PGlite wants the parent directory to exist; scheme-prefixed dirs (memory://, idb://) are not paths.
+  if (!/^[a-z]+:\/\//i.test(dataDir)) await mkdir(dataDir, { recursive: true });
+  const { PgliteDatabase } = await import('./pglite-database.js');
+  return PgliteDatabase.open(dataDir);
+}
+
+/** SQLSTATE 23505; both pg and PGlite errors carry `code` (and `constraint`). */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; constraint?: unknown };
+  return e.code === '23505' && (constraint === undefined || e.constraint === constraint);
+}

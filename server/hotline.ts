@@ -1,0 +1,203 @@
+// Composition root: builds every part from the validated config and starts them in order.
+// `npm start` (server/main.ts) and the end-to-end tests both start the hotline through startHotline().
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { HealthResponse } from '../contracts/api.js';
+import { LiveCalls } from '../acd/live-calls.js';
+import { reconcile } from '../acd/reconcile.js';
+import { QueueService } from '../acd/service.js';
+import type { AgentDirectory } from '../acd/notifier.js';
+import { CallRecordRepository } from '../crm/call-records.js';
+import { ensurePrompts, PROMPT_NAMES, type PromptSet } from '../ivr/prompts.js';
+import { IvrService } from '../ivr/service.js';
+import { renderAsteriskConfig } from '../telephony/asterisk-config.js';
+import { AsteriskProcess } from '../telephony/asterisk-process.js';
+import { provisionAsteriskRoot } from '../telephony/asterisk-root.js';
+import { AriTelephony } from '../telephony/ari-telephony.js';
+import type { TelephonyEvent } from '../telephony/call-control.js';
+import { seedUsersIfEmpty } from './auth/demo-users.js';
+import { SessionTokens } from './auth/session-tokens.js';
+import { UserRepository, type AgentSipAccount } from './auth/user-repository.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { buildApp } from './http/app.js';
+import { createLogger } from './logger.js';
+import { attachSocket, socketNotifier, wireAgentSockets } from './socket.js';
+import { acquireInstanceLock, ensureStateDir, loadOrCreateSecrets } from './state-dir.js';
+
+export interface Hotline {
+  config: Config;
+  log: Logger;
+  db: Database;
+  users: UserRepository;
+  records: CallRecordRepository;
+  telephony: AriTelephony;
+  asterisk: AsteriskProcess | null;
+  queue: QueueService;
+  calls: LiveCalls;
+  /** Base URL of the API and the agent desktop. */
+  url: string;
+  credentialsFile: string;
+  timings: { provisionSeconds: number; provisionCached: boolean; startSeconds: number };
+  stop(): Promise<void>;
+}
+
+export async function startHotline(config: Config, log: Logger = createLogger(config.log.level)): Promise<Hotline> {
+  const t0 = Date.now();
+  ensureStateDir(config.stateDir);
+  const releaseLock = acquireInstanceLock(config.stateDir);
+  const cleanups: (() => Promise<void> | void)[] = [releaseLock];
+  const stop = async () => {
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch((err) => log.error({ err }, 'shutdown step failed'));
+    cleanups.length = 0;
+  };
+  try {
+    const secrets = loadOrCreateSecrets(config.stateDir);
+    const db = await openDatabase(config.database);
+    cleanups.push(() => db.close());
+    const users = new UserRepository(db);
+    const records = new CallRecordRepository(db);
+    const seeded = await seedUsersIfEmpty(users, { agents: config.demoAgents, realm: config.sip.realm, stateDir: config.stateDir });
+    if (seeded.created.length) log.info({ users: seeded.created.length, file: seeded.file }, 'first start: accounts created');
+    const agents = await users.listAgentsWithSip();
+
+    let asterisk: AsteriskProcess | null = null;
+    let prompts: PromptSet;
+    let provision = { seconds: 0, cached: true };
+    const ariPassword = config.asterisk.ari.password ?? secrets.ariPassword;
+    if (config.asterisk.mode === 'embedded') {
+      provision = await provisionAsteriskRoot(config.asterisk.root, config.asterisk.debianMirror, log);
+      asterisk = new AsteriskProcess(config.asterisk.root, config.asterisk.instance, log.child({ component: 'asterisk' }));
+      asterisk.prepareFolders();
+      renderAsteriskConfig(asterisk.etcDir, asteriskValues(config, asterisk.instanceDir, ariPassword, secrets.amiPassword), agents);
+      // prompts live inside the root so the chrooted Asterisk can play them; it sees them without the root prefix
+      const hostPrompts = await ensurePrompts(path.join(asterisk.hostInstanceDir, 'sounds'));
+      prompts = mapPrompts(hostPrompts, (p) => p.slice(config.asterisk.root.length));
+      await asterisk.start();
+      const a = asterisk;
+      cleanups.push(() => a.stop());
+    } else {
+      // an operator's Asterisk: prompts are installed in its sounds folder under hotline/ (see README)
+      prompts = mapPrompts(Object.fromEntries(PROMPT_NAMES.map((n) => [n, n])) as PromptSet, (p) => `hotline/${p}`);
+    }
+
+    const telephony = new AriTelephony(
+      { url: config.asterisk.ari.url, username: config.asterisk.ari.username, password: ariPassword, app: config.asterisk.ari.app },
+      log.child({ component: 'ari' }),
+    );
+    cleanups.push(() => telephony.stop());
+
+    const tokens = new SessionTokens(secrets.sessionKey);
+    const sip = { wsUrl: config.sip.wsUrl, domain: config.sip.domain, realm: config.sip.realm };
+    const health = async (): Promise<HealthResponse> => {
+      const dbUp = await db.ping();
+      const ari = telephony.connectionState;
+      const asteriskUp = ari === 'connected' && (asterisk === null || asterisk.pid !== undefined);
+      return {
+        status: dbUp && asteriskUp ? 'ok' : 'degraded',
+        asterisk: { up: asteriskUp, ari },
+        database: { up: dbUp, kind: db.kind },
+        uptimeSeconds: Math.round((Date.now() - t0) / 1000),
+      };
+    };
+    const app = await buildApp({
+      log,
+      users,
+      tokens,
+      sip,
+      desktopDir: path.join(config.projectRoot, 'agent-desktop', 'dist'),
+      health,
+    });
+    const io = attachSocket(app.server, tokens, log.child({ component: 'socket' }));
+    cleanups.push(() => new Promise<void>((r) => io.close(() => r())).then(() => app.close()));
+
+    const calls = new LiveCalls();
+    const queue = new QueueService({
+      telephony,
+      calls,
+      records,
+      users,
+      notifier: socketNotifier(io),
+      directory: agentDirectory(agents),
+      settings: { ringTimeoutMs: config.acd.ringTimeoutSeconds * 1000, wrapUpMs: config.acd.wrapUpSeconds * 1000 },
+      recordCalls: config.recordCalls,
+      log: log.child({ component: 'acd' }),
+    });
+    cleanups.push(() => queue.stop());
+    const ivr = new IvrService({ telephony, calls, records, queue, prompts, serviceNumber: config.serviceNumber, log: log.child({ component: 'ivr' }) });
+    wireAgentSockets(io, queue, log.child({ component: 'socket' }));
+
+    const deliver = (ev: TelephonyEvent) => {
+      if (!ivr.handleTelephony(ev)) queue.handleTelephony(ev);
+    };
+    let firstConnect = true;
+    telephony.onEvent((ev) => {
+      if (ev.type !== 'connection' || ev.state !== 'connected') return deliver(ev);
+      const atStartup = firstConnect;
+      firstConnect = false;
+      void (async () => {
+        try {
+          queue.syncDevices(await telephony.listOnlineDevices());
+          const report = await reconcile(telephony, calls, deliver, log.child({ component: 'reconcile' }), atStartup);
+          // citizens left waiting by an earlier process are taken in again rather than dropped
+          for (const o of report.orphanCallers) deliver({ type: 'call_arrived', channelId: o.channelId, callerNumber: o.callerNumber, dialed: config.serviceNumber, at: new Date() });
+        } catch (err) {
+          log.error({ err }, 'reconciliation after connect failed');
+        }
+      })();
+    });
+    const connected = await telephony.start();
+    if (!connected) log.warn({ ari: config.asterisk.ari.url }, 'Asterisk ARI not reachable yet; retrying in the background');
+
+    await app.listen({ host: config.server.host, port: config.server.port });
+    const url = config.server.publicUrl;
+    const startSeconds = (Date.now() - t0) / 1000;
+    log.info({ url, startSeconds, credentials: seeded.file }, 'hotline ready');
+    return {
+      config, log, db, users, records, telephony, asterisk, queue, calls, url,
+      credentialsFile: seeded.file,
+      timings: { provisionSeconds: provision.seconds, provisionCached: provision.cached, startSeconds },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function asteriskValues(config: Config, instanceDir: string, ariPassword: string, amiPassword: string) {
+  const a = config.asterisk;
+  return {
+    INSTANCE_DIR: instanceDir,
+    HTTP_PORT: a.httpPort,
+    ARI_USERNAME: a.ari.username,
+    ARI_PASSWORD: ariPassword,
+    ARI_APP: a.ari.app,
+    AMI_PORT: a.ami.port,
+    AMI_USERNAME: a.ami.username,
+    AMI_PASSWORD: a.ami.password ?? amiPassword,
+    TRUNK_HOST: a.trunk.host,
+    TRUNK_PORT: a.trunk.port,
+    TRUNK_PEERS: a.trunk.peers,
+    RTP_START: a.rtpPorts[0],
+    RTP_END: a.rtpPorts[1],
+    SERVICE_NUMBER: config.serviceNumber,
+    SIP_REALM: config.sip.realm,
+  };
+}
+
+function mapPrompts(p: PromptSet, f: (path: string) => string): PromptSet {
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, f(v)])) as PromptSet;
+}
+
+function agentDirectory(agents: AgentSipAccount[]): AgentDirectory {
+  const byExt = new Map(agents.map((a) => [a.extension, a.id]));
+  const extOf = new Map(agents.map((a) => [a.id, a.extension]));
+  return {
+    agentIdForDevice: (device) => byExt.get(device.replace(/-desk$/, '')),
+    devicesOf: (agentId) => {
+      const ext = extOf.get(agentId);
+      return ext ? { web: ext, desk: `${ext}-desk` } : undefined;
+    },
+  };
+}

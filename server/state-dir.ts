@@ -1,0 +1,74 @@
+// The git-ignored state folder: secrets generated on first start, the instance lock, the embedded database.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface Secrets {
+  ariPassword: string;
+  amiPassword: string;
+  /** HMAC key for desktop session tokens. */
+  sessionKey: string;
+}
+
+export function ensureStateDir(stateDir: string): void {
+  fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+}
+
+const randomSecret = () => crypto.randomBytes(24).toString('base64url');
+
+/** Secrets are generated once and kept (mode 0600); there are no default passwords anywhere. */
+export function loadOrCreateSecrets(stateDir: string): Secrets {
+  const file = path.join(stateDir, 'secrets.json');
+  if (fs.existsSync(file)) {
+    const s = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Secrets>;
+    if (s.ariPassword && s.amiPassword && s.sessionKey) return s as Secrets;
+  }
+  const secrets: Secrets = { ariPassword: randomSecret(), amiPassword: randomSecret(), sessionKey: randomSecret() };
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  return secrets;
+}
+
+export class AlreadyRunningError extends Error {
+  constructor(readonly pid: number, lockFile: string) {
+    super(`another hotline is already running with this state folder (pid ${pid}, lock ${lockFile}); stop it first`);
+    this.name = 'AlreadyRunningError';
+  }
+}
+
+/**
+ * One running hotline per state folder: a second `npm start` must not re-render configs or restart the
+ * Asterisk instance under the first one's feet. A lock left by a crashed process (dead pid) is taken over.
+ */
+export function acquireInstanceLock(stateDir: string): () => void {
+  const lockFile = path.join(stateDir, 'hotline.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx', mode: 0o600 });
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        try {
+          if (fs.readFileSync(lockFile, 'utf8').trim() === String(process.pid)) fs.unlinkSync(lockFile);
+        } catch {
+          /* already gone */
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(fs.readFileSync(lockFile, 'utf8').trim());
+      if (pid && pid !== process.pid && isAlive(pid)) throw new AlreadyRunningError(pid, lockFile);
+      fs.unlinkSync(lockFile); // stale
+    }
+  }
+  throw new Error(`could not take the instance lock ${lockFile}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

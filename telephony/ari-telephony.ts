@@ -1,0 +1,294 @@
+// CallControl over Asterisk's REST Interface (ari-client). Keeps one ARI connection alive with backoff,
+// subscribes to device (PJSIP endpoint) events, and turns ARI events into typed TelephonyEvents.
+// ARI types stay in this file.
+import ari, { type Channel, type Client, type Endpoint } from 'ari-client';
+import type { Logger } from 'pino';
+import {
+  ChannelGoneError,
+  TelephonyUnavailableError,
+  type CallControl,
+  type ConnectionState,
+  type OriginateRequest,
+  type TelephonyEvent,
+  type TelephonyListener,
+} from './call-control.js';
+
+export interface AriOptions {
+  url: string;
+  username: string;
+  password: string;
+  app: string;
+}
+
+const MAX_BACKOFF_MS = 5_000;
+
+export class AriTelephony implements CallControl {
+  private client: Client | null = null;
+  private state: ConnectionState = 'down';
+  private readonly listeners = new Set<TelephonyListener>();
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+  /** Originated legs: channel id → tag, so ringing/answer events can be matched to the offer. */
+  private readonly originated = new Map<string, string>();
+
+  constructor(private readonly opts: AriOptions, private readonly log: Logger) {}
+
+  get connectionState(): ConnectionState {
+    return this.state;
+  }
+
+  onEvent(listener: TelephonyListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Starts connecting; resolves once connected or when `waitMs` passes (the loop keeps trying). */
+  async start(waitMs = 15_000): Promise<boolean> {
+    this.stopped = false;
+    this.loop ??= this.connectLoop().finally(() => (this.loop = null));
+    const deadline = Date.now() + waitMs;
+    while (this.state !== 'connected' && Date.now() < deadline) await delay(100);
+    return this.state === 'connected';
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const c = this.client;
+    this.client = null;
+    if (c) {
+      detach(c);
+      try {
+        c.stop();
+      } catch {
+        /* already closed */
+      }
+    }
+    this.setState('down');
+  }
+
+  private emit(event: TelephonyEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        // one faulty listener must not stop the others from hearing about a call
+        this.log.error({ err, event: event.type }, 'telephony listener failed');
+      }
+    }
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.log.info({ ari: state }, 'ARI connection state');
+    this.emit({ type: 'connection', state, at: new Date() });
+  }
+
+  private async connectLoop(): Promise<void> {
+    let backoff = 250;
+    while (!this.stopped) {
+      this.setState('connecting');
+      try {
+        const client = await ari.connect(this.opts.url, this.opts.username, this.opts.password);
+        if (this.stopped) return;
+        this.attach(client);
+        await client.start(this.opts.app);
+        this.client = client;
+        await this.onConnected(client);
+        return; // ari-client reconnects a dropped WebSocket itself; after its retries run out we come back here
+      } catch (err) {
+        this.log.warn({ err: String(err), retryMs: backoff }, 'ARI connect failed');
+        this.setState('down');
+        await delay(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  private attach(client: Client): void {
+    client.on('WebSocketConnected', () => {
+      if (this.client === client) void this.onConnected(client);
+    });
+    client.on('WebSocketReconnecting', () => {
+      if (this.client === client) this.setState('connecting');
+    });
+    client.on('WebSocketMaxRetries', () => {
+      if (this.client !== client) return;
+      this.client = null;
+      detach(client);
+      this.setState('down');
+      if (!this.stopped) this.loop ??= this.connectLoop().finally(() => (this.loop = null));
+    });
+    client.on('StasisStart', (event, channel) => {
+      const at = new Date(event.timestamp ?? Date.now());
+      const kind = event.args[0];
+      if (kind === 'inbound') {
+        this.emit({
+          type: 'call_arrived',
+          channelId: channel.id,
+          callerNumber: channel.caller?.number || 'anonymous',
+          dialed: channel.dialplan?.exten ?? '',
+          at,
+        });
+      } else if (kind === 'leg') {
+        this.emit({ type: 'leg_answered', channelId: channel.id, tag: event.args[1] ?? '', at });
+      }
+    });
+    client.on('ChannelStateChange', (event, channel) => {
+      const tag = this.originated.get(channel.id);
+      if (tag !== undefined && channel.state === 'Ringing') {
+        this.emit({ type: 'leg_ringing', channelId: channel.id, tag, at: new Date(event.timestamp ?? Date.now()) });
+      }
+    });
+    client.on('ChannelDestroyed', (event, channel) => {
+      this.originated.delete(channel.id);
+      this.emit({
+        type: 'channel_gone',
+        channelId: channel.id,
+        cause: event.cause ?? 0,
+        causeText: event.cause_txt ?? '',
+        at: new Date(event.timestamp ?? Date.now()),
+      });
+    });
+    client.on('ChannelDtmfReceived', (event, channel) => {
+      this.emit({ type: 'dtmf', channelId: channel.id, digit: event.digit, at: new Date(event.timestamp ?? Date.now()) });
+    });
+    client.on('PlaybackFinished', (event, playback) => {
+      const target = playback.target_uri ?? '';
+      this.emit({
+        type: 'playback_finished',
+        playbackId: playback.id,
+        channelId: target.startsWith('channel:') ? target.slice('channel:'.length) : '',
+        at: new Date(event.timestamp ?? Date.now()),
+      });
+    });
+    client.on('EndpointStateChange', (event, endpoint: Endpoint) => {
+      if (endpoint.technology !== 'PJSIP') return;
+      this.emit({ type: 'device_state', device: endpoint.resource, online: endpoint.state === 'online', at: new Date(event.timestamp ?? Date.now()) });
+    });
+  }
+
+  /** After every (re)connect: subscribe to device events, then let listeners reconcile their view. */
+  private async onConnected(client: Client): Promise<void> {
+    try {
+      await client.applications.subscribe({ applicationName: this.opts.app, eventSource: 'endpoint:PJSIP' });
+    } catch (err) {
+      this.log.warn({ err: String(err) }, 'could not subscribe to PJSIP endpoint events');
+    }
+    this.setState('connected');
+  }
+
+  private api(operation: string): Client {
+    if (!this.client || this.state !== 'connected') throw new TelephonyUnavailableError(operation);
+    return this.client;
+  }
+
+  private async call<T>(operation: string, resourceId: string, fn: (c: Client) => Promise<T>): Promise<T> {
+    const c = this.api(operation);
+    try {
+      return await fn(c);
+    } catch (err) {
+      const msg = String((err as Error)?.message ?? err);
+      if (/not found|not in stasis|does not exist/i.test(msg)) throw new ChannelGoneError(resourceId, operation);
+      if (/ECONNREFUSED|ECONNRESET|socket hang up/i.test(msg)) throw new TelephonyUnavailableError(operation, err);
+      throw err;
+    }
+  }
+
+  answer(channelId: string): Promise<void> {
+    return this.call('answer', channelId, (c) => c.channels.answer({ channelId }));
+  }
+
+  async hangup(channelId: string, reason: 'normal' | 'busy' | 'congestion' = 'normal'): Promise<void> {
+    try {
+      await this.call('hangup', channelId, (c) => c.channels.hangup({ channelId, reason }));
+    } catch (err) {
+      if (!(err instanceof ChannelGoneError)) throw err; // hanging up a gone channel is done already
+    }
+  }
+
+  async play(channelId: string, media: string, playbackId: string): Promise<void> {
+    await this.call('play', channelId, (c) => c.channels.play({ channelId, media, playbackId }));
+  }
+
+  async stopPlayback(playbackId: string): Promise<void> {
+    try {
+      await this.call('stopPlayback', playbackId, (c) => c.playbacks.stop({ playbackId }));
+    } catch (err) {
+      if (!(err instanceof ChannelGoneError)) throw err;
+    }
+  }
+
+  startMusicOnHold(channelId: string): Promise<void> {
+    return this.call('startMoh', channelId, (c) => c.channels.startMoh({ channelId, mohClass: 'default' }));
+  }
+
+  async stopMusicOnHold(channelId: string): Promise<void> {
+    await this.call('stopMoh', channelId, (c) => c.channels.stopMoh({ channelId }));
+  }
+
+  setVariable(channelId: string, variable: string, value: string): Promise<void> {
+    return this.call('setVariable', channelId, (c) => c.channels.setChannelVar({ channelId, variable, value }));
+  }
+
+  async originate(req: OriginateRequest): Promise<void> {
+    this.originated.set(req.channelId, req.tag);
+    try {
+      await this.call('originate', req.device, (c) =>
+        c.channels.originate({
+          endpoint: `PJSIP/${req.device}`,
+          channelId: req.channelId,
+          app: this.opts.app,
+          appArgs: `leg,${req.tag}`,
+          callerId: `"${req.callerName.replace(/["\\]/g, '')}" <${req.callerNumber.replace(/[^\d+*#]/g, '')}>`,
+          timeout: req.timeoutSeconds,
+        }) as Promise<Channel>,
+      );
+    } catch (err) {
+      this.originated.delete(req.channelId);
+      throw err;
+    }
+  }
+
+  async createBridge(bridgeId: string, name: string): Promise<void> {
+    await this.call('createBridge', bridgeId, (c) => c.bridges.create({ bridgeId, name, type: 'mixing' }));
+  }
+
+  addToBridge(bridgeId: string, channelIds: string[]): Promise<void> {
+    return this.call('addToBridge', channelIds.join(','), (c) => c.bridges.addChannel({ bridgeId, channel: channelIds }));
+  }
+
+  async destroyBridge(bridgeId: string): Promise<void> {
+    try {
+      await this.call('destroyBridge', bridgeId, (c) => c.bridges.destroy({ bridgeId }));
+    } catch (err) {
+      if (!(err instanceof ChannelGoneError)) throw err;
+    }
+  }
+
+  async recordBridge(bridgeId: string, name: string): Promise<void> {
+    await this.call('recordBridge', bridgeId, (c) =>
+      c.bridges.record({ bridgeId, name, format: 'wav', beep: false, ifExists: 'overwrite', terminateOn: 'none' }),
+    );
+  }
+
+  async listChannels() {
+    const chans = await this.call('listChannels', '*', (c) => c.channels.list());
+    return chans.map((ch) => ({ id: ch.id, name: ch.name, state: ch.state, callerNumber: ch.caller?.number ?? '' }));
+  }
+
+  async listBridges() {
+    const bridges = await this.call('listBridges', '*', (c) => c.bridges.list());
+    return bridges.map((b) => ({ id: b.id, name: b.name ?? '', channelIds: ([] as string[]).concat(b.channels ?? []) }));
+  }
+
+  async listOnlineDevices(): Promise<string[]> {
+    const eps = await this.call('listEndpoints', 'PJSIP', (c) => c.endpoints.listByTech({ tech: 'PJSIP' }));
+    return eps.filter((e) => e.state === 'online').map((e) => e.resource);
+  }
+}
+
+/** ari-client's typings require an event name; we drop every listener of a client we abandon. */
+const detach = (c: Client) => (c as unknown as NodeJS.EventEmitter).removeAllListeners();
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,73 @@
+// Renders asterisk-conf/ templates into an instance's etc folder. Placeholders are {{NAME}}; a placeholder
+// without a value is an error rather than an empty string in a live PBX configuration.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface AgentEndpoint {
+  extension: string;
+  displayName: string;
+  sipHa1: string;
+}
+
+export interface AsteriskConfValues {
+  INSTANCE_DIR: string;
+  HTTP_PORT: number;
+  ARI_USERNAME: string;
+  ARI_PASSWORD: string;
+  ARI_APP: string;
+  AMI_PORT: number;
+  AMI_USERNAME: string;
+  AMI_PASSWORD: string;
+  TRUNK_HOST: string;
+  TRUNK_PORT: number;
+  TRUNK_PEERS: string;
+  RTP_START: number;
+  RTP_END: number;
+  SERVICE_NUMBER: string;
+  SIP_REALM: string;
+}
+
+const TEMPLATE_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'asterisk-conf');
+const CONF_FILES = [
+  'asterisk.conf', 'modules.conf', 'logger.conf', 'http.conf', 'ari.conf', 'manager.conf',
+  'rtp.conf', 'musiconhold.conf', 'extensions.conf', 'pjsip.conf',
+] as const;
+
+export function fillTemplate(template: string, values: Record<string, string | number>, source: string): string {
+  return template.replace(/\{\{([A-Z0-9_]+)\}\}/g, (_m, name: string) => {
+    const v = values[name];
+    if (v === undefined) throw new Error(`${source}: no value for {{${name}}}`);
+    const text = String(v);
+    // a newline or ';' in a value would let it inject configuration
+    if (/[\r\n;]/.test(text)) throw new Error(`${source}: value for {{${name}}} contains a newline or ';'`);
+    return text;
+  });
+}
+
+export function renderAgentEndpoints(agents: readonly AgentEndpoint[], realm: string): string {
+  const tmpl = fs.readFileSync(path.join(TEMPLATE_DIR, 'pjsip_agent.conf.tmpl'), 'utf8');
+  const header = '; generated from the users table at start: do not edit\n\n';
+  return header + agents
+    .map((a) => {
+      if (!/^\d{3,8}$/.test(a.extension)) throw new Error(`agent extension ${a.extension} must be 3-8 digits`);
+      if (!/^[0-9a-f]{32}$/.test(a.sipHa1)) throw new Error(`agent ${a.extension} has no valid SIP HA1`);
+      const displayName = a.displayName.replace(/["<>\\;]/g, '');
+      return fillTemplate(tmpl, { EXTENSION: a.extension, DISPLAY_NAME: displayName, SIP_HA1: a.sipHa1, SIP_REALM: realm }, 'pjsip_agent');
+    })
+    .join('');
+}
+
+/** Writes every config file into etcDir; returns the list of files written. */
+export function renderAsteriskConfig(etcDir: string, values: AsteriskConfValues, agents: readonly AgentEndpoint[]): string[] {
+  fs.mkdirSync(etcDir, { recursive: true });
+  const vals = values as unknown as Record<string, string | number>;
+  const written: string[] = [];
+  for (const name of CONF_FILES) {
+    const text = fillTemplate(fs.readFileSync(path.join(TEMPLATE_DIR, name), 'utf8'), vals, name);
+    fs.writeFileSync(path.join(etcDir, name), text, { mode: 0o600 });
+    written.push(name);
+  }
+  fs.writeFileSync(path.join(etcDir, 'pjsip_agents.conf'), renderAgentEndpoints(agents, values.SIP_REALM), { mode: 0o600 });
+  written.push('pjsip_agents.conf');
+  return written;
+}

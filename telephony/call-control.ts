@@ -1,0 +1,71 @@
+// The small call-control interface the rest of the hotline speaks. No ARI type crosses this line:
+// ivr/, acd/ and the server see typed events and commands only.
+
+export type ConnectionState = 'connecting' | 'connected' | 'down';
+
+export type TelephonyEvent =
+  /** A citizen's call reached the application (dialplan: service number → Stasis). */
+  | { type: 'call_arrived'; channelId: string; callerNumber: string; dialed: string; at: Date }
+  /** A leg we originated to an agent's device answered. `tag` is what originate() was given. */
+  | { type: 'leg_answered'; channelId: string; tag: string; at: Date }
+  /** A leg we originated is ringing at the device. */
+  | { type: 'leg_ringing'; channelId: string; tag: string; at: Date }
+  /** A channel we know ended (hang-up, failed originate, rejected). */
+  | { type: 'channel_gone'; channelId: string; cause: number; causeText: string; at: Date }
+  | { type: 'dtmf'; channelId: string; digit: string; at: Date }
+  | { type: 'playback_finished'; playbackId: string; channelId: string; at: Date }
+  /** A SIP device (browser softphone or desk phone) registered or went away. */
+  | { type: 'device_state'; device: string; online: boolean; at: Date }
+  | { type: 'connection'; state: ConnectionState; at: Date };
+
+export type TelephonyListener = (event: TelephonyEvent) => void;
+
+export interface OriginateRequest {
+  /** Our id for the new channel (picked client-side: StasisStart may arrive before the HTTP reply). */
+  channelId: string;
+  /** SIP device to call, e.g. "1001" or "1001-desk". */
+  device: string;
+  callerNumber: string;
+  callerName: string;
+  timeoutSeconds: number;
+  /** Returned in leg_answered / leg_ringing so the caller of originate() can match them. */
+  tag: string;
+}
+
+export interface CallControl {
+  readonly connectionState: ConnectionState;
+  onEvent(listener: TelephonyListener): () => void;
+  answer(channelId: string): Promise<void>;
+  hangup(channelId: string, reason?: 'normal' | 'busy' | 'congestion'): Promise<void>;
+  /** Plays a sound; `media` is an Asterisk media URI, e.g. sound:/abs/path/without-extension. */
+  play(channelId: string, media: string, playbackId: string): Promise<void>;
+  stopPlayback(playbackId: string): Promise<void>;
+  startMusicOnHold(channelId: string): Promise<void>;
+  stopMusicOnHold(channelId: string): Promise<void>;
+  setVariable(channelId: string, name: string, value: string): Promise<void>;
+  originate(req: OriginateRequest): Promise<void>;
+  createBridge(bridgeId: string, name: string): Promise<void>;
+  addToBridge(bridgeId: string, channelIds: string[]): Promise<void>;
+  destroyBridge(bridgeId: string): Promise<void>;
+  /** Records everything said in the bridge into the spool's recording folder as `<name>.wav`. */
+  recordBridge(bridgeId: string, name: string): Promise<void>;
+  listChannels(): Promise<{ id: string; name: string; state: string; callerNumber: string; variables?: Record<string, string> }[]>;
+  listBridges(): Promise<{ id: string; name: string; channelIds: string[] }[]>;
+  /** Devices currently registered. */
+  listOnlineDevices(): Promise<string[]>;
+}
+
+/** The channel vanished in Asterisk (hung up) before or while an operation ran. */
+export class ChannelGoneError extends Error {
+  constructor(readonly resourceId: string, operation: string) {
+    super(`${operation}: ${resourceId} no longer exists`);
+    this.name = 'ChannelGoneError';
+  }
+}
+
+export class TelephonyUnavailableError extends Error {
+  constructor(operation: string, cause?: unknown) {
+    super(`${operation}: Asterisk is not reachable`, { cause });
+    this.name = 'TelephonyUnavailableError';
+  }
+}

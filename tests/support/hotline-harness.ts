@@ -1,0 +1,71 @@
+// Starts the real hotline (real Asterisk in the project's root, PGlite or DATABASE_URL) on test ports with its
+// own state folder, and gives tests what they need to drive it.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import type { IssuedCredential } from '../../server/auth/demo-users.js';
+import { loadConfig } from '../../server/config.js';
+import { startHotline, type Hotline } from '../../server/hotline.js';
+import { waitUntil } from './wait.js';
+
+export const TEST_PORTS = { http: 18080, asteriskHttp: 18088, trunk: 15060, ami: 15038 } as const;
+
+export interface TestHotline {
+  hotline: Hotline;
+  url: string;
+  trunk: string;
+  credentials: IssuedCredential[];
+  agent(extension: string): IssuedCredential;
+  logFile: string;
+  /** Fails unless Asterisk has no channel and no bridge left. */
+  assertNothingLeftInAsterisk(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTestHotline(name: string, env: Record<string, string> = {}): Promise<TestHotline> {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `hotline-${name}-`));
+  const artifacts = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '.artifacts', name);
+  fs.mkdirSync(artifacts, { recursive: true });
+  const logFile = path.join(artifacts, 'hotline.log');
+  const config = loadConfig({
+    HOTLINE_STATE_DIR: stateDir,
+    HOTLINE_PORT: String(TEST_PORTS.http),
+    ASTERISK_HTTP_PORT: String(TEST_PORTS.asteriskHttp),
+    SIP_TRUNK_BIND: `127.0.0.1:${TEST_PORTS.trunk}`,
+    AMI_PORT: String(TEST_PORTS.ami),
+    RTP_PORTS: '30000-31000',
+    DEMO_AGENTS: '3',
+    LOG_LEVEL: 'debug',
+    // end-to-end runs use a fresh embedded database each; the database tier runs against PostgreSQL too
+    ...env,
+  });
+  const log = pino({ level: 'debug' }, pino.destination({ dest: logFile, sync: true }));
+  const hotline = await startHotline(config, log);
+  const credentials = JSON.parse(fs.readFileSync(hotline.credentialsFile, 'utf8')) as IssuedCredential[];
+  return {
+    hotline,
+    url: hotline.url,
+    trunk: `127.0.0.1:${TEST_PORTS.trunk}`,
+    credentials,
+    logFile,
+    agent(extension) {
+      const c = credentials.find((x) => x.extension === extension);
+      if (!c) throw new Error(`no agent ${extension}`);
+      return c;
+    },
+    async assertNothingLeftInAsterisk() {
+      await waitUntil(
+        async () => {
+          const [ch, br] = await Promise.all([hotline.telephony.listChannels(), hotline.telephony.listBridges()]);
+          return ch.length === 0 && br.length === 0 ? true : null;
+        },
+        { timeoutMs: 10_000, intervalMs: 250, what: 'Asterisk to have no channels and no bridges' },
+      );
+    },
+    async stop() {
+      await hotline.stop();
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
