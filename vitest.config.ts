@@ -5,7 +5,14 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'unit',
+          // pure cores keep their tests beside the code (acd/, crm/, ivr/ …); shared ones live in tests/unit
+          include: ['tests/unit/**/*.test.ts', '{acd,crm,ivr,telephony,recordings,server,contracts}/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
       { test: { name: 'db', include: ['tests/db/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       {
         test: {

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { LoginRequest, type HealthResponse, type LoginResponse, type SessionUser, type SipSettings } from '../../contracts/api.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
@@ -27,7 +27,12 @@ export function toSessionUser(u: UserRecord): SessionUser {
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export async function buildApp(d: AppDeps) {
-  const app = Fastify({ loggerInstance: d.log.child({ component: 'http' }), disableRequestLogging: true, bodyLimit: 1 << 20 });
+  // one line per meaningful event (login, refusals, errors), not two per static file
+  const app = Fastify({
+    loggerInstance: d.log.child({ component: 'http' }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1 << 20,
+  });
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof ApiError) return sendError(reply, err);
