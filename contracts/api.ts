@@ -37,7 +37,7 @@ export interface LoginResponse {
 
 export interface HealthResponse {
   status: 'ok' | 'degraded';
-  asterisk: { up: boolean; ari: 'connected' | 'connecting' | 'down'; detail?: string };
+  asterisk: { up: boolean; ari: 'connected' | 'connecting' | 'down'; ami: 'connected' | 'down'; version?: string };
   database: { up: boolean; kind: 'pglite' | 'postgres' };
   uptimeSeconds: number;
 }

@@ -13,6 +13,7 @@ import { IvrService } from '../ivr/service.js';
 import { renderAsteriskConfig } from '../telephony/asterisk-config.js';
 import { AsteriskProcess } from '../telephony/asterisk-process.js';
 import { provisionAsteriskRoot } from '../telephony/asterisk-root.js';
+import { AmiConnection } from '../telephony/ami.js';
 import { AriTelephony } from '../telephony/ari-telephony.js';
 import type { TelephonyEvent } from '../telephony/call-control.js';
 import { seedUsersIfEmpty } from './auth/demo-users.js';
@@ -27,6 +28,7 @@ import { acquireInstanceLock, ensureStateDir, loadOrCreateSecrets } from './stat
 
 export interface Hotline {
   config: Config;
+  ami: AmiConnection;
   log: Logger;
   db: Database;
   users: UserRepository;
@@ -86,6 +88,14 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       log.child({ component: 'ari' }),
     );
     cleanups.push(() => telephony.stop());
+    const amiConfig = config.asterisk.ami;
+    const ami = new AmiConnection(
+      { host: amiConfig.host, port: amiConfig.port, username: amiConfig.username, password: amiConfig.password ?? secrets.amiPassword },
+      log.child({ component: 'ami' }),
+    );
+    ami.start();
+    cleanups.push(() => ami.stop());
+    let asteriskVersion: string | undefined;
 
     const tokens = new SessionTokens(secrets.sessionKey);
     const sip = { wsUrl: config.sip.wsUrl, domain: config.sip.domain, realm: config.sip.realm };
@@ -93,9 +103,11 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       const dbUp = await db.ping();
       const ari = telephony.connectionState;
       const asteriskUp = ari === 'connected' && (asterisk === null || asterisk.pid !== undefined);
+      if (ami.up && !asteriskVersion) asteriskVersion = (await ami.command('core show version').catch(() => '')).trim() || undefined;
       return {
+        // AMI serves diagnostics only: calls keep flowing without it, so it does not degrade the status
         status: dbUp && asteriskUp ? 'ok' : 'degraded',
-        asterisk: { up: asteriskUp, ari },
+        asterisk: { up: asteriskUp, ari, ami: ami.up ? 'connected' : 'down', ...(asteriskVersion ? { version: asteriskVersion } : {}) },
         database: { up: dbUp, kind: db.kind },
         uptimeSeconds: Math.round((Date.now() - t0) / 1000),
       };
@@ -154,7 +166,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     const startSeconds = (Date.now() - t0) / 1000;
     log.info({ url, startSeconds, credentials: seeded.file }, 'hotline ready');
     return {
-      config, log, db, users, records, telephony, asterisk, queue, calls, url,
+      config, log, db, users, records, telephony, ami, asterisk, queue, calls, url,
       credentialsFile: seeded.file,
       timings: { provisionSeconds: provision.seconds, provisionCached: provision.cached, startSeconds },
       stop,

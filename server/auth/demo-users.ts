@@ -31,19 +31,19 @@ export async function seedUsersIfEmpty(
     const extension = String(1000 + i);
     plan.push({ username: extension, role: 'agent', extension, displayName: `座席${extension}` });
   }
-  const created: IssuedCredential[] = [];
-  for (const p of plan) {
-    const password = generatePassword();
+  // scrypt is deliberately slow (~0.5 s); hash on the thread pool in parallel, insert in order
+  const created: IssuedCredential[] = plan.map((p) => ({ ...p, password: generatePassword() }));
+  const hashes = await Promise.all(created.map((c) => hashPassword(c.password)));
+  for (const [i, c] of created.entries()) {
     await users.createUser({
-      id: `u-${p.username}`,
-      username: p.username,
-      displayName: p.displayName,
-      role: p.role,
-      extension: p.extension,
-      passwordHash: await hashPassword(password),
-      sipHa1: p.extension ? sipHa1(p.extension, opts.realm, password) : null,
+      id: `u-${c.username}`,
+      username: c.username,
+      displayName: c.displayName,
+      role: c.role,
+      extension: c.extension,
+      passwordHash: hashes[i]!,
+      sipHa1: c.extension ? sipHa1(c.extension, opts.realm, c.password) : null,
     });
-    created.push({ ...p, password });
   }
   fs.writeFileSync(file, JSON.stringify(created, null, 2) + '\n', { mode: 0o600 });
   return { created, file };

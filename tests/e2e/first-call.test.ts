@@ -32,6 +32,13 @@ describe('first call: trunk caller → IVR → queue → browser agent', () => {
   });
 
   it('given an available agent, when a citizen calls, then they talk with audio both ways and the call is recorded', async () => {
+    const health = await (await fetch(`${t.url}/healthz`)).json();
+    expect(health).toMatchObject({ status: 'ok', asterisk: { up: true, ari: 'connected' }, database: { up: true } });
+    await waitUntil(async () => ((await (await fetch(`${t.url}/healthz`)).json()).asterisk.ami === 'connected' ? true : null), {
+      timeoutMs: 10_000,
+      what: 'AMI connected',
+    });
+    expect(await t.hotline.ami.command('core show version')).toMatch(/Asterisk 22\./);
     await logInAgent(page, t.url, t.agent('1001'));
     await goAvailable(page);
 
