@@ -3,13 +3,7 @@
 // role may take it, a handler belongs to the order's department, then the action's own rules. The input
 // order is never mutated; the returned one has version + 1 and the event is the history row to store.
 import { DEFAULT_WORK_ORDER_CONFIG, type WorkOrderConfig } from './config.js';
-import {
-  dispatchDeadlineFrom,
-  durationLabelZh,
-  addDuration,
-  needsUrgentDispatch,
-  resolveDeadlineFrom,
-} from './deadlines.js';
+import { addDuration, dispatchDeadlineFrom, durationLabelZh, needsUrgentDispatch, resolveDeadlineFrom } from './deadlines.js';
 import { WorkOrderError } from './errors.js';
 import {
   lastRating,
@@ -32,7 +26,6 @@ import {
   ROLE_LABELS_ZH,
   STATE_LABELS_ZH,
   type WorkOrderAction,
-  type WorkOrderState,
 } from './states.js';
 import { DAY_MS, formatLocal, isDateKey, localDayStart } from './working-calendar.js';
 
@@ -63,8 +56,7 @@ export type WorkOrderCommand =
 
 // compile-time check: one command per action in the table
 type _EveryActionHasACommand = WorkOrderAction extends WorkOrderCommand['type'] ? true : never;
-const _check: _EveryActionHasACommand = true;
-void _check;
+const _everyActionHasACommand: _EveryActionHasACommand = true; // fails to compile if an action lacks a command
 
 export interface TransitionResult {
   order: WorkOrder;
@@ -141,6 +133,8 @@ export function transition(
   config: WorkOrderConfig = DEFAULT_WORK_ORDER_CONFIG,
 ): TransitionResult {
   const action = command.type;
+  if (!Object.hasOwn(MOVES, action)) throw new WorkOrderError('illegal_transition', `未知的工单操作：${String(action)}`);
+  if (!Object.hasOwn(ROLE_LABELS_ZH, actor.role)) throw new WorkOrderError('forbidden_role', `未知的角色：${String(actor.role)}`);
   const label = ACTION_LABELS_ZH[action];
   if (!canApply(order.state, action)) {
     throw new WorkOrderError('illegal_transition', `工单当前状态为「${STATE_LABELS_ZH[order.state]}」，不能执行「${label}」`);
@@ -387,4 +381,3 @@ function checkRating(r: unknown): RatingScores {
   return { ...scores, satisfied: o.satisfied };
 }
 
-export type { WorkOrderState };
