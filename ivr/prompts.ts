@@ -8,7 +8,19 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-export const PROMPT_NAMES = ['greeting', 'queue-wait', 'goodbye'] as const;
+export const PROMPT_NAMES = [
+  'greeting',
+  'queue-wait',
+  'goodbye',
+  'survey-intro',
+  'survey-speed',
+  'survey-result',
+  'survey-attitude',
+  'survey-reply-quality',
+  'survey-overall',
+  'survey-invalid',
+  'survey-thanks',
+] as const;
 export type PromptName = (typeof PROMPT_NAMES)[number];
 
 /** Prompt name → absolute path WITHOUT extension, ready for ARI `sound:<path>`. */
@@ -38,6 +50,28 @@ export const PROMPT_TEXTS: Readonly<Record<PromptName, PromptText>> = {
     zh: '感谢您的来电，再见。',
     pinyin: 'gan3 xie4 nin2 de5 lai2 dian4, zai4 jian4.',
   },
+  // 回访: the hotline calls the citizen back once the department has replied
+  'survey-intro': {
+    zh: '您好，这里是12345热线回访。您反映的问题已办理答复，请对办理情况进行评价。',
+    pinyin:
+      'nin2 hao3, zhe4 li3 shi4 yao1 er4 san1 si4 wu3 re4 xian4 hui2 fang3. nin2 fan3 ying4 de5 wen4 ti2 yi3 ban4 li3 da2 fu4, qing3 dui4 ban4 li3 qing2 kuang4 jin4 xing2 ping2 jia4.',
+  },
+  'survey-speed': {
+    zh: '请为办理速度打分，一到五分，五分为非常满意。',
+    pinyin: 'qing3 wei4 ban4 li3 su4 du4 da3 fen1, yi1 dao4 wu3 fen1, wu3 fen1 wei2 fei1 chang2 man3 yi4.',
+  },
+  'survey-result': { zh: '请为办理结果打分。', pinyin: 'qing3 wei4 ban4 li3 jie2 guo3 da3 fen1.' },
+  'survey-attitude': { zh: '请为服务态度打分。', pinyin: 'qing3 wei4 fu2 wu4 tai4 du4 da3 fen1.' },
+  'survey-reply-quality': { zh: '请为答复质量打分。', pinyin: 'qing3 wei4 da2 fu4 zhi4 liang4 da3 fen1.' },
+  'survey-overall': {
+    zh: '总体满意请按一，不满意请按二。',
+    pinyin: 'zong3 ti3 man3 yi4 qing3 an4 yi1, bu4 man3 yi4 qing3 an4 er4.',
+  },
+  'survey-invalid': {
+    zh: '输入有误，请重新输入。',
+    pinyin: 'shu1 ru4 you3 wu4, qing3 chong2 xin1 shu1 ru4.',
+  },
+  'survey-thanks': { zh: '感谢您的评价，再见。', pinyin: 'gan3 xie4 nin2 de5 ping2 jia4, zai4 jian4.' },
 };
 
 /** Extensions Asterisk can play; an operator's recording in any of them counts as "prompt present". */

@@ -39,6 +39,10 @@ const EnvSchema = z.object({
   AMI_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   ASTERISK_HTTP_PORT: port.default(8088),
   SIP_TRUNK_BIND: hostPort('127.0.0.1:5060'),
+  SIP_TRUNK_CARRIER: z
+    .string()
+    .regex(/^[A-Za-z0-9.\-]+:\d{1,5}$/, 'must be HOST:PORT of the carrier, e.g. 127.0.0.1:5062')
+    .default('127.0.0.1:5062'),
   SIP_TRUNK_PEERS: z
     .string()
     .regex(/^[0-9./,]+$/, 'must be a comma-separated list of IPv4 addresses or CIDR ranges')
@@ -76,7 +80,8 @@ export interface Config {
     ari: { url: string; username: string; password: string | undefined; app: string };
     ami: { host: string; port: number; username: string; password: string | undefined };
     httpPort: number;
-    trunk: { host: string; port: number; peers: string };
+    /** carrier: where outbound calls to citizens are sent (HOST:PORT). */
+    trunk: { host: string; port: number; peers: string; carrier: string };
     rtpPorts: [number, number];
   };
   sip: { wsUrl: string; domain: string; realm: string };
@@ -127,7 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ari: { url: ariUrl, username: e.ARI_USERNAME, password: e.ARI_PASSWORD, app: e.ARI_APP },
       ami: { host: e.AMI_HOST, port: e.AMI_PORT, username: e.AMI_USERNAME, password: e.AMI_PASSWORD },
       httpPort: e.ASTERISK_HTTP_PORT,
-      trunk: { ...e.SIP_TRUNK_BIND, peers: e.SIP_TRUNK_PEERS },
+      trunk: { ...e.SIP_TRUNK_BIND, peers: e.SIP_TRUNK_PEERS, carrier: e.SIP_TRUNK_CARRIER },
       rtpPorts: e.RTP_PORTS,
     },
     sip: {

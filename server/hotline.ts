@@ -191,6 +191,7 @@ function asteriskValues(config: Config, instanceDir: string, ariPassword: string
     TRUNK_HOST: a.trunk.host,
     TRUNK_PORT: a.trunk.port,
     TRUNK_PEERS: a.trunk.peers,
+    TRUNK_CARRIER: a.trunk.carrier,
     RTP_START: a.rtpPorts[0],
     RTP_END: a.rtpPorts[1],
     SERVICE_NUMBER: config.serviceNumber,

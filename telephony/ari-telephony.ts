@@ -233,10 +233,11 @@ export class AriTelephony implements CallControl {
 
   async originate(req: OriginateRequest): Promise<void> {
     this.originated.set(req.channelId, req.tag);
+    const endpoint = 'device' in req.target ? `PJSIP/${req.target.device}` : `PJSIP/${req.target.trunkNumber}@trunk`;
     try {
-      await this.call('originate', req.device, (c) =>
+      await this.call('originate', endpoint, (c) =>
         c.channels.originate({
-          endpoint: `PJSIP/${req.device}`,
+          endpoint,
           channelId: req.channelId,
           app: this.opts.app,
           appArgs: `leg,${req.tag}`,

@@ -21,6 +21,7 @@ export interface AsteriskConfValues {
   TRUNK_HOST: string;
   TRUNK_PORT: number;
   TRUNK_PEERS: string;
+  TRUNK_CARRIER: string;
   RTP_START: number;
   RTP_END: number;
   SERVICE_NUMBER: string;

@@ -23,8 +23,8 @@ export type TelephonyListener = (event: TelephonyEvent) => void;
 export interface OriginateRequest {
   /** Our id for the new channel (picked client-side: StasisStart may arrive before the HTTP reply). */
   channelId: string;
-  /** SIP device to call, e.g. "1001" or "1001-desk". */
-  device: string;
+  /** Whom to call: an agent's SIP device ("1001", "1001-desk") or a citizen's number through the carrier trunk. */
+  target: { device: string } | { trunkNumber: string };
   callerNumber: string;
   callerName: string;
   timeoutSeconds: number;

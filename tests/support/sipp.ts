@@ -100,6 +100,8 @@ export interface UasOptions {
   answerDelayMs?: number;
   /** Exit after this many calls; default: keep answering until killed. */
   calls?: number;
+  /** Digits to press (RFC 4733) once answered, e.g. a citizen rating a 回访 survey. Sent before `pcap`. */
+  dtmf?: { digits: string; afterMs: number; gapMs?: number };
   localIp?: string;
   artifactsRoot?: string;
   /** Name of the artifacts folder prefix. Default 'uas'. */
@@ -180,7 +182,7 @@ export function startUas(o: UasOptions): SippProcess {
   const dir = newArtifactsDir(o.artifactsRoot, o.name ?? 'uas');
   const scenarioFile = renderScenario('uas.xml', path.join(dir, 'uas.xml'), {
     RING: delay > 0 ? `  <pause milliseconds="${delay}"/>` : '',
-    TALK: talkFragment(o.pcap),
+    TALK: uasDtmfFragment(o.dtmf) + talkFragment(o.pcap),
     MAX_CALL_MS: String(o.maxCallMs),
   });
   const ip = o.localIp ?? '127.0.0.1';
@@ -219,6 +221,18 @@ export function renderScenario(template: string, outFile: string, vars: Record<s
 
 export function xmlAttr(v: string): string {
   return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Pauses, then plays one RFC 4733 pcap per digit (sipp plays one pcap at a time, so digits are spaced). */
+function uasDtmfFragment(dtmf: UasOptions['dtmf']): string {
+  if (!dtmf || dtmf.digits.length === 0) return '';
+  checkMs('dtmf.afterMs', dtmf.afterMs);
+  const gap = dtmf.gapMs ?? 400;
+  const lines = [`  <pause milliseconds="${Math.max(1, dtmf.afterMs)}"/>`];
+  for (const d of dtmf.digits) {
+    lines.push(`  <nop><action><exec play_pcap_audio="${xmlAttr(dtmfPcapFor(d))}"/></action></nop>`, `  <pause milliseconds="${gap}"/>`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 function talkFragment(pcap: string | null): string {

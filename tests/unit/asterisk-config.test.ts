@@ -93,6 +93,7 @@ describe('renderAsteriskConfig', () => {
       HTTP_PORT: 18088,
       ARI_USERNAME: 'hotline',
       ARI_PASSWORD: 'ari-secret-0123456789',
+      TRUNK_CARRIER: '127.0.0.1:15062',
       ARI_APP: 'hotline',
       AMI_PORT: 15038,
       AMI_USERNAME: 'hotline',
