@@ -238,7 +238,7 @@ export class QueueService {
     this.d.telephony
       .originate({
         channelId: legId,
-        device,
+        target: { device },
         callerNumber: call.callerNumber,
         callerName: call.callerNumber,
         // Asterisk's own timeout is a backstop; the ACD's ring timeout normally fires first
