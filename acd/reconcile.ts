@@ -35,8 +35,15 @@ export async function reconcile(
     }
   }
 
+  // audio taps and survey calls keep their state in this process only: at start-up any left are orphans
+  const orphanOfEarlierRun = (id: string) => atStartup && (id.startsWith('tap-') || id.startsWith('survey-'));
   const bridged = new Set<string>();
   for (const b of bridges) {
+    if (orphanOfEarlierRun(b.id)) {
+      await telephony.destroyBridge(b.id).catch(() => {});
+      report.removedBridges++;
+      continue;
+    }
     b.channelIds.forEach((id) => bridged.add(id));
     if (!b.name.startsWith(BRIDGE_PREFIX) || calls.get(b.id.slice(BRIDGE_PREFIX.length))) continue;
     const members = b.channelIds.filter((id) => alive.has(id));
@@ -52,7 +59,7 @@ export async function reconcile(
 
   for (const ch of channels) {
     if (bridged.has(ch.id) || calls.byAnyChannel(ch.id)) continue;
-    if (ch.id.startsWith('leg-')) {
+    if (ch.id.startsWith('leg-') || orphanOfEarlierRun(ch.id)) {
       await telephony.hangup(ch.id).catch(() => {});
       report.hungUpLegs++;
     } else if (atStartup && ch.name.startsWith('PJSIP/trunk-')) {

@@ -1,9 +1,12 @@
 // CallControl over Asterisk's REST Interface (ari-client). Keeps one ARI connection alive with backoff,
 // subscribes to device (PJSIP endpoint) events, and turns ARI events into typed TelephonyEvents.
 // ARI types stay in this file.
+import { randomUUID } from 'node:crypto';
 import ari, { type Channel, type Client, type Endpoint } from 'ari-client';
 import type { Logger } from 'pino';
+import WebSocket from 'ws';
 import {
+  type AudioTap,
   ChannelGoneError,
   TelephonyUnavailableError,
   type CallControl,
@@ -30,6 +33,8 @@ export class AriTelephony implements CallControl {
   private loop: Promise<void> | null = null;
   /** Originated legs: channel id → tag, so ringing/answer events can be matched to the offer. */
   private readonly originated = new Map<string, string>();
+  /** Audio taps by their snoop channel: the snoop dies with the tapped channel, and the tap goes with it. */
+  private readonly taps = new Map<string, () => Promise<void>>();
 
   constructor(private readonly opts: AriOptions, private readonly log: Logger) {}
 
@@ -142,6 +147,7 @@ export class AriTelephony implements CallControl {
     });
     client.on('ChannelDestroyed', (event, channel) => {
       this.originated.delete(channel.id);
+      void this.taps.get(channel.id)?.();
       this.emit({
         type: 'channel_gone',
         channelId: channel.id,
@@ -281,6 +287,65 @@ export class AriTelephony implements CallControl {
   async listBridges() {
     const bridges = await this.call('listBridges', '*', (c) => c.bridges.list());
     return bridges.map((b) => ({ id: b.id, name: b.name ?? '', channelIds: ([] as string[]).concat(b.channels ?? []) }));
+  }
+
+  /**
+   * snoop(spy=direction) + chan_websocket externalMedia in a private mixing bridge; we connect to Asterisk's
+   * /media/<connection id> and receive LE slin16 frames. Channel ids are picked here because StasisStart of the
+   * media channel can arrive before the POST returns. The media URL has no authentication of its own (recipe
+   * G12): it is only reachable on Asterisk's loopback HTTP server.
+   */
+  async startAudioTap(channelId: string, direction: 'in' | 'out', onFrame: (pcm: Buffer) => void): Promise<AudioTap> {
+    const id = randomUUID();
+    const snoopId = `tap-${id}-snoop`;
+    const mediaId = `tap-${id}-media`;
+    const bridgeId = `tap-${id}`;
+    const app = this.opts.app;
+    let ws: WebSocket | null = null;
+    let stopped = false;
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      this.taps.delete(snoopId);
+      ws?.close();
+      await Promise.all([this.hangup(snoopId), this.hangup(mediaId)]).catch(() => {});
+      await this.destroyBridge(bridgeId).catch(() => {});
+    };
+    this.taps.set(snoopId, stop);
+    try {
+      await this.call('snoop', channelId, (c) => c.channels.snoopChannelWithId({ channelId, snoopId, spy: direction, whisper: 'none', app, appArgs: 'tap' }));
+      const media = await this.call('externalMedia', channelId, (c) =>
+        c.channels.externalMedia({
+          channelId: mediaId,
+          app,
+          transport: 'websocket',
+          encapsulation: 'none',
+          connection_type: 'server',
+          format: 'slin16',
+        } as Parameters<Client['channels']['externalMedia']>[0]),
+      );
+      const vars = (media as unknown as { channelvars?: Record<string, string> }).channelvars ?? {};
+      const connectionId =
+        vars.MEDIA_WEBSOCKET_CONNECTION_ID ??
+        (await this.call('getChannelVar', mediaId, (c) => c.channels.getChannelVar({ channelId: mediaId, variable: 'MEDIA_WEBSOCKET_CONNECTION_ID' }))).value;
+      const base = new URL(this.opts.url);
+      ws = new WebSocket(`ws://${base.host}/media/${connectionId}`, 'media');
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) onFrame(data as Buffer);
+      });
+      ws.on('close', () => void stop());
+      ws.on('error', (err) => this.log.warn({ err: String(err), channelId }, 'audio tap socket error'));
+      await new Promise<void>((resolve, reject) => {
+        ws!.once('open', () => resolve());
+        ws!.once('error', reject);
+      });
+      await this.createBridge(bridgeId, bridgeId);
+      await this.addToBridge(bridgeId, [snoopId, mediaId]);
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+    return { id, stop };
   }
 
   async listOnlineDevices(): Promise<string[]> {

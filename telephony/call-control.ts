@@ -53,6 +53,17 @@ export interface CallControl {
   listBridges(): Promise<{ id: string; name: string; channelIds: string[] }[]>;
   /** Devices currently registered. */
   listOnlineDevices(): Promise<string[]>;
+  /**
+   * Streams one direction of a channel's audio to `onFrame` as 16 kHz signed 16-bit little-endian PCM
+   * (20 ms frames): 'in' is what the party says, 'out' what they hear.
+   */
+  startAudioTap(channelId: string, direction: 'in' | 'out', onFrame: (pcm: Buffer) => void): Promise<AudioTap>;
+}
+
+export interface AudioTap {
+  readonly id: string;
+  /** Idempotent; also happens by itself when the tapped channel hangs up. */
+  stop(): Promise<void>;
 }
 
 /** The channel vanished in Asterisk (hung up) before or while an operation ran. */
