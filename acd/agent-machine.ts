@@ -9,6 +9,9 @@
 //      │      ring timeout / rejected
 //      │           ▼
 //      └─────── missed            break ◄──► available / wrap_up / missed
+//
+// `reserved` covers both an inbound offer ringing the agent and an agent held for an outbound callback being
+// dialled; a failed callback puts the agent back to `available` (cause callback_failed).
 import type { AgentState, BreakReason } from '../contracts/agent-state.js';
 
 export type TransitionCause =
@@ -21,7 +24,15 @@ export type TransitionCause =
   | 'call_ended'
   | 'wrap_up_ended'
   | 'device_offline'
-  | 'pending_request';
+  | 'pending_request'
+  /** the agent's session ended (desktop logout, supervisor sign-out) */
+  | 'logout'
+  /** held for an outbound callback before it is dialled */
+  | 'callback_reserved'
+  /** the callback did not reach the citizen */
+  | 'callback_failed'
+  /** the agent ended wrap-up early */
+  | 'wrap_up_done';
 
 const LEGAL: Record<AgentState, readonly AgentState[]> = {
   offline: ['available', 'break'],

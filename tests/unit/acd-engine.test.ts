@@ -101,7 +101,9 @@ describe('AcdEngine routing', () => {
     expect(e.queueView().waiting).toEqual(['c1', 'c2', 'c3']);
 
     const out1 = bringOnline(e, 'a', 10_000);
-    expect(offers(out1)).toEqual([{ type: 'offer', callId: 'c1', agentId: 'a', offerId: expect.any(String), waitedMs: 9_000 }]);
+    expect(offers(out1)).toEqual([
+      { type: 'offer', callId: 'c1', agentId: 'a', offerId: expect.any(String), waitedMs: 9_000, queueId: 'general', priority: 'normal' },
+    ]);
     const out2 = bringOnline(e, 'b', 11_000);
     expect(offers(out2)).toEqual([expect.objectContaining({ callId: 'c2', agentId: 'b', waitedMs: 9_000 })]);
     expect(e.queueView().waiting).toEqual(['c3']);
