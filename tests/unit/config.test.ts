@@ -20,7 +20,7 @@ describe('loadConfig defaults', () => {
     expect(c.server.host).toBe('127.0.0.1');
     expect(c.server.publicUrl).toBe('http://127.0.0.1:8080');
     expect(c.asterisk.httpPort).toBe(8088);
-    expect(c.asterisk.trunk).toEqual({ host: '127.0.0.1', port: 5060, peers: '127.0.0.1' });
+    expect(c.asterisk.trunk).toEqual({ host: '127.0.0.1', port: 5060, peers: '127.0.0.1', carrier: '127.0.0.1:5062' });
     expect(c.asterisk.mode).toBe('embedded');
     expect(c.asterisk.ari.url).toBe('http://127.0.0.1:8088');
     expect(c.asterisk.ari.password).toBeUndefined();
