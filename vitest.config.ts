@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Three tiers: fast pure-logic tests, database tests (PGlite, or PostgreSQL when DATABASE_URL is set),
+// Four tiers: fast pure-logic tests, database tests and API tests (PGlite, or PostgreSQL when DATABASE_URL is set),
 // and end-to-end tests against the real Asterisk, real SIP callers and real Chromium.
 export default defineConfig({
   test: {
@@ -11,9 +11,13 @@ export default defineConfig({
           // pure cores keep their tests beside the code (acd/, crm/, ivr/ …); shared ones live in tests/unit
           include: ['tests/unit/**/*.test.ts', 'tests/speech/**/*.test.ts', '{acd,crm,ivr,telephony,recordings,server,contracts,speech}/**/*.test.ts'],
           environment: 'node',
+          // the speech engine tests run real models on real audio; under a parallel run they take seconds
+          testTimeout: 60_000,
         },
       },
       { test: { name: 'db', include: ['tests/db/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
+      // the HTTP API in-process (fastify inject) over PGlite, or PostgreSQL when DATABASE_URL is set
+      { test: { name: 'api', include: ['tests/api/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
       {
         test: {
           name: 'e2e',

@@ -7,7 +7,8 @@ import type { AgentStatePush } from '../contracts/desktop-events.js';
 import type { CallRecordRepository } from '../crm/call-records.js';
 import type { UserRepository } from '../server/auth/user-repository.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
-import { AcdEngine, type AcdCommand, type AcdEvent, type AcdSettings } from './engine.js';
+import type { AcdConfig, AgentProfile } from './config.js';
+import { AcdEngine, type AcdCommand, type AcdEvent, type PriorityTag } from './engine.js';
 import { writeFor, type LiveCall, type LiveCalls } from './live-calls.js';
 import type { AgentDirectory, AgentNotifier } from './notifier.js';
 
@@ -18,7 +19,9 @@ export interface QueueServiceDeps {
   users: UserRepository;
   notifier: AgentNotifier;
   directory: AgentDirectory;
-  settings: AcdSettings;
+  settings: AcdConfig;
+  /** Skills, groups, site and queues of each agent (from the database). */
+  profiles: AgentProfile[];
   recordCalls: boolean;
   log: Logger;
   now?: () => number;
@@ -33,24 +36,31 @@ export class QueueService {
   private readonly onlineDevices = new Map<string, Set<string>>();
   /** Agent legs we hung up ourselves: their channel_gone is expected, not a failed offer. */
   private readonly cancelledLegs = new Set<string>();
+  private readonly profiles: Map<string, AgentProfile>;
 
   constructor(private readonly d: QueueServiceDeps) {
     this.engine = new AcdEngine(d.settings);
     this.now = d.now ?? Date.now;
+    this.profiles = new Map(d.profiles.map((p) => [p.id, p]));
   }
 
   /** The IVR hands a call over: the citizen hears music on hold until an agent answers. */
-  async enqueue(call: LiveCall, queue: string): Promise<void> {
+  async enqueue(call: LiveCall, queue: string, priority: PriorityTag = 'normal'): Promise<void> {
     call.stage = 'queue';
     await this.d.telephony.startMusicOnHold(call.channelId).catch((err) => call.log.warn({ err: String(err) }, 'music on hold failed'));
     const at = new Date(this.now());
     void writeFor(call, 'markQueued', () => this.d.records.markQueued(call.callId, queue, at));
-    call.log.info({ queue }, 'call queued');
-    this.dispatch({ type: 'call_queued', callId: call.callId });
+    call.log.info({ queue, priority }, 'call queued');
+    this.dispatch({ type: 'call_queued', callId: call.callId, queueId: queue, priority, number: call.callerNumber });
   }
 
   agentKnown(agentId: string): AgentStatePush {
-    this.dispatch({ type: 'agent_known', agentId });
+    const p = this.profiles.get(agentId);
+    this.dispatch({
+      type: 'agent_known',
+      agentId,
+      ...(p ? { skills: p.skills ?? {}, groups: p.groups ?? [], site: p.site ?? null, queues: p.queues ?? null } : {}),
+    });
     return this.agentPush(agentId);
   }
 
@@ -72,6 +82,11 @@ export class QueueService {
 
   queueView() {
     return this.engine.queueView();
+  }
+
+  /** Real-time figures per queue and skill (waiting, longest wait, service level, ASA, AHT, abandons, agents). */
+  figures() {
+    return this.engine.figures(this.now());
   }
 
   /** Telephony facts the queue cares about. Returns true when the event was the queue's. */
@@ -127,7 +142,7 @@ export class QueueService {
       void this.d.telephony.hangup(channelId);
       return true;
     }
-    this.dispatch({ type: 'offer_answered', callId: found.call.callId });
+    this.dispatch({ type: 'offer_answered', callId: found.call.callId, offerId });
     return true;
   }
 
@@ -147,7 +162,7 @@ export class QueueService {
       call.agentLeg = null;
       this.d.calls.unlinkChannel(channelId);
       if (offer) this.closeOffer(call, offer.dbOffer, 'missed', at);
-      this.dispatch({ type: 'offer_failed', callId: call.callId });
+      this.dispatch({ type: 'offer_failed', callId: call.callId, ...(offer ? { offerId: offer.offerId } : {}) });
       return true;
     }
     if (leg === 'caller' && call.stage === 'queue') {
@@ -213,16 +228,29 @@ export class QueueService {
         return;
       }
       case 'offer':
-        return this.offer(c.callId, c.agentId, c.offerId, c.waitedMs);
+        return this.offer(c.callId, c.agentId, c.offerId, c.waitedMs, c.queueId);
       case 'cancel_offer':
         return this.cancelOffer(c.callId, c.agentId, c.reason);
+      case 'withdraw_offer':
+        return this.cancelOffer(c.callId, c.agentId, 'caller_gone');
       case 'connect':
         void this.connect(c.callId, c.agentId);
         return;
+      case 'wrap_up_changed':
+        this.d.notifier.agentState(c.agentId, this.agentPush(c.agentId));
+        return;
+      case 'overflow':
+      case 'call_misrouted':
+      case 'max_wait_reached':
+        this.d.calls.get(c.callId)?.log.info({ acd: c }, c.type);
+        return;
+      default:
+        // callbacks are not placed by this adapter yet; the engine's decision is kept in the log
+        this.d.log.info({ acd: c }, c.type);
     }
   }
 
-  private offer(callId: string, agentId: string, offerId: string, waitedMs: number): void {
+  private offer(callId: string, agentId: string, offerId: string, waitedMs: number, queueId: string): void {
     const call = this.d.calls.get(callId);
     const devices = this.d.directory.devicesOf(agentId);
     if (!call || !devices) return;
@@ -234,7 +262,7 @@ export class QueueService {
     const online = this.onlineDevices.get(agentId) ?? new Set<string>();
     const device = online.has(devices.web) || !online.has(devices.desk) ? devices.web : devices.desk;
     call.log.info({ agentId, device, legId, waitedMs }, 'offering call to agent');
-    this.d.notifier.callOffered(agentId, { callId, callerNumber: call.callerNumber, queue: 'general', waitedMs });
+    this.d.notifier.callOffered(agentId, { callId, callerNumber: call.callerNumber, queue: queueId, waitedMs });
     this.d.telephony
       .originate({
         channelId: legId,
@@ -250,7 +278,7 @@ export class QueueService {
         if (call.agentLeg === leg) {
           call.agentLeg = null;
           this.d.calls.unlinkChannel(legId);
-          this.dispatch({ type: 'offer_failed', callId });
+          this.dispatch({ type: 'offer_failed', callId, offerId });
         }
       });
   }

@@ -8,7 +8,7 @@ export const LoginRequest = z.object({
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
-export const ROLES = ['agent', 'supervisor', 'handler', 'admin'] as const;
+export const ROLES = ['agent', 'dispatcher', 'supervisor', 'handler', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface SessionUser {

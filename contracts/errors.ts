@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'conflict',
   'illegal_transition',
   'telephony_unavailable',
+  'rate_limited',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -62,6 +62,7 @@ const EnvSchema = z.object({
 
   ACD_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(120).default(15),
   ACD_WRAP_UP_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  HOTLINE_ACD_CONFIG: z.string().min(1).optional(),
   DEMO_AGENTS: z.coerce.number().int().min(0).max(1000).default(10),
   HOTLINE_RECORD_CALLS: bool.default(true),
 });
@@ -87,7 +88,7 @@ export interface Config {
   sip: { wsUrl: string; domain: string; realm: string };
   serviceNumber: string;
   database: { url: string | undefined; dataDir: string };
-  acd: { ringTimeoutSeconds: number; wrapUpSeconds: number };
+  acd: { ringTimeoutSeconds: number; wrapUpSeconds: number; configFile: string | undefined };
   demoAgents: number;
   recordCalls: boolean;
 }
@@ -142,7 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     serviceNumber: e.SERVICE_NUMBER,
     database: { url: e.DATABASE_URL, dataDir: path.join(stateDir, 'db') },
-    acd: { ringTimeoutSeconds: e.ACD_RING_TIMEOUT_SECONDS, wrapUpSeconds: e.ACD_WRAP_UP_SECONDS },
+    acd: { ringTimeoutSeconds: e.ACD_RING_TIMEOUT_SECONDS, wrapUpSeconds: e.ACD_WRAP_UP_SECONDS, configFile: e.HOTLINE_ACD_CONFIG },
     demoAgents: e.DEMO_AGENTS,
     recordCalls: e.HOTLINE_RECORD_CALLS,
   };

@@ -5,9 +5,15 @@ import type { Logger } from 'pino';
 import type { HealthResponse } from '../contracts/api.js';
 import { LiveCalls } from '../acd/live-calls.js';
 import { reconcile } from '../acd/reconcile.js';
+import { AgentProfileRepository } from '../acd/agent-profiles.js';
+import { validateAcdConfig } from '../acd/config.js';
+import { loadAcdConfig, seedDemoSkills } from '../acd/hotline-queues.js';
 import { QueueService } from '../acd/service.js';
 import type { AgentDirectory } from '../acd/notifier.js';
 import { CallRecordRepository } from '../crm/call-records.js';
+import { SurveyService } from '../crm/callback/survey-service.js';
+import { workOrderSurveySink } from '../crm/callback/survey-sink.js';
+import { createCrm, seedCrmIfEmpty, type Crm } from '../crm/index.js';
 import { ensurePrompts, PROMPT_NAMES, type PromptSet } from '../ivr/prompts.js';
 import { IvrService } from '../ivr/service.js';
 import { renderAsteriskConfig } from '../telephony/asterisk-config.js';
@@ -28,6 +34,8 @@ import { acquireInstanceLock, ensureStateDir, loadOrCreateSecrets } from './stat
 
 export interface Hotline {
   config: Config;
+  crm: Crm;
+  survey: SurveyService;
   ami: AmiConnection;
   log: Logger;
   db: Database;
@@ -61,7 +69,20 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     const records = new CallRecordRepository(db);
     const seeded = await seedUsersIfEmpty(users, { agents: config.demoAgents, realm: config.sip.realm, stateDir: config.stateDir });
     if (seeded.created.length) log.info({ users: seeded.created.length, file: seeded.file }, 'first start: accounts created');
+    const crmSeed = await seedCrmIfEmpty(db, { credentialsFile: seeded.file });
+    if (crmSeed.created.length || crmSeed.catalogVersion) {
+      log.info({ accounts: crmSeed.created.length, catalog: crmSeed.catalogVersion }, 'first start: catalog, dispatcher and department handlers created');
+    }
     const agents = await users.listAgentsWithSip();
+    const profileRepo = new AgentProfileRepository(db);
+    if (seeded.created.length) await seedDemoSkills(profileRepo, seeded.created.filter((c) => c.role === 'agent').map((c) => `u-${c.username}`));
+    const profiles = await profileRepo.all();
+    const acdConfig = loadAcdConfig(
+      { ringTimeoutMs: config.acd.ringTimeoutSeconds * 1000, wrapUpMs: config.acd.wrapUpSeconds * 1000 },
+      config.acd.configFile,
+    );
+    // an unknown skill or queue stops the start with a message naming it
+    validateAcdConfig({ ...acdConfig, agents: profiles });
 
     let asterisk: AsteriskProcess | null = null;
     let prompts: PromptSet;
@@ -120,6 +141,9 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       desktopDir: path.join(config.projectRoot, 'agent-desktop', 'dist'),
       health,
     });
+    const crm: Crm = createCrm({ db, log: log.child({ component: 'crm' }) });
+    await crm.registerRoutes(app, { tokens });
+    cleanups.push(() => crm.close());
     const io = attachSocket(app.server, tokens, log.child({ component: 'socket' }));
     cleanups.push(() => new Promise<void>((r) => io.close(() => r())).then(() => app.close()));
 
@@ -131,16 +155,29 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       users,
       notifier: socketNotifier(io),
       directory: agentDirectory(agents),
-      settings: { ringTimeoutMs: config.acd.ringTimeoutSeconds * 1000, wrapUpMs: config.acd.wrapUpSeconds * 1000 },
+      settings: acdConfig,
+      profiles,
       recordCalls: config.recordCalls,
       log: log.child({ component: 'acd' }),
     });
     cleanups.push(() => queue.stop());
+    const survey = new SurveyService({
+      telephony,
+      prompts,
+      sink: workOrderSurveySink(crm.service, log.child({ component: 'survey' })),
+      callerId: config.serviceNumber,
+      log: log.child({ component: 'survey' }),
+    });
+    // 回访: once the hotline accepts a department's reply, the citizen is called back to rate it
+    crm.service.onCommitted(({ order, event }) => {
+      if (event.to !== 'callback_pending' || event.from === 'callback_pending') return;
+      survey.start(order.code, order.citizen.phone).catch(() => {});
+    });
     const ivr = new IvrService({ telephony, calls, records, queue, prompts, serviceNumber: config.serviceNumber, log: log.child({ component: 'ivr' }) });
     wireAgentSockets(io, queue, log.child({ component: 'socket' }));
 
     const deliver = (ev: TelephonyEvent) => {
-      if (!ivr.handleTelephony(ev)) queue.handleTelephony(ev);
+      if (!survey.handleTelephony(ev) && !ivr.handleTelephony(ev)) queue.handleTelephony(ev);
     };
     let firstConnect = true;
     telephony.onEvent((ev) => {
@@ -161,12 +198,13 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     const connected = await telephony.start();
     if (!connected) log.warn({ ari: config.asterisk.ari.url }, 'Asterisk ARI not reachable yet; retrying in the background');
 
+    crm.start();
     await app.listen({ host: config.server.host, port: config.server.port });
     const url = config.server.publicUrl;
     const startSeconds = (Date.now() - t0) / 1000;
     log.info({ url, startSeconds, credentials: seeded.file }, 'hotline ready');
     return {
-      config, log, db, users, records, telephony, ami, asterisk, queue, calls, url,
+      config, log, db, users, records, telephony, ami, asterisk, queue, calls, crm, survey, url,
       credentialsFile: seeded.file,
       timings: { provisionSeconds: provision.seconds, provisionCached: provision.cached, startSeconds },
       stop,

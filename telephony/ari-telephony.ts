@@ -35,6 +35,7 @@ export class AriTelephony implements CallControl {
   private readonly originated = new Map<string, string>();
   /** Audio taps by their snoop channel: the snoop dies with the tapped channel, and the tap goes with it. */
   private readonly taps = new Map<string, () => Promise<void>>();
+  private readonly lastDtmf = new Map<string, string>();
 
   constructor(private readonly opts: AriOptions, private readonly log: Logger) {}
 
@@ -147,6 +148,7 @@ export class AriTelephony implements CallControl {
     });
     client.on('ChannelDestroyed', (event, channel) => {
       this.originated.delete(channel.id);
+      this.lastDtmf.delete(channel.id);
       void this.taps.get(channel.id)?.();
       this.emit({
         type: 'channel_gone',
@@ -157,6 +159,11 @@ export class AriTelephony implements CallControl {
       });
     });
     client.on('ChannelDtmfReceived', (event, channel) => {
+      // Asterisk 22 sends the same ChannelDtmfReceived twice (identical timestamp) for channels originated into
+      // the application, which would count each key press twice; two real presses never share a timestamp.
+      const key = `${event.timestamp}|${event.digit}`;
+      if (this.lastDtmf.get(channel.id) === key) return;
+      this.lastDtmf.set(channel.id, key);
       this.emit({ type: 'dtmf', channelId: channel.id, digit: event.digit, at: new Date(event.timestamp ?? Date.now()) });
     });
     client.on('PlaybackFinished', (event, playback) => {

@@ -4,7 +4,10 @@ import zhCN from 'antd/locale/zh_CN';
 import { useCallback, useState } from 'react';
 import type { LoginResponse } from '../../contracts/api.js';
 import { I18nProvider, useI18n } from './i18n/i18n';
+import { DeskPage } from './pages/DeskPage';
 import { LoginPage } from './pages/LoginPage';
+import { PortalPage } from './pages/PortalPage';
+import { ProgressPage } from './pages/ProgressPage';
 import { SeatPage, type SipSecret } from './pages/SeatPage';
 import { ServicesContext, type Services } from './services';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session/session-store';
@@ -34,7 +37,8 @@ function Themed() {
       button={{ autoInsertSpace: false }}
     >
       <AntApp>
-        <Shell />
+        {/* The citizens' progress query is public: no session, no softphone. */}
+        {isProgressPath(window.location.pathname) ? <ProgressPage /> : <Shell />}
       </AntApp>
     </ConfigProvider>
   );
@@ -50,7 +54,8 @@ function Shell() {
   const onLoggedIn = useCallback((response: LoginResponse, password: string) => {
     saveSession(response);
     setSession(response);
-    setSecret({ value: password });
+    // Only a user with a SIP account needs the password again (to register the softphone).
+    setSecret(response.sip !== null ? { value: password } : null);
     setNotice(null);
   }, []);
 
@@ -65,5 +70,21 @@ function Shell() {
   const onExpired = useCallback(() => endSession(t('session.expired')), [endSession, t]);
 
   if (!session) return <LoginPage onLoggedIn={onLoggedIn} notice={notice} />;
-  return <SeatPage session={session} secret={secret} onSecret={setSecret} onLogout={onLogout} onExpired={onExpired} />;
+  // Role routing: only agents get the seat page (and with it the softphone, when the login carried SIP).
+  switch (session.user.role) {
+    case 'agent':
+      return <SeatPage session={session} secret={secret} onSecret={setSecret} onLogout={onLogout} onExpired={onExpired} />;
+    case 'handler':
+      return <PortalPage session={session} onLogout={onLogout} onExpired={onExpired} />;
+    case 'dispatcher':
+    case 'supervisor':
+    case 'admin':
+      return <DeskPage session={session} onLogout={onLogout} onExpired={onExpired} />;
+  }
+  // A stored session from another build with a role this one does not know: sign in again.
+  return <LoginPage onLoggedIn={onLoggedIn} notice={null} />;
+}
+
+function isProgressPath(pathname: string): boolean {
+  return pathname.replace(/\/+$/, '') === '/progress';
 }

@@ -71,6 +71,7 @@ export class SurveyService {
         this.step(survey, { type: 'answered' });
         return true;
       case 'dtmf':
+        survey.log.debug({ digit: ev.digit, step: survey.state.step }, 'survey digit');
         this.step(survey, { type: 'digit', digit: ev.digit });
         return true;
       case 'playback_finished':

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import Fastify, { LogController } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import { LoginRequest, type HealthResponse, type LoginResponse, type SessionUser, type SipSettings } from '../../contracts/api.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
@@ -29,7 +29,8 @@ const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAA
 export async function buildApp(d: AppDeps) {
   // one line per meaningful event (login, refusals, errors), not two per static file
   const app = Fastify({
-    loggerInstance: d.log.child({ component: 'http' }),
+    // typed as fastify's base logger so routes registered elsewhere (crm/) see the default instance type
+    loggerInstance: d.log.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1 << 20,
   });

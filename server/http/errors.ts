@@ -10,8 +10,10 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
-  illegal_transition: 409,
+  // 409 means only "changed meanwhile, refresh and retry"; a move the state machine refuses is 422
+  illegal_transition: 422,
   telephony_unavailable: 503,
+  rate_limited: 429,
   internal: 500,
 };
 

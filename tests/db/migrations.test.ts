@@ -6,6 +6,9 @@ import { runMigrations } from '../../server/db/migrate.js';
 import { openDatabase, type MigratableDatabase } from '../../server/db/database.js';
 import { createTestSchema, openTestDatabase, type TestDatabase } from './test-database.js';
 
+
+const MIGRATIONS = ['001_initial', '002_work_orders', '003_agent_skills'];
+
 describe('database + migrations', () => {
   let t: TestDatabase;
   beforeAll(async () => {
@@ -20,18 +23,18 @@ describe('database + migrations', () => {
     expect(await t.db.ping()).toBe(true);
   });
 
-  it('recorded 001_initial once, and a second run applies nothing', async () => {
+  it('recorded every migration once, and a second run applies nothing', async () => {
     const before = await t.db.query<{ version: string; applied_at: Date }>(
       'SELECT version, applied_at FROM schema_migrations ORDER BY version',
     );
-    expect(before.rows.map((r) => r.version)).toEqual(['001_initial']);
+    expect(before.rows.map((r) => r.version)).toEqual(MIGRATIONS);
     expect(before.rows[0]?.applied_at).toBeInstanceOf(Date);
 
     // openDatabase returns the adapter, which is migratable; the public type just hides it.
     const again = await runMigrations(t.db as MigratableDatabase);
     expect(again).toEqual([]);
     const after = await t.db.query('SELECT version FROM schema_migrations');
-    expect(after.rows).toHaveLength(1);
+    expect(after.rows).toHaveLength(MIGRATIONS.length);
   });
 
   it('created every table with the expected columns', async () => {
@@ -40,11 +43,21 @@ describe('database + migrations', () => {
        WHERE table_schema = current_schema() GROUP BY table_name ORDER BY table_name`,
     );
     expect(rows).toEqual([
+      { table_name: 'agent_profiles', n: 4 },
+      { table_name: 'agent_skills', n: 3 },
       { table_name: 'agent_state_log', n: 7 },
       { table_name: 'call_offers', n: 6 },
       { table_name: 'calls', n: 14 },
+      { table_name: 'catalog_versions', n: 6 },
+      { table_name: 'departments', n: 6 },
+      { table_name: 'knowledge_articles', n: 9 },
+      { table_name: 'order_code_sequences', n: 2 },
       { table_name: 'schema_migrations', n: 2 },
-      { table_name: 'users', n: 9 },
+      { table_name: 'sms_outbox', n: 13 },
+      { table_name: 'users', n: 10 },
+      { table_name: 'work_order_calls', n: 3 },
+      { table_name: 'work_order_events', n: 12 },
+      { table_name: 'work_orders', n: 45 },
     ]);
   });
 
@@ -127,7 +140,7 @@ describe.runIf(process.env.DATABASE_URL)('two processes migrating one PostgreSQL
         openDatabase({ url: schema.url, dataDir: 'memory://' }),
       ]);
       const { rows } = await a.query<{ version: string }>('SELECT version FROM schema_migrations');
-      expect(rows).toEqual([{ version: '001_initial' }]);
+      expect(rows.map((r) => r.version).sort()).toEqual(MIGRATIONS);
       await Promise.all([a.close(), b.close()]);
     } finally {
       await schema.drop();

@@ -241,71 +241,117 @@ export interface RtpPcapOptions {
  */
 export function buildRtpPcap(g711: Buffer, opts: RtpPcapOptions): Buffer {
   const spp = opts.samplesPerPacket ?? 160;
+  const count = Math.floor(g711.length / spp);
+  const packets: RtpPacketSpec[] = [];
+  for (let i = 0; i < count; i++) {
+    packets.push({
+      timeUs: Math.round((i * spp * 1e6) / 8000),
+      payloadType: opts.payloadType,
+      marker: i === 0, // start of talkspurt
+      seq: (opts.firstSeq ?? 1000) + i,
+      ts: (opts.firstTimestamp ?? 0) + i * spp,
+      payload: g711.subarray(i * spp, (i + 1) * spp),
+    });
+  }
+  return pcapOfRtp(packets, opts);
+}
+
+/** RFC 4733 event codes of the keypad. */
+const DTMF_EVENTS: Record<string, number> = { '*': 10, '#': 11, ...Object.fromEntries([...'0123456789'].map((d) => [d, Number(d)])) };
+
+/**
+ * Several keypad digits as RFC 4733 telephone-events (payload type 101 by default) in ONE pcap with one SSRC,
+ * continuous sequence numbers and a new RTP timestamp per digit. (Separate per-digit pcaps replayed one after
+ * the other repeat the same timestamp, and Asterisk then takes the next digit for a repeat of the first.)
+ */
+export function buildDtmfPcap(digits: string, opts: { toneMs?: number; gapMs?: number; payloadType?: number } = {}): Buffer {
+  const toneMs = opts.toneMs ?? 160;
+  const gapMs = opts.gapMs ?? 300;
+  const packets: RtpPacketSpec[] = [];
+  let seq = 2000;
+  let ts = 0;
+  let timeUs = 0;
+  for (const d of digits) {
+    const event = DTMF_EVENTS[d];
+    if (event === undefined) throw new Error(`no RFC 4733 event for ${JSON.stringify(d)}`);
+    const steps = Math.max(1, Math.round(toneMs / 20));
+    const payload = (end: boolean, duration: number) => Buffer.from([event, (end ? 0x80 : 0) | 10, (duration >> 8) & 0xff, duration & 0xff]);
+    for (let i = 1; i <= steps; i++) {
+      packets.push({ timeUs, payloadType: opts.payloadType ?? 101, marker: i === 1, seq: seq++, ts, payload: payload(false, i * 160) });
+      timeUs += 20_000;
+    }
+    // the end of an event is sent three times (RFC 4733 §2.5.1.4), same timestamp and duration
+    for (let i = 0; i < 3; i++) {
+      packets.push({ timeUs, payloadType: opts.payloadType ?? 101, marker: false, seq: seq++, ts, payload: payload(true, steps * 160) });
+      timeUs += 5_000;
+    }
+    timeUs += gapMs * 1000;
+    ts += steps * 160 + gapMs * 8;
+  }
+  return pcapOfRtp(packets, {});
+}
+
+interface RtpPacketSpec {
+  /** Capture time relative to the first packet (µs): sipp replays with this timing. */
+  timeUs: number;
+  payloadType: number;
+  marker: boolean;
+  seq: number;
+  ts: number;
+  payload: Buffer;
+}
+
+/** Classic pcap (DLT_EN10MB) of Ethernet/IPv4/UDP/RTP frames; sipp rewrites addresses and ports when replaying. */
+function pcapOfRtp(packets: RtpPacketSpec[], opts: Omit<RtpPcapOptions, 'payloadType'>): Buffer {
   const ssrc = (opts.ssrc ?? 0x12345678) >>> 0;
   const src = ipv4Bytes(opts.srcIp ?? '10.0.0.1');
   const dst = ipv4Bytes(opts.dstIp ?? '10.0.0.2');
   const srcPort = opts.srcPort ?? 4000;
   const dstPort = opts.dstPort ?? 6000;
   const t0 = opts.startTime ?? 1_700_000_000;
-  const count = Math.floor(g711.length / spp);
-  const frameLen = 14 + 20 + 8 + 12 + spp;
-  const out = Buffer.alloc(24 + count * (16 + frameLen));
-
+  const frames: Buffer[] = [];
   // global header: magic, v2.4, thiszone 0, sigfigs 0, snaplen 65535, DLT_EN10MB
-  out.writeUInt32LE(0xa1b2c3d4, 0);
-  out.writeUInt16LE(2, 4);
-  out.writeUInt16LE(4, 6);
-  out.writeInt32LE(0, 8);
-  out.writeUInt32LE(0, 12);
-  out.writeUInt32LE(65535, 16);
-  out.writeUInt32LE(1, 20);
-
-  let off = 24;
-  let seq = opts.firstSeq ?? 1000;
-  let ts = opts.firstTimestamp ?? 0;
-  for (let i = 0; i < count; i++) {
-    const micros = Math.round((i * spp * 1e6) / 8000);
-    out.writeUInt32LE(t0 + Math.floor(micros / 1e6), off);
-    out.writeUInt32LE(micros % 1e6, off + 4);
-    out.writeUInt32LE(frameLen, off + 8);
-    out.writeUInt32LE(frameLen, off + 12);
-    off += 16;
-    // Ethernet
-    Buffer.from([0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 6, 0x08, 0x00]).copy(out, off);
+  const head = Buffer.alloc(24);
+  head.writeUInt32LE(0xa1b2c3d4, 0);
+  head.writeUInt16LE(2, 4);
+  head.writeUInt16LE(4, 6);
+  head.writeUInt32LE(65535, 16);
+  head.writeUInt32LE(1, 20);
+  frames.push(head);
+  packets.forEach((p, i) => {
+    const frameLen = 14 + 20 + 8 + 12 + p.payload.length;
+    const f = Buffer.alloc(16 + frameLen);
+    f.writeUInt32LE(t0 + Math.floor(p.timeUs / 1e6), 0);
+    f.writeUInt32LE(p.timeUs % 1e6, 4);
+    f.writeUInt32LE(frameLen, 8);
+    f.writeUInt32LE(frameLen, 12);
+    let off = 16;
+    Buffer.from([0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 6, 0x08, 0x00]).copy(f, off);
     off += 14;
-    // IPv4
     const ip = off;
-    out[ip] = 0x45;
-    out[ip + 1] = 0;
-    out.writeUInt16BE(20 + 8 + 12 + spp, ip + 2);
-    out.writeUInt16BE(i & 0xffff, ip + 4); // identification
-    out.writeUInt16BE(0, ip + 6);
-    out[ip + 8] = 64; // TTL
-    out[ip + 9] = 17; // UDP
-    out.writeUInt16BE(0, ip + 10);
-    src.copy(out, ip + 12);
-    dst.copy(out, ip + 16);
-    out.writeUInt16BE(ipChecksum(out.subarray(ip, ip + 20)), ip + 10);
+    f[ip] = 0x45;
+    f.writeUInt16BE(20 + 8 + 12 + p.payload.length, ip + 2);
+    f.writeUInt16BE(i & 0xffff, ip + 4); // identification
+    f[ip + 8] = 64; // TTL
+    f[ip + 9] = 17; // UDP
+    src.copy(f, ip + 12);
+    dst.copy(f, ip + 16);
+    f.writeUInt16BE(ipChecksum(f.subarray(ip, ip + 20)), ip + 10);
     off += 20;
     // UDP (checksum 0 = none, valid for IPv4)
-    out.writeUInt16BE(srcPort, off);
-    out.writeUInt16BE(dstPort, off + 2);
-    out.writeUInt16BE(8 + 12 + spp, off + 4);
-    out.writeUInt16BE(0, off + 6);
+    f.writeUInt16BE(srcPort, off);
+    f.writeUInt16BE(dstPort, off + 2);
+    f.writeUInt16BE(8 + 12 + p.payload.length, off + 4);
     off += 8;
-    // RTP: V=2, marker on the first packet (start of talkspurt)
-    out[off] = 0x80;
-    out[off + 1] = (opts.payloadType & 0x7f) | (i === 0 ? 0x80 : 0);
-    out.writeUInt16BE(seq & 0xffff, off + 2);
-    out.writeUInt32BE(ts >>> 0, off + 4);
-    out.writeUInt32BE(ssrc, off + 8);
-    off += 12;
-    g711.copy(out, off, i * spp, (i + 1) * spp);
-    off += spp;
-    seq++;
-    ts += spp;
-  }
-  return out;
+    f[off] = 0x80; // RTP v2
+    f[off + 1] = (p.payloadType & 0x7f) | (p.marker ? 0x80 : 0);
+    f.writeUInt16BE(p.seq & 0xffff, off + 2);
+    f.writeUInt32BE(p.ts >>> 0, off + 4);
+    f.writeUInt32BE(ssrc, off + 8);
+    p.payload.copy(f, off + 12);
+    frames.push(f);
+  });
+  return Buffer.concat(frames);
 }
 
 /** RFC 791 header checksum: one's complement of the one's complement sum of 16-bit words. */

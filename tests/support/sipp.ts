@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dtmfPcapFor } from './media.js';
+import { buildDtmfPcap, dtmfPcapFor } from './media.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const SCENARIO_DIR = path.join(HERE, 'sipp');
@@ -182,7 +182,7 @@ export function startUas(o: UasOptions): SippProcess {
   const dir = newArtifactsDir(o.artifactsRoot, o.name ?? 'uas');
   const scenarioFile = renderScenario('uas.xml', path.join(dir, 'uas.xml'), {
     RING: delay > 0 ? `  <pause milliseconds="${delay}"/>` : '',
-    TALK: uasDtmfFragment(o.dtmf) + talkFragment(o.pcap),
+    TALK: uasDtmfFragment(o.dtmf, dir) + talkFragment(o.pcap),
     MAX_CALL_MS: String(o.maxCallMs),
   });
   const ip = o.localIp ?? '127.0.0.1';
@@ -223,16 +223,17 @@ export function xmlAttr(v: string): string {
   return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Pauses, then plays one RFC 4733 pcap per digit (sipp plays one pcap at a time, so digits are spaced). */
-function uasDtmfFragment(dtmf: UasOptions['dtmf']): string {
+/** Pauses, then presses the digits: one generated RFC 4733 pcap holding them all (see buildDtmfPcap). */
+function uasDtmfFragment(dtmf: UasOptions['dtmf'], dir: string): string {
   if (!dtmf || dtmf.digits.length === 0) return '';
   checkMs('dtmf.afterMs', dtmf.afterMs);
-  const gap = dtmf.gapMs ?? 400;
-  const lines = [`  <pause milliseconds="${Math.max(1, dtmf.afterMs)}"/>`];
-  for (const d of dtmf.digits) {
-    lines.push(`  <nop><action><exec play_pcap_audio="${xmlAttr(dtmfPcapFor(d))}"/></action></nop>`, `  <pause milliseconds="${gap}"/>`);
-  }
-  return lines.join('\n') + '\n';
+  const file = path.join(dir, 'dtmf.pcap');
+  writeFileSync(file, buildDtmfPcap(dtmf.digits, { gapMs: dtmf.gapMs ?? 400 }));
+  return [
+    `  <pause milliseconds="${Math.max(1, dtmf.afterMs)}"/>`,
+    `  <nop><action><exec play_pcap_audio="${xmlAttr(file)}"/></action></nop>`,
+    '',
+  ].join('\n');
 }
 
 function talkFragment(pcap: string | null): string {

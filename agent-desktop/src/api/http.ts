@@ -18,18 +18,42 @@ function isApiErrorBody(value: unknown): value is ApiErrorBody {
   return typeof error?.code === 'string';
 }
 
-async function postJson<Res>(path: string, body: unknown, token?: string): Promise<Res> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
+export type QueryValue = string | number | boolean | null | undefined;
+
+export interface RequestOptions {
+  token?: string | undefined;
+  body?: unknown;
+  /** Appended as a query string; null/undefined/'' values are left out. */
+  query?: Record<string, QueryValue> | undefined;
+}
+
+/** JSON request to the hotline API; throws ApiError on a non-2xx answer or a network failure. */
+export async function requestJson<Res>(method: 'GET' | 'POST', path: string, opts: RequestOptions = {}): Promise<Res> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let url = path;
+  if (opts.query) {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(opts.query)) {
+      if (value !== null && value !== undefined && value !== '') params.set(key, String(value));
+    }
+    const qs = params.toString();
+    if (qs) url += (url.includes('?') ? '&' : '?') + qs;
+  }
   let res: Response;
   try {
-    res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
+    res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   } catch {
     throw new ApiError(0, null);
   }
   const payload: unknown = await res.json().catch(() => null);
   if (!res.ok) throw new ApiError(res.status, isApiErrorBody(payload) ? payload : null);
   return payload as Res;
+}
+
+function postJson<Res>(path: string, body: unknown, token?: string): Promise<Res> {
+  return requestJson<Res>('POST', path, { body, token });
 }
 
 export function login(req: LoginRequest): Promise<LoginResponse> {

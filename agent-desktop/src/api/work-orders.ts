@@ -1,0 +1,72 @@
+// Typed calls of the work-order API (contracts/work-orders.ts). Type-only imports: the contract's zod schemas
+// stay on the server, the browser bundle only gets the shapes.
+import type {
+  CatalogResponse,
+  DepartmentsResponse,
+  PublicProgressResponse,
+  WorkOrderActionRequest,
+  WorkOrderActionResponse,
+  WorkOrderDetailResponse,
+  WorkOrderListResponse,
+  WorkOrderState,
+} from '../../../contracts/work-orders.js';
+import { ApiError, requestJson } from './http';
+
+/** GET /api/work-orders query (WorkOrderListQuery on the server). */
+export interface ListParams {
+  state?: readonly WorkOrderState[] | undefined;
+  departmentCode?: string | undefined;
+  phone?: string | undefined;
+  code?: string | undefined;
+  q?: string | undefined;
+  overdue?: boolean | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+export interface WorkOrderApi {
+  list(query: ListParams): Promise<WorkOrderListResponse>;
+  detail(code: string): Promise<WorkOrderDetailResponse>;
+  act(code: string, action: WorkOrderActionRequest): Promise<WorkOrderActionResponse>;
+  departments(): Promise<DepartmentsResponse>;
+  catalog(): Promise<CatalogResponse>;
+}
+
+/**
+ * The signed-in user's client. A 401 answer means the server forgot the session: `onUnauthorized` runs (the app
+ * goes back to the login page) and the error is still thrown to the caller.
+ */
+export function workOrderApi(token: string, onUnauthorized: () => void): WorkOrderApi {
+  const call = async <Res>(method: 'GET' | 'POST', path: string, opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined> } = {}) => {
+    try {
+      return await requestJson<Res>(method, path, { token, ...opts });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) onUnauthorized();
+      throw err;
+    }
+  };
+  return {
+    list: (q) =>
+      call<WorkOrderListResponse>('GET', '/api/work-orders', {
+        query: {
+          state: q.state && q.state.length > 0 ? q.state.join(',') : undefined,
+          departmentCode: q.departmentCode,
+          phone: q.phone,
+          code: q.code,
+          q: q.q,
+          overdue: q.overdue,
+          limit: q.limit,
+          cursor: q.cursor,
+        },
+      }),
+    detail: (code) => call<WorkOrderDetailResponse>('GET', `/api/work-orders/${encodeURIComponent(code)}`),
+    act: (code, action) => call<WorkOrderActionResponse>('POST', `/api/work-orders/${encodeURIComponent(code)}/actions`, { body: action }),
+    departments: () => call<DepartmentsResponse>('GET', '/api/departments'),
+    catalog: () => call<CatalogResponse>('GET', '/api/catalog'),
+  };
+}
+
+/** 工单进度查询 for citizens: no login. 429 when the IP asked too often (see PUBLIC_PROGRESS_LIMIT_PER_MINUTE). */
+export function publicProgress(code: string, phone: string): Promise<PublicProgressResponse> {
+  return requestJson<PublicProgressResponse>('GET', '/api/public/progress', { query: { code, phone } });
+}

@@ -1,0 +1,384 @@
+// Work-order use-cases over the database. Each one is ONE transaction: the pure core (lifecycle.ts) decides,
+// the repository writes the order (optimistic locking on `version`), its history rows and the SMS outbox rows;
+// when anything fails, nothing of it is kept. The catalog (职责清单) decides auto-dispatch at creation.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { detectDistrict, dispatch as dispatchByCatalog, type ManualReasonCode } from '../catalog/dispatch.js';
+import type { Catalog } from '../catalog/types.js';
+import type { SmsMessage } from '../sms/outbox.js';
+import type { Database, Queryable } from '../../server/db/database.js';
+import { DEFAULT_WORK_ORDER_CONFIG, type WorkOrderConfig } from './config.js';
+import { addDuration, checkDeadlines, recordDeadlineActions } from './deadlines.js';
+import { WorkOrderError } from './errors.js';
+import { createWorkOrder, transition, type WorkOrderCommand } from './lifecycle.js';
+import { lastRating, pendingExtension, SYSTEM_ACTOR, type Actor, type WorkOrder, type WorkOrderEvent } from './model.js';
+import { validateCreateWorkOrder } from './schemas.js';
+import { legalActions, MOVES, RECEIVE_ROLES, ROLE_LABELS_ZH, type WorkOrderAction } from './states.js';
+import { CatalogRepository, WorkOrderRepository, type DepartmentRecord } from './repository.js';
+import { localDateKey } from './working-calendar.js';
+
+export const VERSION_CONFLICT_MESSAGE = '工单已被他人修改，请刷新后重试';
+
+/** The order changed since the caller read it (stale `version`): HTTP 409 `conflict`. */
+export class VersionConflictError extends Error {
+  readonly apiCode = 'conflict' as const;
+  constructor(readonly currentVersion: number | null) {
+    super(VERSION_CONFLICT_MESSAGE);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/** No such order: HTTP 404. */
+export class OrderNotFoundError extends Error {
+  readonly apiCode = 'not_found' as const;
+  constructor(readonly code: string) {
+    super(`工单 ${code} 不存在`);
+    this.name = 'OrderNotFoundError';
+  }
+}
+
+export type DispatchOutcome =
+  | { kind: 'auto'; departmentCode: string; departmentName: string; itemCode: string; reason: string }
+  | { kind: 'manual'; code: ManualReasonCode; reason: string };
+
+/** Where SMS rows go: SmsOutbox.enqueue, inside the step's transaction. */
+export interface OutboxWriter {
+  enqueue(q: Queryable, msg: SmsMessage, at: number): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The active catalog, cached in memory and reloaded when another import (this or another process) activated a
+// new version: one indexed one-row query per use.
+
+export interface CatalogSnapshot {
+  versionId: number | null;
+  catalog: Catalog;
+  /** Every department ever imported (inactive ones too, for the names on older orders). */
+  departments: ReadonlyMap<string, DepartmentRecord>;
+}
+
+const EMPTY_CATALOG: Catalog = { version: '', city: '', districts: [], departments: [], classes: [], items: [] };
+
+export class CatalogStore {
+  private cache: CatalogSnapshot | null = null;
+
+  constructor(private readonly db: Database, private readonly now: () => number = Date.now) {}
+
+  /** Never call inside another transaction on PGlite (one connection): read it before. */
+  async snapshot(): Promise<CatalogSnapshot> {
+    const repo = new CatalogRepository(this.db);
+    const id = await repo.activeVersionId();
+    if (this.cache && this.cache.versionId === id) return this.cache;
+    const active = await repo.loadActive();
+    const departments = new Map((await repo.listDepartments()).map((d) => [d.code, d]));
+    this.cache = { versionId: active?.id ?? null, catalog: (active?.document as Catalog | undefined) ?? EMPTY_CATALOG, departments };
+    return this.cache;
+  }
+
+  /** Replaces the active catalog (already validated) atomically; the previous versions stay stored. */
+  async replace(catalog: Catalog, by: string | null): Promise<CatalogSnapshot> {
+    await this.db.transaction((tx) => new CatalogRepository(tx).replace(catalog, by, this.now()));
+    this.cache = null;
+    return this.snapshot();
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await new CatalogRepository(this.db).activeVersionId()) === null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface WorkOrderServiceDeps {
+  db: Database;
+  catalog: CatalogStore;
+  outbox: OutboxWriter;
+  log: Logger;
+  now?: () => number;
+  config?: WorkOrderConfig;
+  newId?: () => string;
+  /**
+   * The lifecycle table lets the whole desk (agents too) dispatch. This deployment's policy defaults to the
+   * dispatch desk only (dispatcher, supervisor, admin): agents receive and answer on the spot, dispatchers
+   * dispatch. true restores the table's rule.
+   */
+  agentsMayDispatch?: boolean;
+}
+
+export interface CreateResult {
+  order: WorkOrder;
+  events: WorkOrderEvent[];
+  dispatch: DispatchOutcome;
+}
+
+export interface ActResult {
+  order: WorkOrder;
+  event: WorkOrderEvent;
+}
+
+export interface DeadlineRunResult {
+  orders: number;
+  events: number;
+  conflicts: number;
+}
+
+const DEADLINE_BATCH = 200;
+
+/** Told after a lifecycle step has been committed (e.g. to place the 回访 call once a reply is accepted). */
+export type CommittedListener = (result: ActResult) => void;
+
+export class WorkOrderService {
+  readonly config: WorkOrderConfig;
+  private readonly now: () => number;
+  private readonly newId: () => string;
+  private readonly committed = new Set<CommittedListener>();
+
+  constructor(private readonly deps: WorkOrderServiceDeps) {
+    this.config = deps.config ?? DEFAULT_WORK_ORDER_CONFIG;
+    this.now = deps.now ?? Date.now;
+    this.newId = deps.newId ?? (() => `wo-${randomUUID()}`);
+  }
+
+  /**
+   * 受理: validate → next order code → insert the order and its 'receive' event → auto-dispatch by the catalog
+   * (a 'dispatch' event by the system) or leave it at the dispatch desk → SMS rows. One transaction.
+   */
+  async create(actor: Actor, raw: unknown, opts: { callId?: string | undefined } = {}): Promise<CreateResult> {
+    if (!RECEIVE_ROLES.includes(actor.role)) throw new WorkOrderError('forbidden_role', `${ROLE_LABELS_ZH[actor.role]}无权受理工单`);
+    const snap = await this.deps.catalog.snapshot();
+    const input = withCallId(raw, opts.callId);
+    const v = validateCreateWorkOrder(input);
+    const issues = v.ok ? [] : [...v.issues];
+    const itemCode = v.ok ? v.value.catalogItemCode : (input as { catalogItemCode?: unknown }).catalogItemCode;
+    if (typeof itemCode === 'string' && itemCode.trim() !== '' && !issues.some((i) => i.field === 'catalogItemCode')) {
+      if (!snap.catalog.items.some((i) => i.code === itemCode.trim())) {
+        issues.push({ field: 'catalogItemCode', message: `事项目录编码不存在：${itemCode.trim()}，请从职责清单中选择` });
+      }
+    }
+    if (!v.ok || issues.length > 0) {
+      const first = issues[0];
+      throw new WorkOrderError('validation_failed', first?.message ?? '工单信息有误', first?.field, issues);
+    }
+    const value = v.value;
+    const now = this.now();
+    // Own statement, before the transaction: a number is never reused, even when the transaction rolls back.
+    const seq = await new WorkOrderRepository(this.deps.db).nextSequence(localDateKey(now));
+    const id = this.newId();
+
+    return this.deps.db.transaction(async (tx) => {
+      const repo = new WorkOrderRepository(tx);
+      const created = createWorkOrder({ id, seq, input: value, actor, now, config: this.config });
+      let order = created.order;
+      const events: WorkOrderEvent[] = [created.event];
+      await repo.insertOrder(order, this.nextDeadlineAt(order));
+      await repo.insertEvent(created.event);
+      // The call the order is taken from must exist (a foreign-key violation rolls everything back); calls of
+      // other systems (web chat, earlier platforms) may be listed in links without a row here.
+      const known = new Set(await repo.existingCalls(order.links.callIds));
+      const linked = new Set([...order.links.callIds.filter((c) => known.has(c)), ...(opts.callId === undefined ? [] : [opts.callId])]);
+      await repo.linkCalls(order.id, [...linked], now);
+
+      const decision = this.decideDispatch(snap, order);
+      if (decision.kind === 'auto') {
+        const r = transition(order, { type: 'dispatch', departmentId: decision.departmentCode }, dispatchActor(), now, this.config);
+        const event = { ...r.event, actor: SYSTEM_ACTOR };
+        if (!(await repo.updateOrder(r.order, order.version, this.nextDeadlineAt(r.order)))) throw new VersionConflictError(null);
+        await repo.insertEvent(event);
+        await this.enqueueSms(tx, order, r.order, event, snap);
+        order = r.order;
+        events.push(event);
+      }
+      return { order, events, dispatch: decision };
+    }).catch((err: unknown) => {
+      if (opts.callId !== undefined && isForeignKeyViolation(err, 'work_order_calls_call_id_fkey')) {
+        throw new WorkOrderError('validation_failed', `关联通话不存在：${opts.callId}`, 'callId');
+      }
+      throw err;
+    });
+  }
+
+  onCommitted(listener: CommittedListener): () => void {
+    this.committed.add(listener);
+    return () => this.committed.delete(listener);
+  }
+
+  /** One lifecycle step on the order `code`, if it is still at `expectedVersion`. One transaction. */
+  async act(actor: Actor, code: string, command: WorkOrderCommand, expectedVersion: number): Promise<ActResult> {
+    const result = await this.actInTransaction(actor, code, command, expectedVersion);
+    for (const listener of this.committed) {
+      try {
+        listener(result);
+      } catch (err) {
+        // the step is saved; a failing follower must not turn it into an error for the user
+        this.deps.log.error({ err, orderCode: code }, 'work-order listener failed');
+      }
+    }
+    return result;
+  }
+
+  private async actInTransaction(actor: Actor, code: string, command: WorkOrderCommand, expectedVersion: number): Promise<ActResult> {
+    const snap = await this.deps.catalog.snapshot();
+    const now = this.now();
+    return this.deps.db.transaction(async (tx) => {
+      const repo = new WorkOrderRepository(tx);
+      const order = await repo.findByCode(code);
+      if (!order) throw new OrderNotFoundError(code);
+      if (order.version !== expectedVersion) throw new VersionConflictError(order.version);
+      if (command.type === 'dispatch') {
+        this.checkDispatchPolicy(actor, order);
+        checkDepartment(snap, command.departmentId);
+      }
+      const r = transition(order, command, actor, now, this.config);
+      if (!(await repo.updateOrder(r.order, expectedVersion, this.nextDeadlineAt(r.order)))) throw new VersionConflictError(null);
+      await repo.insertEvent(r.event);
+      await this.enqueueSms(tx, order, r.order, r.event, snap);
+      return r;
+    });
+  }
+
+  async findByCode(code: string): Promise<WorkOrder | null> {
+    return new WorkOrderRepository(this.deps.db).findByCode(code);
+  }
+
+  /**
+   * The actions `actor` may take on `order` now: the legal moves of its state for the actor's role and
+   * department, minus those the action's own rules would refuse (no pending extension, return window over, …).
+   */
+  availableActions(order: WorkOrder, actor: Actor, now: number = this.now()): WorkOrderAction[] {
+    if (actor.role === 'handler' && (!actor.departmentId || actor.departmentId !== order.departmentId)) return [];
+    const rating = lastRating(order);
+    const dissatisfied = rating !== null && !rating.satisfied;
+    const pending = pendingExtension(order) !== null;
+    return legalActions(order.state).filter((a) => {
+      if (!MOVES[a].roles.includes(actor.role)) return false;
+      switch (a) {
+        case 'dispatch':
+          return actor.role !== 'agent' || this.deps.agentsMayDispatch === true;
+        case 'request_extension':
+          return !pending;
+        case 'approve_extension':
+        case 'reject_extension':
+          return pending;
+        case 'rework':
+          return dissatisfied;
+        case 'close':
+          return !dissatisfied || actor.role === 'supervisor' || actor.role === 'admin';
+        case 'return':
+          return order.dispatchedAt !== null && now < addDuration(this.config.calendar, order.dispatchedAt, this.config.returnWindow);
+        default:
+          return true;
+      }
+    });
+  }
+
+  /**
+   * Records the reminders (催办) and escalations (督办) due at `now` on every open order that has one, each order
+   * in its own transaction. An order changed meanwhile by someone else is skipped; the next run picks it up.
+   */
+  async runDeadlineChecks(now: number = this.now()): Promise<DeadlineRunResult> {
+    const result: DeadlineRunResult = { orders: 0, events: 0, conflicts: 0 };
+    const seen = new Set<string>();
+    for (let round = 0; round < 50; round++) {
+      const due = (await new WorkOrderRepository(this.deps.db).dueForDeadlineCheck(now, DEADLINE_BATCH)).filter((o) => !seen.has(o.id));
+      if (due.length === 0) break;
+      for (const candidate of due) {
+        seen.add(candidate.id);
+        try {
+          const written = await this.deps.db.transaction(async (tx) => {
+            const repo = new WorkOrderRepository(tx);
+            const order = await repo.findById(candidate.id);
+            if (!order) return 0;
+            const { order: next, events } = recordDeadlineActions(order, checkDeadlines(order, now, this.config), now);
+            if (!(await repo.updateOrder(next, order.version, this.nextDeadlineAt(next)))) throw new VersionConflictError(null);
+            for (const e of events) await repo.insertEvent(e);
+            return events.length;
+          });
+          if (written > 0) result.orders += 1;
+          result.events += written;
+        } catch (err) {
+          if (err instanceof VersionConflictError) result.conflicts += 1;
+          else this.deps.log.error({ err, orderId: candidate.id }, 'deadline check failed for an order');
+        }
+      }
+    }
+    return result;
+  }
+
+  /** The earliest reminder/escalation threshold not yet taken; null when no clock runs. */
+  nextDeadlineAt(order: WorkOrder): number | null {
+    const pending = checkDeadlines(order, Number.MAX_SAFE_INTEGER, this.config);
+    return pending.length === 0 ? null : Math.min(...pending.map((a) => a.thresholdAt));
+  }
+
+  private checkDispatchPolicy(actor: Actor, order: WorkOrder): void {
+    if (actor.role === 'agent' && this.deps.agentsMayDispatch !== true && MOVES.dispatch.from.includes(order.state)) {
+      throw new WorkOrderError('forbidden_role', `${ROLE_LABELS_ZH.agent}无权执行「派单」，请转派单员处理`);
+    }
+  }
+
+  private decideDispatch(snap: CatalogSnapshot, order: WorkOrder): DispatchOutcome {
+    const { catalog } = snap;
+    const district =
+      detectDistrict(catalog, order.place.district) ?? detectDistrict(catalog, [order.place.street ?? '', order.place.address ?? ''].join(' '));
+    const r = dispatchByCatalog(catalog, { itemCode: order.catalogItemCode, district: district?.districtCode ?? null });
+    if (r.kind === 'manual') return { kind: 'manual', code: r.code, reason: r.reason };
+    const dep = snap.departments.get(r.departmentCode);
+    if (!dep || !dep.active) {
+      return { kind: 'manual', code: 'district_unmapped', reason: `承办部门 ${r.departmentCode} 不在部门名录中，转人工派单` };
+    }
+    return { kind: 'auto', departmentCode: r.departmentCode, departmentName: dep.name, itemCode: r.itemCode, reason: r.reason };
+  }
+
+  /** Citizen SMS caused by a step: accepted (first dispatch), rating request (reply accepted), closed. */
+  private async enqueueSms(tx: Queryable, before: WorkOrder, after: WorkOrder, event: WorkOrderEvent, snap: CatalogSnapshot): Promise<void> {
+    const msgs: SmsMessage[] = [];
+    const to = after.citizen.phone;
+    const departmentName = (code: string | null) => (code ? snap.departments.get(code)?.name ?? code : '相关部门');
+    if (event.action === 'dispatch' && before.dispatchCount === 0) {
+      msgs.push({
+        to,
+        orderId: after.id,
+        template: 'order_accepted',
+        params: { code: after.code, departmentName: departmentName(after.departmentId), expectedDate: localDateKey(after.resolveDeadline.dueAt - 1) },
+      });
+    }
+    if (event.action === 'accept_reply') {
+      msgs.push({ to, orderId: after.id, template: 'rating_request', params: { code: after.code, departmentName: departmentName(after.departmentId) } });
+    }
+    if (event.to === 'closed' && event.from !== 'closed') {
+      msgs.push({ to, orderId: after.id, template: 'order_closed', params: { code: after.code } });
+    }
+    for (const m of msgs) await this.deps.outbox.enqueue(tx, m, event.at);
+  }
+}
+
+/** SQLSTATE 23503 (both pg and PGlite errors carry `code` and `constraint`). */
+export function isForeignKeyViolation(err: unknown, constraint?: string): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; constraint?: unknown };
+  return e.code === '23503' && (constraint === undefined || e.constraint === constraint);
+}
+
+function withCallId(raw: unknown, callId: string | undefined): unknown {
+  if (callId === undefined || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const o = raw as Record<string, unknown>;
+  const links = typeof o.links === 'object' && o.links !== null && !Array.isArray(o.links) ? (o.links as Record<string, unknown>) : {};
+  const callIds = Array.isArray(links.callIds) ? links.callIds : [];
+  return { ...o, links: { ...links, callIds: callIds.includes(callId) ? callIds : [...callIds, callId] } };
+}
+
+function checkDepartment(snap: CatalogSnapshot, departmentId: unknown): void {
+  if (typeof departmentId !== 'string' || departmentId.trim() === '') return; // the core answers department_required
+  const dep = snap.departments.get(departmentId);
+  if (!dep) throw new WorkOrderError('validation_failed', `承办部门不存在：${departmentId}`, 'departmentId');
+  if (!dep.active) throw new WorkOrderError('validation_failed', `承办部门已停用：${dep.name}`, 'departmentId');
+}
+
+/**
+ * Auto-dispatch is recorded as done by the system. The lifecycle table (states.ts) only lets the dispatch desk
+ * roles dispatch; until it lists 'system' too, the rules are applied with dispatcher authority and the event
+ * keeps the system actor.
+ */
+function dispatchActor(): Actor {
+  return MOVES.dispatch.roles.includes('system') ? SYSTEM_ACTOR : { id: SYSTEM_ACTOR.id, role: 'dispatcher', departmentId: null };
+}
