@@ -13,7 +13,7 @@ import { startCaller } from '../support/sipp.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { waitUntil } from '../support/wait.js';
 
-const PROXY_PORT = 18188;
+const PROXY_PORT = TEST_PORTS.ariProxy;
 
 describe('ARI connection loss', () => {
   let t: TestHotline;

@@ -9,7 +9,17 @@ import { loadConfig } from '../../server/config.js';
 import { startHotline, type Hotline } from '../../server/hotline.js';
 import { waitUntil } from './wait.js';
 
-export const TEST_PORTS = { http: 18080, asteriskHttp: 18088, trunk: 15060, ami: 15038 } as const;
+// Ports of this test process's hotline: derived from the pid so two test runs on one machine (a developer's and
+// a benchmark, say) do not collide; each run's files still run one after another.
+const PORT_BASE = 21_000 + (process.pid % 100) * 20;
+export const TEST_PORTS = {
+  http: PORT_BASE,
+  asteriskHttp: PORT_BASE + 1,
+  trunk: PORT_BASE + 2,
+  ami: PORT_BASE + 3,
+  /** Free for a test's own relay in front of ARI. */
+  ariProxy: PORT_BASE + 4,
+} as const;
 
 export interface TestHotline {
   hotline: Hotline;
