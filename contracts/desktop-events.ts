@@ -36,7 +36,17 @@ export interface CallEndedPush {
   outcome: 'answered' | 'abandoned' | 'missed';
 }
 
+/** Real-time queue figures (see acd/figures.ts AcdFigures), pushed to supervisors every few seconds. */
+export interface AcdFiguresPush {
+  at: number;
+  windowMs: number;
+  total: Record<string, unknown>;
+  queues: Record<string, Record<string, unknown>>;
+  skills: Record<string, Record<string, unknown>>;
+}
+
 export interface ServerToClientEvents {
+  'acd:figures': (push: AcdFiguresPush) => void;
   'agent:state': (push: AgentStatePush) => void;
   'call:offered': (push: CallOfferPush) => void;
   'call:connected': (push: { callId: string }) => void;

@@ -29,7 +29,8 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './logger.js';
-import { attachSocket, socketNotifier, wireAgentSockets } from './socket.js';
+import { attachSocket, pushFigures, socketNotifier, wireAgentSockets } from './socket.js';
+import { registerAcdRoutes } from '../acd/routes.js';
 import { acquireInstanceLock, ensureStateDir, loadOrCreateSecrets } from './state-dir.js';
 
 export interface Hotline {
@@ -175,6 +176,8 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     });
     const ivr = new IvrService({ telephony, calls, records, queue, prompts, serviceNumber: config.serviceNumber, log: log.child({ component: 'ivr' }) });
     wireAgentSockets(io, queue, log.child({ component: 'socket' }));
+    registerAcdRoutes(app, { queue, tokens, users });
+    cleanups.push(pushFigures(io, queue));
 
     const deliver = (ev: TelephonyEvent) => {
       if (!survey.handleTelephony(ev) && !ivr.handleTelephony(ev)) queue.handleTelephony(ev);

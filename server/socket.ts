@@ -13,6 +13,8 @@ import { ApiError, errorBody, validationError } from './http/errors.js';
 export type HotlineIo = Server<ClientToServerEvents, ServerToClientEvents>;
 
 const room = (userId: string) => `user:${userId}`;
+/** Supervisors, dispatchers and admins: they receive the queue figures and, later, alerts. */
+export const SUPERVISORS_ROOM = 'supervisors';
 
 export function attachSocket(server: HttpServer, tokens: SessionTokens, log: Logger): HotlineIo {
   const io: HotlineIo = new Server(server, { path: '/socket.io', serveClient: false });
@@ -32,6 +34,7 @@ export function wireAgentSockets(io: HotlineIo, queue: QueueService, log: Logger
     const userId = socket.data.userId as string;
     const slog = log.child({ userId, socketId: socket.id });
     void socket.join(room(userId));
+    if (['supervisor', 'dispatcher', 'admin'].includes(socket.data.role as string)) void socket.join(SUPERVISORS_ROOM);
     if (socket.data.role === 'agent') socket.emit('agent:state', queue.agentKnown(userId));
     slog.info('desktop connected');
 
@@ -64,4 +67,14 @@ export function socketNotifier(io: HotlineIo): AgentNotifier {
     callConnected: (agentId, callId) => io.to(room(agentId)).emit('call:connected', { callId }),
     callEnded: (agentId, push) => io.to(room(agentId)).emit('call:ended', push),
   };
+}
+
+/** Pushes the queue figures to the supervisors' room while anyone is in it. */
+export function pushFigures(io: HotlineIo, queue: QueueService, everyMs = 2_000): () => void {
+  const timer = setInterval(() => {
+    if ((io.sockets.adapter.rooms.get(SUPERVISORS_ROOM)?.size ?? 0) === 0) return;
+    io.to(SUPERVISORS_ROOM).emit('acd:figures', queue.figures() as unknown as Parameters<ServerToClientEvents['acd:figures']>[0]);
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

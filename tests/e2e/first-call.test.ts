@@ -10,6 +10,7 @@ import { ARTIFACTS } from '../support/global-setup.js';
 import { startTestHotline, type TestHotline } from '../support/hotline-harness.js';
 import { ensureTestMedia, TONE_HZ, type TestMedia } from '../support/media.js';
 import { startRtpCapture } from '../support/rtp-capture.js';
+import { apiLogin } from '../support/api-client.js';
 import { startCaller } from '../support/sipp.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -94,6 +95,15 @@ describe('first call: trunk caller → IVR → queue → browser agent', () => {
       agentHeard: { rms: heard.rxRms, packets: heard.rxPackets },
       callerHeard: { packets: rx.packets, seconds: rx.seconds, tone1k: rx.toneRatio(TONE_HZ) },
     }));
+
+    // the supervisor's real-time figures count the call; an agent may not read them
+    const supervisor = await apiLogin(t.url, t.credentials.find((c) => c.username === 'supervisor')!);
+    const figures = await supervisor.call<{ total: { answered: number; abandoned: number; agents: Record<string, number> } }>('GET', '/api/acd/figures');
+    expect(figures.status).toBe(200);
+    expect(figures.body.total).toMatchObject({ answered: 1, abandoned: 0 });
+    expect(figures.body.total.agents.available).toBe(1);
+    const asAgent = await apiLogin(t.url, t.agent('1001'));
+    expect((await asAgent.call('GET', '/api/acd/figures')).status).toBe(403);
 
     await t.assertNothingLeftInAsterisk();
   });
