@@ -56,7 +56,7 @@ export async function startTestHotline(name: string, env: Record<string, string>
   return {
     hotline,
     url: hotline.url,
-    trunk: `127.0.0.1:${TEST_PORTS.trunk}`,
+    trunk: `${hotline.config.asterisk.trunk.host}:${hotline.config.asterisk.trunk.port}`,
     credentials,
     logFile,
     agent(extension) {
