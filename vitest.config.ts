@@ -15,7 +15,7 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
-      { test: { name: 'db', include: ['tests/db/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
+      { test: { name: 'db', include: ['tests/db/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 } },
       // the HTTP API in-process (fastify inject) over PGlite, or PostgreSQL when DATABASE_URL is set
       { test: { name: 'api', include: ['tests/api/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
       {

@@ -15,6 +15,10 @@ export interface LiveCall {
   /** Set while an agent leg is ringing or connected. */
   agentLeg: { channelId: string; agentId: string; offerId: string; dbOffer: Promise<number | null> } | null;
   bridgeId: string | null;
+  /** 疑似紧急: an emergency word heard from the caller (keyword spotting). */
+  emergencyKeyword?: string;
+  /** A skill the caller's own words asked for (社保 → social_security), used when the call is queued. */
+  spokenSkillHint?: string;
   /** The call's database writes, chained so they land in order (created before queued before ended). */
   writes: Promise<void>;
 }

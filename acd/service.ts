@@ -37,6 +37,7 @@ export class QueueService {
   /** Agent legs we hung up ourselves: their channel_gone is expected, not a failed offer. */
   private readonly cancelledLegs = new Set<string>();
   private readonly profiles: Map<string, AgentProfile>;
+  private readonly connectedListeners = new Set<(callId: string) => void>();
 
   constructor(private readonly d: QueueServiceDeps) {
     this.engine = new AcdEngine(d.settings);
@@ -52,6 +53,11 @@ export class QueueService {
     void writeFor(call, 'markQueued', () => this.d.records.markQueued(call.callId, queue, at));
     call.log.info({ queue, priority }, 'call queued');
     this.dispatch({ type: 'call_queued', callId: call.callId, queueId: queue, priority, number: call.callerNumber });
+  }
+
+  /** Told when an agent has taken a call (before the bridge is made), e.g. so the IVR stops its prompts. */
+  onConnected(listener: (callId: string) => void): void {
+    this.connectedListeners.add(listener);
   }
 
   agentKnown(agentId: string): AgentStatePush {
@@ -300,6 +306,13 @@ export class QueueService {
     const leg = call?.agentLeg;
     if (!call || !leg) return;
     call.stage = 'connected';
+    for (const listener of this.connectedListeners) {
+      try {
+        listener(callId);
+      } catch (err) {
+        call.log.error({ err }, 'connected listener failed');
+      }
+    }
     const at = new Date(this.now());
     const bridgeId = `${BRIDGE_PREFIX}${callId}`;
     call.bridgeId = bridgeId;

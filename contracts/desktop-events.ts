@@ -45,7 +45,19 @@ export interface AcdFiguresPush {
   skills: Record<string, Record<string, unknown>>;
 }
 
+/** 疑似紧急: an emergency word was heard from a caller. Sent to supervisors and to the agent on the call. */
+export interface EmergencyAlertPush {
+  callId: string;
+  keyword: string;
+  callerNumber: string;
+  /** ISO time the word was heard. */
+  at: string;
+  /** The agent on (or being offered) the call, if any. */
+  agentId: string | null;
+}
+
 export interface ServerToClientEvents {
+  'alert:emergency': (push: EmergencyAlertPush) => void;
   'acd:figures': (push: AcdFiguresPush) => void;
   'agent:state': (push: AgentStatePush) => void;
   'call:offered': (push: CallOfferPush) => void;

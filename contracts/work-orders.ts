@@ -190,6 +190,8 @@ export interface LinkedCall {
   outcome: 'answered' | 'abandoned' | 'failed' | null;
   agentId: string | null;
   recordingName: string | null;
+  /** 疑似紧急: an emergency word heard from the caller in this call (keyword spotting). */
+  emergencyKeyword: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -34,6 +34,9 @@ export interface CallRecord {
   outcome: CallOutcome | null;
   hangupCause: string | null;
   recordingName: string | null;
+  /** 疑似紧急: the first emergency word heard from the caller, and when. */
+  emergencyKeyword: string | null;
+  emergencyAt: Date | null;
   /** Arrival until answer (or until hang-up when never answered); null while still waiting. */
   waitSeconds: number | null;
   /** Answer until hang-up; null when not answered or still talking. */
@@ -71,6 +74,8 @@ interface CallRow {
   outcome: CallOutcome | null;
   hangup_cause: string | null;
   recording_name: string | null;
+  emergency_keyword: string | null;
+  emergency_at: Date | null;
 }
 
 interface OfferRow {
@@ -162,6 +167,11 @@ export class CallRecordRepository {
     await this.updateOne(`UPDATE calls SET recording_name = $2 WHERE id = $1 RETURNING id`, [id, name]);
   }
 
+  /** Marks the call as a suspected emergency; the first word heard is kept. */
+  async flagEmergency(id: string, keyword: string, at: Date): Promise<void> {
+    await this.db.query(`UPDATE calls SET emergency_keyword = $2, emergency_at = $3 WHERE id = $1 AND emergency_keyword IS NULL`, [id, keyword, at]);
+  }
+
   async getCall(id: string): Promise<CallRecord | null> {
     const { rows } = await this.db.query<CallRow>(`SELECT * FROM calls WHERE id = $1`, [id]);
     return rows[0] ? toCall(rows[0]) : null;
@@ -210,6 +220,8 @@ function toCall(r: CallRow): CallRecord {
     outcome: r.outcome,
     hangupCause: r.hangup_cause,
     recordingName: r.recording_name,
+    emergencyKeyword: r.emergency_keyword,
+    emergencyAt: r.emergency_at,
     waitSeconds: secondsBetween(r.arrived_at, r.answered_at ?? r.ended_at),
     talkSeconds: secondsBetween(r.answered_at, r.ended_at),
   };

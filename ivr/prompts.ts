@@ -20,6 +20,11 @@ export const PROMPT_NAMES = [
   'survey-overall',
   'survey-invalid',
   'survey-thanks',
+  'query-hint',
+  'query-enter-code',
+  'query-not-found',
+  'query-unavailable',
+  'ivr-invalid-input',
 ] as const;
 export type PromptName = (typeof PROMPT_NAMES)[number];
 
@@ -72,6 +77,25 @@ export const PROMPT_TEXTS: Readonly<Record<PromptName, PromptText>> = {
     pinyin: 'shu1 ru4 you3 wu4, qing3 chong2 xin1 shu1 ru4.',
   },
   'survey-thanks': { zh: '感谢您的评价，再见。', pinyin: 'gan3 xie4 nin2 de5 ping2 jia4, zai4 jian4.' },
+  // self-service progress query (ivr/flow/hotline-flow.ts)
+  'query-hint': {
+    zh: '如需查询工单办理进度，请随时按一。',
+    pinyin: 'ru2 xu1 cha2 xun2 gong1 dan1 ban4 li3 jin4 du4, qing3 sui2 shi2 an4 yi1.',
+  },
+  'query-enter-code': {
+    zh: '请输入工单编号中的数字，不含字母和横线，输入完毕请按井号键。',
+    pinyin:
+      'qing3 shu1 ru4 gong1 dan1 bian1 hao4 zhong1 de5 shu4 zi4, bu4 han2 zi4 mu3 he2 heng2 xian4, shu1 ru4 wan2 bi4 qing3 an4 jing3 hao4 jian4.',
+  },
+  'query-not-found': {
+    zh: '未查询到该工单，如需重新查询，请按一。',
+    pinyin: 'wei4 cha2 xun2 dao4 gai1 gong1 dan1, ru2 xu1 chong2 xin1 cha2 xun2, qing3 an4 yi1.',
+  },
+  'query-unavailable': {
+    zh: '查询服务暂时不可用，请稍后再试。',
+    pinyin: 'cha2 xun2 fu2 wu4 zan4 shi2 bu4 ke3 yong4, qing3 shao1 hou4 zai4 shi4.',
+  },
+  'ivr-invalid-input': { zh: '输入有误，请重新输入。', pinyin: 'shu1 ru4 you3 wu4, qing3 chong2 xin1 shu1 ru4.' },
 };
 
 /** Extensions Asterisk can play; an operator's recording in any of them counts as "prompt present". */

@@ -1,51 +1,93 @@
-// Runs the greeting flow for each new call: creates the call record, answers, greets, hands over to the queue.
+// Runs the IVR flow (ivr/flow: flows as data) for each citizen's call: creates the call record, answers, greets,
+// hands the call to the queue, and keeps serving the caller's keypad while they wait (press 1 for the progress
+// query). The flow decides; this adapter carries its commands out over the call-control interface.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { QueueService } from '../acd/service.js';
 import { writeFor, type LiveCall, type LiveCalls } from '../acd/live-calls.js';
 import type { CallRecordRepository } from '../crm/call-records.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
-import { greetingStep, initialGreeting, type GreetingState, type IvrCommand, type IvrEvent } from './greeting-flow.js';
+import {
+  initialIvrState,
+  ivrStep,
+  type FlowDefinition,
+  type IvrCommand,
+  type IvrEvent,
+  type IvrOutcome,
+  type IvrState,
+  type LookupResult,
+} from './flow/index.js';
 import type { PromptSet } from './prompts.js';
+import type { TextToSpeech } from './tts.js';
 
 export interface IvrServiceDeps {
   telephony: CallControl;
   calls: LiveCalls;
   records: CallRecordRepository;
   queue: QueueService;
+  flow: FlowDefinition;
   prompts: PromptSet;
+  tts: TextToSpeech;
+  /** Turns a synthesised file's path into what Asterisk plays (e.g. strips the chroot prefix). */
+  mediaPath: (file: string) => string;
+  lookupOrder: (code: string) => Promise<LookupResult>;
+  /** Queue for a skill hint chosen in the IVR (language menu, spoken routing words), or the flow's queue. */
+  queueFor: (call: LiveCall, queue: string, skillHint: string | null) => string;
+  /** The caller's channel is answered (e.g. to start listening for keywords). */
+  onAnswered?: (call: LiveCall) => void;
   serviceNumber: string;
   log: Logger;
 }
 
-export class IvrService {
-  private readonly flows = new Map<string, GreetingState>(); // by callId
+interface Session {
+  state: IvrState;
+  timers: Map<string, NodeJS.Timeout>;
+}
 
-  constructor(private readonly d: IvrServiceDeps) {}
+export class IvrService {
+  private readonly sessions = new Map<string, Session>(); // by callId
+  private readonly outcomeListeners = new Set<(callId: string, outcome: IvrOutcome) => void>();
+
+  constructor(private readonly d: IvrServiceDeps) {
+    // once an agent has the call, the IVR's part is over: stop whatever it still plays
+    d.queue.onConnected((callId) => {
+      const call = d.calls.get(callId);
+      if (call) this.step(call, { type: 'connected' });
+      this.end(callId);
+    });
+  }
+
+  /** What callers did in the IVR (queued, self-service queries, no valid input …), for reports and tests. */
+  onOutcome(listener: (callId: string, outcome: IvrOutcome) => void): () => void {
+    this.outcomeListeners.add(listener);
+    return () => this.outcomeListeners.delete(listener);
+  }
 
   handleTelephony(ev: TelephonyEvent): boolean {
+    if (ev.type === 'call_arrived') {
+      this.arrived(ev.channelId, ev.callerNumber, ev.dialed, ev.at);
+      return true;
+    }
+    if (ev.type !== 'playback_finished' && ev.type !== 'dtmf' && ev.type !== 'channel_gone') return false;
+    const found = this.d.calls.byAnyChannel(ev.channelId);
+    if (!found || found.leg !== 'caller' || !this.sessions.has(found.call.callId)) return false;
+    const call = found.call;
     switch (ev.type) {
-      case 'call_arrived':
-        this.arrived(ev.channelId, ev.callerNumber, ev.dialed, ev.at);
+      case 'playback_finished':
+        this.step(call, { type: 'playback_finished', playbackId: ev.playbackId });
         return true;
-      case 'playback_finished': {
-        const found = this.d.calls.byAnyChannel(ev.channelId);
-        if (!found || found.call.stage !== 'ivr') return false;
-        this.step(found.call, { type: 'playback_finished', playbackId: ev.playbackId });
+      case 'dtmf':
+        call.log.debug({ digit: ev.digit, step: this.sessions.get(call.callId)?.state.stepId }, 'IVR digit');
+        this.step(call, { type: 'digit', digit: ev.digit });
         return true;
-      }
-      case 'channel_gone': {
-        const found = this.d.calls.byAnyChannel(ev.channelId);
-        if (!found || found.call.stage !== 'ivr') return false;
-        const call = found.call;
-        call.log.info({ cause: ev.causeText }, 'caller hung up during the greeting');
+      case 'channel_gone':
         this.step(call, { type: 'hung_up' });
+        this.end(call.callId);
+        if (call.stage !== 'ivr') return false; // queued: the queue records the abandon
+        call.log.info({ cause: ev.causeText }, 'caller hung up in the IVR');
         void writeFor(call, 'markEnded', () => this.d.records.markEnded(call.callId, { at: ev.at, hangupCause: ev.causeText }));
         this.d.calls.remove(call);
         return true;
-      }
-      default:
-        return false;
     }
   }
 
@@ -71,31 +113,110 @@ export class IvrService {
     );
     // a restart finds the call again through this variable (reconciliation)
     void this.d.telephony.setVariable(channelId, 'HOTLINE_CALL_ID', callId).catch(() => {});
-    this.flows.set(callId, initialGreeting());
-    this.step(call, { type: 'arrived' });
+    this.sessions.set(callId, { state: initialIvrState(), timers: new Map() });
+    this.step(call, { type: 'started' });
   }
 
   private step(call: LiveCall, event: IvrEvent): void {
-    const state = this.flows.get(call.callId);
-    if (!state) return;
-    const next = greetingStep(state, event, () => `pb-${randomUUID()}`);
-    if (next.state.step === 'ended' || next.state.step === 'queued') this.flows.delete(call.callId);
-    else this.flows.set(call.callId, next.state);
-    void this.run(call, next.commands);
+    const session = this.sessions.get(call.callId);
+    if (!session) return;
+    let next: ReturnType<typeof ivrStep>;
+    try {
+      next = ivrStep(this.d.flow, session.state, event, () => randomUUID());
+    } catch (err) {
+      // a broken flow must never strand a citizen: hand the call to an agent
+      call.log.error({ err, event: event.type }, 'IVR flow failed; sending the caller to the queue');
+      this.end(call.callId);
+      if (call.stage === 'ivr') void this.d.queue.enqueue(call, 'general');
+      return;
+    }
+    session.state = next.state;
+    for (const c of next.commands) this.execute(call, session, c);
   }
 
-  private async run(call: LiveCall, commands: IvrCommand[]): Promise<void> {
-    for (const c of commands) {
-      try {
-        if (c.type === 'answer') await this.d.telephony.answer(call.channelId);
-        else if (c.type === 'play') await this.d.telephony.play(call.channelId, `sound:${this.d.prompts[c.prompt]}`, c.playbackId);
-        else if (c.type === 'enqueue') await this.d.queue.enqueue(call, c.queue);
-      } catch (err) {
-        if (call.stage !== 'ivr') return; // the caller hung up meanwhile; the hang-up handler has it
-        call.log.warn({ err: String(err), command: c.type }, 'IVR step failed');
-        if (c.type === 'play') this.step(call, { type: 'playback_failed' });
-        else return;
+  private execute(call: LiveCall, session: Session, c: IvrCommand): void {
+    const t = this.d.telephony;
+    const failed = (what: string, playbackId?: string) => (err: unknown) => {
+      if (!this.sessions.has(call.callId)) return; // the caller is gone or with an agent
+      call.log.warn({ err: String(err) }, `IVR ${what} failed`);
+      if (playbackId) this.step(call, { type: 'playback_failed', playbackId });
+    };
+    switch (c.type) {
+      case 'answer':
+        void t
+          .answer(call.channelId)
+          .then(() => this.d.onAnswered?.(call))
+          .catch(failed('answer'));
+        return;
+      case 'play': {
+        const media = 'prompt' in c.media ? `sound:${this.d.prompts[c.media.prompt as keyof PromptSet]}` : c.media.audio;
+        void t.play(call.channelId, media, c.playbackId).catch(failed('play', c.playbackId));
+        return;
       }
+      case 'say':
+        void this.d.tts
+          .synthesize(c.text)
+          .then((file) => t.play(call.channelId, `sound:${this.d.mediaPath(file)}`, c.playbackId))
+          .catch(failed('text-to-speech', c.playbackId));
+        return;
+      case 'stop_playback':
+        void t.stopPlayback(c.playbackId).catch(() => {});
+        return;
+      case 'start_timer': {
+        const timer = setTimeout(() => {
+          session.timers.delete(c.timerId);
+          this.step(call, { type: 'timeout', timerId: c.timerId });
+        }, c.ms);
+        timer.unref();
+        session.timers.set(c.timerId, timer);
+        return;
+      }
+      case 'cancel_timer':
+        clearTimeout(session.timers.get(c.timerId));
+        session.timers.delete(c.timerId);
+        return;
+      case 'lookup_order':
+        this.d
+          .lookupOrder(c.code)
+          .catch((err): LookupResult => {
+            call.log.warn({ err: String(err), code: c.code }, 'order look-up failed');
+            return { found: false, failed: true };
+          })
+          .then((result) => this.step(call, { type: 'lookup_result', lookupId: c.lookupId, result }));
+        return;
+      case 'enqueue': {
+        const queue = this.d.queueFor(call, c.queue, c.skillHint);
+        void this.d.queue
+          .enqueue(call, queue)
+          .then(() => this.step(call, { type: 'queued' }))
+          .catch(failed('enqueue'));
+        return;
+      }
+      case 'pause_queue':
+        void t.stopMusicOnHold(call.channelId).catch(() => {});
+        return;
+      case 'resume_queue':
+        void t.startMusicOnHold(call.channelId).catch(failed('music on hold'));
+        return;
+      case 'transfer':
+        // blind transfers to outside numbers arrive with the transfer feature; until then an agent helps
+        call.log.warn({ number: c.number }, 'IVR transfer is not available; queueing the call instead');
+        if (call.stage === 'ivr') void this.d.queue.enqueue(call, 'general');
+        return;
+      case 'hangup':
+        void t.hangup(call.channelId).catch(() => {});
+        return;
+      case 'report':
+        call.log.info({ ivr: c.outcome }, 'IVR outcome');
+        for (const l of this.outcomeListeners) l(call.callId, c.outcome);
+        return;
     }
+  }
+
+  private end(callId: string): void {
+    const session = this.sessions.get(callId);
+    if (!session) return;
+    session.timers.forEach((timer) => clearTimeout(timer));
+    this.sessions.delete(callId);
   }
 }

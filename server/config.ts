@@ -65,6 +65,7 @@ const EnvSchema = z.object({
   HOTLINE_ACD_CONFIG: z.string().min(1).optional(),
   DEMO_AGENTS: z.coerce.number().int().min(0).max(1000).default(10),
   HOTLINE_RECORD_CALLS: bool.default(true),
+  SPEECH_KEYWORD_SPOTTING: bool.default(false),
 });
 
 export interface Config {
@@ -91,6 +92,8 @@ export interface Config {
   acd: { ringTimeoutSeconds: number; wrapUpSeconds: number; configFile: string | undefined };
   demoAgents: number;
   recordCalls: boolean;
+  /** Listen to every caller for emergency and routing words (needs the KWS model; see speech/README.md). */
+  keywordSpotting: boolean;
 }
 
 export class ConfigError extends Error {
@@ -146,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     acd: { ringTimeoutSeconds: e.ACD_RING_TIMEOUT_SECONDS, wrapUpSeconds: e.ACD_WRAP_UP_SECONDS, configFile: e.HOTLINE_ACD_CONFIG },
     demoAgents: e.DEMO_AGENTS,
     recordCalls: e.HOTLINE_RECORD_CALLS,
+    keywordSpotting: e.SPEECH_KEYWORD_SPOTTING,
   };
 }
 

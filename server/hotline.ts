@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { HealthResponse } from '../contracts/api.js';
-import { LiveCalls } from '../acd/live-calls.js';
+import { LiveCalls, writeFor } from '../acd/live-calls.js';
 import { reconcile } from '../acd/reconcile.js';
 import { AgentProfileRepository } from '../acd/agent-profiles.js';
 import { validateAcdConfig } from '../acd/config.js';
@@ -14,7 +14,13 @@ import { CallRecordRepository } from '../crm/call-records.js';
 import { SurveyService } from '../crm/callback/survey-service.js';
 import { workOrderSurveySink } from '../crm/callback/survey-sink.js';
 import { createCrm, seedCrmIfEmpty, type Crm } from '../crm/index.js';
+import { assertValidFlow, buildHotlineFlow, formatDateZh, type LookupResult } from '../ivr/flow/index.js';
 import { ensurePrompts, PROMPT_NAMES, type PromptSet } from '../ivr/prompts.js';
+import { EspeakMandarinTts } from '../ivr/tts.js';
+import { CallSpeechService } from '../speech/call-speech-service.js';
+import { tryCreateKeywordSpotter } from '../speech/keyword-spotter.js';
+import { STATE_LABELS_ZH } from '../crm/work-orders/states.js';
+import { localDateKey } from '../crm/work-orders/working-calendar.js';
 import { IvrService } from '../ivr/service.js';
 import { renderAsteriskConfig } from '../telephony/asterisk-config.js';
 import { AsteriskProcess } from '../telephony/asterisk-process.js';
@@ -29,7 +35,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './logger.js';
-import { attachSocket, pushFigures, socketNotifier, wireAgentSockets } from './socket.js';
+import { attachSocket, pushFigures, socketNotifier, SUPERVISORS_ROOM, wireAgentSockets } from './socket.js';
 import { registerAcdRoutes } from '../acd/routes.js';
 import { acquireInstanceLock, ensureStateDir, loadOrCreateSecrets } from './state-dir.js';
 
@@ -37,6 +43,7 @@ export interface Hotline {
   config: Config;
   crm: Crm;
   survey: SurveyService;
+  ivr: IvrService;
   ami: AmiConnection;
   log: Logger;
   db: Database;
@@ -87,6 +94,8 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
 
     let asterisk: AsteriskProcess | null = null;
     let prompts: PromptSet;
+    let ttsDir: string;
+    let mediaPath: (file: string) => string;
     let provision = { seconds: 0, cached: true };
     const ariPassword = config.asterisk.ari.password ?? secrets.ariPassword;
     if (config.asterisk.mode === 'embedded') {
@@ -97,12 +106,17 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       // prompts live inside the root so the chrooted Asterisk can play them; it sees them without the root prefix
       const hostPrompts = await ensurePrompts(path.join(asterisk.hostInstanceDir, 'sounds'));
       prompts = mapPrompts(hostPrompts, (p) => p.slice(config.asterisk.root.length));
+      ttsDir = path.join(asterisk.hostInstanceDir, 'sounds', 'tts');
+      mediaPath = (p) => p.slice(config.asterisk.root.length);
       await asterisk.start();
       const a = asterisk;
       cleanups.push(() => a.stop());
     } else {
       // an operator's Asterisk: prompts are installed in its sounds folder under hotline/ (see README)
       prompts = mapPrompts(Object.fromEntries(PROMPT_NAMES.map((n) => [n, n])) as PromptSet, (p) => `hotline/${p}`);
+      // readouts are synthesised here: the operator's Asterisk must see this folder at the same path (shared mount)
+      ttsDir = path.join(config.stateDir, 'tts');
+      mediaPath = (p) => p;
     }
 
     const telephony = new AriTelephony(
@@ -174,12 +188,61 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       if (event.to !== 'callback_pending' || event.from === 'callback_pending') return;
       survey.start(order.code, order.citizen.phone).catch(() => {});
     });
-    const ivr = new IvrService({ telephony, calls, records, queue, prompts, serviceNumber: config.serviceNumber, log: log.child({ component: 'ivr' }) });
+    // keyword spotting on every caller: emergency words flag the call, routing words pick the queue
+    const spotter = config.keywordSpotting ? tryCreateKeywordSpotter() : null;
+    let speech: CallSpeechService | null = null;
+    if (spotter?.ok) {
+      speech = new CallSpeechService({
+        telephony,
+        spotter: spotter.spotter,
+        log: log.child({ component: 'speech' }),
+        onKeyword: (hit) => {
+          const call = calls.get(hit.callId);
+          if (!call) return;
+          if (hit.category === 'routing' && hit.skillHint && !call.spokenSkillHint) call.spokenSkillHint = hit.skillHint;
+          if (hit.category !== 'emergency' || call.emergencyKeyword) return;
+          call.emergencyKeyword = hit.keyword;
+          const at = new Date();
+          void writeFor(call, 'flagEmergency', () => records.flagEmergency(call.callId, hit.keyword, at));
+          const push = { callId: call.callId, keyword: hit.keyword, callerNumber: call.callerNumber, at: at.toISOString(), agentId: call.agentLeg?.agentId ?? null };
+          io.to(SUPERVISORS_ROOM).emit('alert:emergency', push);
+          if (push.agentId) io.to(`user:${push.agentId}`).emit('alert:emergency', push);
+          call.log.warn({ keyword: hit.keyword }, 'emergency suspected');
+        },
+      });
+    } else if (spotter) {
+      log.warn({ reason: spotter.error.message }, 'keyword spotting is off: calls run without emergency and routing words');
+    }
+    const flow = buildHotlineFlow();
+    assertValidFlow(flow, PROMPT_NAMES);
+    const queueIds = new Set((acdConfig.queues ?? []).map((q) => q.id));
+    const ivr = new IvrService({
+      telephony,
+      calls,
+      records,
+      queue,
+      flow,
+      prompts,
+      tts: new EspeakMandarinTts(ttsDir),
+      mediaPath,
+      lookupOrder: (code) => lookupOrderForIvr(crm, code),
+      queueFor: (call, q, skillHint) => {
+        const hint = skillHint ?? call.spokenSkillHint ?? null;
+        return hint && queueIds.has(hint) ? hint : q;
+      },
+      onAnswered: (call) => void speech?.listen(call.callId, call.channelId, call.log),
+      serviceNumber: config.serviceNumber,
+      log: log.child({ component: 'ivr' }),
+    });
     wireAgentSockets(io, queue, log.child({ component: 'socket' }));
     registerAcdRoutes(app, { queue, tokens, users });
     cleanups.push(pushFigures(io, queue));
 
     const deliver = (ev: TelephonyEvent) => {
+      if (ev.type === 'channel_gone' && speech) {
+        const found = calls.byAnyChannel(ev.channelId);
+        if (found?.leg === 'caller') speech.stop(found.call.callId);
+      }
       if (!survey.handleTelephony(ev) && !ivr.handleTelephony(ev)) queue.handleTelephony(ev);
     };
     let firstConnect = true;
@@ -207,7 +270,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     const startSeconds = (Date.now() - t0) / 1000;
     log.info({ url, startSeconds, credentials: seeded.file }, 'hotline ready');
     return {
-      config, log, db, users, records, telephony, ami, asterisk, queue, calls, crm, survey, url,
+      config, log, db, users, records, telephony, ami, asterisk, queue, calls, crm, survey, ivr, url,
       credentialsFile: seeded.file,
       timings: { provisionSeconds: provision.seconds, provisionCached: provision.cached, startSeconds },
       stop,
@@ -253,5 +316,19 @@ function agentDirectory(agents: AgentSipAccount[]): AgentDirectory {
       const ext = extOf.get(agentId);
       return ext ? { web: ext, desk: `${ext}-desk` } : undefined;
     },
+  };
+}
+
+/** What the IVR reads out for an order: its state and the date it is due (inclusive), in Chinese. */
+async function lookupOrderForIvr(crm: Crm, code: string): Promise<LookupResult> {
+  const order = await crm.service.findByCode(code);
+  if (!order) return { found: false };
+  const open = !['closed', 'archived'].includes(order.state);
+  const today = localDateKey(Date.now());
+  return {
+    found: true,
+    stateLabelZh: STATE_LABELS_ZH[order.state],
+    // dueAt is the instant the order becomes late (midnight after the last day)
+    expectedDateZh: open ? formatDateZh(localDateKey(order.resolveDeadline.dueAt - 1), { today }) : null,
   };
 }

@@ -92,6 +92,8 @@ export interface CallLink {
   outcome: 'answered' | 'abandoned' | 'failed' | null;
   agentId: string | null;
   recordingName: string | null;
+  /** 疑似紧急: an emergency word heard from the caller in this call. */
+  emergencyKeyword: string | null;
 }
 
 /** Who may see what in a list (see contracts/work-orders.ts). */
@@ -430,7 +432,7 @@ export class WorkOrderRepository {
 
   async linkedCalls(orderId: string): Promise<CallLink[]> {
     const { rows } = await this.db.query<CallRowLite>(
-      `SELECT c.id, c.caller_number, c.arrived_at, c.answered_at, c.ended_at, c.outcome, c.agent_id, c.recording_name
+      `SELECT c.id, c.caller_number, c.arrived_at, c.answered_at, c.ended_at, c.outcome, c.agent_id, c.recording_name, c.emergency_keyword
        FROM work_order_calls l JOIN calls c ON c.id = l.call_id WHERE l.order_id = $1 ORDER BY c.arrived_at`,
       [orderId],
     );
@@ -440,7 +442,7 @@ export class WorkOrderRepository {
   /** Calls from a (normalized) number, newest first. Matches the stored caller number after normalization. */
   async callsFrom(phoneNorm: string, limit: number): Promise<CallLink[]> {
     const { rows } = await this.db.query<CallRowLite>(
-      `SELECT id, caller_number, arrived_at, answered_at, ended_at, outcome, agent_id, recording_name
+      `SELECT id, caller_number, arrived_at, answered_at, ended_at, outcome, agent_id, recording_name, emergency_keyword
        FROM calls WHERE caller_number = ANY($1::text[]) ORDER BY arrived_at DESC LIMIT $2`,
       [phoneVariants(phoneNorm), limit],
     );
@@ -479,6 +481,7 @@ interface CallRowLite {
   outcome: CallLink['outcome'];
   agent_id: string | null;
   recording_name: string | null;
+  emergency_keyword: string | null;
 }
 
 function toCallLink(r: CallRowLite): CallLink {
@@ -491,6 +494,7 @@ function toCallLink(r: CallRowLite): CallLink {
     outcome: r.outcome,
     agentId: r.agent_id,
     recordingName: r.recording_name,
+    emergencyKeyword: r.emergency_keyword,
   };
 }
 

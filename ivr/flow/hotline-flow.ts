@@ -2,11 +2,13 @@
 // enabled) → queue. Press 1 at any time — during the greeting, the language menu, or while waiting in the
 // queue — for the self-service progress query: type the order code's digits, hear the order's state and
 // expected completion date, and go back to where you were (the queue keeps your place).
-import { GENERAL_QUEUE } from '../greeting-flow.js';
 import { ORDER_CODE_MAX_DIGITS, ORDER_CODE_MIN_DIGITS } from './order-code-digits.js';
 import { LANGUAGE_VAR, SKILL_HINT_VAR } from './enqueue.js';
 import { EXPECTED_DATE_VAR, ORDER_STATE_VAR } from './lookup.js';
 import { RETURN, type FlowDefinition, type FlowStep, type MenuOption } from './types.js';
+
+/** The queue every citizen reaches unless a skill hint sends them to a specialised one. */
+export const GENERAL_QUEUE = 'general';
 
 export interface LanguageOption {
   /** Stored in the variable `language` and reported with the enqueue (e.g. 'zh', 'en', 'yue'). */

@@ -53,6 +53,8 @@ describe('CallRecordRepository', () => {
       outcome: 'answered',
       hangupCause: 'normal_clearing',
       recordingName: null,
+      emergencyKeyword: null,
+      emergencyAt: null,
       waitSeconds: 24,
       talkSeconds: 60,
     });

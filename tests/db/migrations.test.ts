@@ -7,7 +7,7 @@ import { openDatabase, type MigratableDatabase } from '../../server/db/database.
 import { createTestSchema, openTestDatabase, type TestDatabase } from './test-database.js';
 
 
-const MIGRATIONS = ['001_initial', '002_work_orders', '003_agent_skills'];
+const MIGRATIONS = ['001_initial', '002_work_orders', '003_agent_skills', '004_call_emergency'];
 
 describe('database + migrations', () => {
   let t: TestDatabase;
@@ -47,7 +47,7 @@ describe('database + migrations', () => {
       { table_name: 'agent_skills', n: 3 },
       { table_name: 'agent_state_log', n: 7 },
       { table_name: 'call_offers', n: 6 },
-      { table_name: 'calls', n: 14 },
+      { table_name: 'calls', n: 16 },
       { table_name: 'catalog_versions', n: 6 },
       { table_name: 'departments', n: 6 },
       { table_name: 'knowledge_articles', n: 9 },

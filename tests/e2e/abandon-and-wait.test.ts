@@ -38,7 +38,7 @@ describe('waiting citizens', () => {
   it('given no agent is available, when the caller hangs up in the queue, then the call is abandoned and nothing is left', async () => {
     const caller = startCaller({
       sipTarget: t.trunk, dialed: '12345', callerNumber: '13900139000', localPort: 15072, mediaPort: 16100,
-      pcap: media.callerPcap, hangupAfterMs: 12_000, maxCallMs: 30_000, name: 'abandon',
+      pcap: media.callerPcap, hangupAfterMs: 18_000, maxCallMs: 30_000, name: 'abandon',
     });
     await queued();
     const result = await caller.done;

@@ -264,12 +264,15 @@ const DTMF_EVENTS: Record<string, number> = { '*': 10, '#': 11, ...Object.fromEn
  * continuous sequence numbers and a new RTP timestamp per digit. (Separate per-digit pcaps replayed one after
  * the other repeat the same timestamp, and Asterisk then takes the next digit for a repeat of the first.)
  */
-export function buildDtmfPcap(digits: string, opts: { toneMs?: number; gapMs?: number; payloadType?: number } = {}): Buffer {
+export function buildDtmfPcap(
+  digits: string,
+  opts: { toneMs?: number; gapMs?: number; payloadType?: number; firstSeq?: number; firstTimestamp?: number } = {},
+): Buffer {
   const toneMs = opts.toneMs ?? 160;
   const gapMs = opts.gapMs ?? 300;
   const packets: RtpPacketSpec[] = [];
-  let seq = 2000;
-  let ts = 0;
+  let seq = opts.firstSeq ?? 2000;
+  let ts = opts.firstTimestamp ?? 0;
   let timeUs = 0;
   for (const d of digits) {
     const event = DTMF_EVENTS[d];

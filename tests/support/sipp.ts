@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildDtmfPcap, dtmfPcapFor } from './media.js';
+import { buildDtmfPcap } from './media.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const SCENARIO_DIR = path.join(HERE, 'sipp');
@@ -58,6 +58,13 @@ export interface SippProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
+export interface DtmfGroup {
+  digits: string;
+  afterMs: number;
+  /** Between two digits of the group. Default 300 ms. */
+  gapMs?: number;
+}
+
 export interface CallerOptions {
   /** Asterisk's SIP address, HOST:PORT. */
   sipTarget: string;
@@ -78,8 +85,11 @@ export interface CallerOptions {
   maxCallMs: number;
   /** How long to wait for the 200 OK before giving up (CANCEL, exit code 1). Default 30 000 ms. */
   answerTimeoutMs?: number;
-  /** Digits to press (RFC 4733) once answered: 0-9, * and #. */
-  dtmf?: { digits: string; afterMs: number; gapMs?: number };
+  /**
+   * Digits to press (RFC 4733) once answered: 0-9, * and #. Several groups are pressed one after the other,
+   * each `afterMs` after the previous one ended (e.g. 1, then an order code once it has been asked for).
+   */
+  dtmf?: DtmfGroup | DtmfGroup[];
   /** Local address (sipp -i, bound with -bind_local). Default 127.0.0.1. */
   localIp?: string;
   artifactsRoot?: string;
@@ -122,33 +132,36 @@ export function startCaller(o: CallerOptions): SippProcess {
   const answerTimeoutMs = o.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
   checkMs('answerTimeoutMs', answerTimeoutMs);
 
-  // DTMF: wait afterMs (or take Asterisk's BYE), play one digit's pcap, wait gapMs, next digit, then talk.
-  // Time spent on DTMF counts towards hangupAfterMs / maxCallMs (both are measured from the answer).
-  let dtmfSteps = '';
+  // DTMF: for each group, wait afterMs (or take Asterisk's BYE), then press its digits (one generated RFC 4733
+  // pcap per group: a new timestamp per digit, see buildDtmfPcap); then talk. Time spent on DTMF counts towards
+  // hangupAfterMs / maxCallMs (both are measured from the answer).
+  const dir = newArtifactsDir(o.artifactsRoot, o.name ?? 'caller');
+  const groups = (o.dtmf === undefined ? [] : Array.isArray(o.dtmf) ? o.dtmf : [o.dtmf]).filter((g) => g.digits.length > 0);
+  const lines: string[] = [];
   let dtmfMs = 0;
-  if (o.dtmf && o.dtmf.digits.length > 0) {
-    const gap = o.dtmf.gapMs ?? 300;
-    checkMs('dtmf.afterMs', o.dtmf.afterMs);
-    const digits = [...o.dtmf.digits];
-    const lines: string[] = [];
-    digits.forEach((d, i) => {
-      const wait = i === 0 ? o.dtmf!.afterMs : gap;
-      lines.push(
-        `  <recv request="BYE" timeout="${Math.max(1, wait)}" ontimeout="dtmf${i}" next="gotbye"/>`,
-        `  <label id="dtmf${i}"/>`,
-        `  <nop><action><exec play_pcap_audio="${xmlAttr(dtmfPcapFor(d))}"/></action></nop>`,
-      );
-      dtmfMs += wait;
-    });
-    // let the last digit's packets go out before the speech pcap replaces it (sipp plays one pcap at a time)
-    lines.push(`  <recv request="BYE" timeout="${gap}" ontimeout="talk" next="gotbye"/>`);
-    dtmfMs += gap;
-    dtmfSteps = lines.join('\n');
-  }
+  groups.forEach((g, i) => {
+    const gap = g.gapMs ?? 300;
+    checkMs('dtmf.afterMs', g.afterMs);
+    const file = path.join(dir, `dtmf-${i}.pcap`);
+    // every group continues the RTP stream: a repeated timestamp would make Asterisk take a digit for a repeat
+    writeFileSync(file, buildDtmfPcap(g.digits, { gapMs: gap, firstSeq: 2000 + i * 1000, firstTimestamp: i * 8_000_000 }));
+    // each digit: 160 ms of tone, 15 ms of end packets, then the gap
+    const pressMs = g.digits.length * (175 + gap);
+    const after = i + 1 < groups.length ? `dtmf${i + 1}wait` : 'talk';
+    lines.push(
+      `  <recv request="BYE" timeout="${Math.max(1, g.afterMs)}" ontimeout="dtmf${i}" next="gotbye"/>`,
+      `  <label id="dtmf${i}"/>`,
+      `  <nop><action><exec play_pcap_audio="${xmlAttr(file)}"/></action></nop>`,
+      // let the digits go out before anything else is played (sipp plays one pcap at a time)
+      `  <recv request="BYE" timeout="${pressMs}" ontimeout="${after}" next="gotbye"/>`,
+      ...(i + 1 < groups.length ? [`  <label id="dtmf${i + 1}wait"/>`] : []),
+    );
+    dtmfMs += g.afterMs + pressMs;
+  });
+  const dtmfSteps = lines.join('\n');
   const callMs = o.hangupAfterMs ?? o.maxCallMs;
   const hangupAfterMs = Math.max(1, callMs - dtmfMs);
 
-  const dir = newArtifactsDir(o.artifactsRoot, o.name ?? 'caller');
   const scenarioFile = renderScenario('caller.xml', path.join(dir, 'caller.xml'), {
     DTMF_STEPS: dtmfSteps,
     TALK: talkFragment(o.pcap),
