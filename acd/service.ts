@@ -105,6 +105,8 @@ export class QueueService {
         return this.legAnswered(ev.channelId, ev.tag);
       case 'channel_gone':
         return this.channelGone(ev.channelId, ev.causeText);
+      case 'hold':
+        return this.holdChanged(ev.channelId, ev.held);
       default:
         return false;
     }
@@ -149,6 +151,18 @@ export class QueueService {
       return true;
     }
     this.dispatch({ type: 'offer_answered', callId: found.call.callId, offerId });
+    return true;
+  }
+
+  /** The agent held or resumed a connected call: the caller hears music meanwhile, not silence. */
+  private holdChanged(channelId: string, held: boolean): boolean {
+    const found = this.d.calls.byAnyChannel(channelId);
+    if (!found || found.leg !== 'agent' || found.call.stage !== 'connected' || !found.call.bridgeId) return false;
+    const { call } = found;
+    const bridgeId = call.bridgeId!;
+    call.log.info({ held }, held ? 'agent put the caller on hold' : 'agent resumed the call');
+    const op = held ? this.d.telephony.startBridgeMusicOnHold(bridgeId) : this.d.telephony.stopBridgeMusicOnHold(bridgeId);
+    void op.catch((err) => call.log.warn({ err: String(err), held }, 'music on hold change failed'));
     return true;
   }
 

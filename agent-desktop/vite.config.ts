@@ -21,6 +21,8 @@ export default defineConfig({
     // antd alone is ~700 kB minified; the desktop is an intranet app loaded once per shift.
     chunkSizeWarningLimit: 1000,
     rolldownOptions: {
+      // the agent desktop, and the public citizen phone page (served at /citizen) without the desktop's code
+      input: { main: fileURLToPath(new URL('index.html', import.meta.url)), citizen: fileURLToPath(new URL('citizen.html', import.meta.url)) },
       onwarn(warning, warn) {
         // antd marks every module "use client" for React Server Components; meaningless in a SPA.
         if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;

@@ -41,3 +41,11 @@ export interface HealthResponse {
   database: { up: boolean; kind: 'pglite' | 'postgres' };
   uptimeSeconds: number;
 }
+
+/**
+ * GET /api/citizen-phone (public): how the citizen phone page reaches Asterisk. The SIP account is shared by every
+ * page and public by design: its endpoint can only call the service number, a bounded number of calls at once.
+ */
+export type CitizenPhoneResponse =
+  | { enabled: false }
+  | { enabled: true; wsUrl: string; domain: string; username: string; password: string; serviceNumber: string };

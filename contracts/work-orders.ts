@@ -178,7 +178,9 @@ export interface WorkOrderEventView extends WorkOrderEvent {
 /** Where a new order went: a department (auto-dispatch by the catalog) or the manual dispatch desk. */
 export type DispatchOutcome =
   | { kind: 'auto'; departmentCode: string; departmentName: string; itemCode: string; reason: string }
-  | { kind: 'manual'; code: ManualReasonCode; reason: string };
+  | { kind: 'manual'; code: ManualReasonCode; reason: string }
+  /** Not dispatched: answered and closed on the spot (直办) at creation. */
+  | { kind: 'on_spot'; reason: string };
 
 /** A call linked to an order (or shown on the screen pop). */
 export interface LinkedCall {
@@ -210,14 +212,26 @@ const optionalId = (label: string) =>
  * which the server validates with validateCreateWorkOrder). `callId` links the order to the call it came from
  * (it must exist); it is also added to links.callIds.
  */
-export const CreateWorkOrderExtras = z.object({ callId: optionalId('关联通话') });
-export type CreateWorkOrderRequest = CreateWorkOrderRawInput & { callId?: string | undefined };
+export const CreateWorkOrderExtras = z.object({
+  callId: optionalId('关联通话'),
+  /**
+   * 直办: the agent's answer. The order is received and closed on the spot in the same transaction, instead of
+   * being dispatched (auto-dispatch would otherwise take it before a second request could close it).
+   */
+  answerOnSpot: z
+    .string({ error: '直办答复内容须为文本' })
+    .trim()
+    .min(1, { error: '直办答复内容不能为空' })
+    .max(5000, { error: '直办答复内容不能超过5000个字' })
+    .optional(),
+});
+export type CreateWorkOrderRequest = CreateWorkOrderRawInput & { callId?: string | undefined; answerOnSpot?: string | undefined };
 
 export interface CreateWorkOrderResponse {
   /** The order after creation and (when the catalog decided it) auto-dispatch. */
   order: WorkOrderView;
   dispatch: DispatchOutcome;
-  /** 'receive', then 'dispatch' when auto-dispatched. */
+  /** 'receive', then 'dispatch' when auto-dispatched, or 'answer_on_spot' when closed on the spot. */
   events: WorkOrderEventView[];
 }
 

@@ -105,7 +105,7 @@ export async function registerCrmRoutes(app: FastifyInstance, deps: CrmRouteDeps
         throw new ApiError('validation_failed', '工单信息不能为空', [{ field: '(body)', message: '工单信息不能为空' }]);
       }
       const extras = parse(CreateWorkOrderExtras, body);
-      const r = await service.create(actorOf(u), body, { callId: extras.callId });
+      const r = await service.create(actorOf(u), body, { callId: extras.callId, answerOnSpot: extras.answerOnSpot });
       const snap = await catalog.snapshot();
       const res: CreateWorkOrderResponse = {
         order: toView(r.order, u, snap, now()),

@@ -64,6 +64,12 @@ const EnvSchema = z.object({
   ACD_WRAP_UP_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
   HOTLINE_ACD_CONFIG: z.string().min(1).optional(),
   DEMO_AGENTS: z.coerce.number().int().min(0).max(1000).default(10),
+  /** Demo data on first start (agents with skills, handlers, a supervisor, past orders). Off in production. */
+  HOTLINE_DEMO_DATA: bool.default(true),
+  /** The public citizen phone page (/citizen): a WebRTC endpoint that can only call the service number. */
+  CITIZEN_PHONE: bool.default(true),
+  CITIZEN_PHONE_MAX_CALLS: z.coerce.number().int().min(1).max(500).default(4),
+  CITIZEN_PHONE_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(20),
   HOTLINE_RECORD_CALLS: bool.default(true),
   SPEECH_KEYWORD_SPOTTING: bool.default(false),
 });
@@ -91,6 +97,9 @@ export interface Config {
   database: { url: string | undefined; dataDir: string };
   acd: { ringTimeoutSeconds: number; wrapUpSeconds: number; configFile: string | undefined };
   demoAgents: number;
+  demoData: boolean;
+  /** The citizen phone page's endpoint: off, or its concurrent-call and per-minute limits. */
+  citizenPhone: { maxCalls: number; callsPerMinute: number } | null;
   recordCalls: boolean;
   /** Listen to every caller for emergency and routing words (needs the KWS model; see speech/README.md). */
   keywordSpotting: boolean;
@@ -147,7 +156,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     serviceNumber: e.SERVICE_NUMBER,
     database: { url: e.DATABASE_URL, dataDir: path.join(stateDir, 'db') },
     acd: { ringTimeoutSeconds: e.ACD_RING_TIMEOUT_SECONDS, wrapUpSeconds: e.ACD_WRAP_UP_SECONDS, configFile: e.HOTLINE_ACD_CONFIG },
-    demoAgents: e.DEMO_AGENTS,
+    demoAgents: e.HOTLINE_DEMO_DATA ? e.DEMO_AGENTS : 0,
+    demoData: e.HOTLINE_DEMO_DATA,
+    citizenPhone: e.CITIZEN_PHONE ? { maxCalls: e.CITIZEN_PHONE_MAX_CALLS, callsPerMinute: e.CITIZEN_PHONE_CALLS_PER_MINUTE } : null,
     recordCalls: e.HOTLINE_RECORD_CALLS,
     keywordSpotting: e.SPEECH_KEYWORD_SPOTTING,
   };

@@ -28,7 +28,7 @@ import { provisionAsteriskRoot } from '../telephony/asterisk-root.js';
 import { AmiConnection } from '../telephony/ami.js';
 import { AriTelephony } from '../telephony/ari-telephony.js';
 import type { TelephonyEvent } from '../telephony/call-control.js';
-import { seedUsersIfEmpty } from './auth/demo-users.js';
+import { seedUsersIfEmpty, type IssuedCredential } from './auth/demo-users.js';
 import { SessionTokens } from './auth/session-tokens.js';
 import { UserRepository, type AgentSipAccount } from './auth/user-repository.js';
 import type { Config } from './config.js';
@@ -37,9 +37,15 @@ import { buildApp } from './http/app.js';
 import { createLogger } from './logger.js';
 import { attachSocket, pushFigures, socketNotifier, SUPERVISORS_ROOM, wireAgentSockets } from './socket.js';
 import { registerAcdRoutes } from '../acd/routes.js';
+import { seedDemoOrders } from '../crm/demo/past-orders.js';
+import { IntakeLimit } from '../telephony/intake-limit.js';
+import { sipHa1 } from './auth/passwords.js';
+import { CITIZEN_SIP_USER, registerCitizenPhoneRoute } from './http/citizen-phone-route.js';
 import { acquireInstanceLock, ensureStateDir, loadOrCreateSecrets } from './state-dir.js';
 
 export interface Hotline {
+  /** Accounts created by this start (first start only), with their one-time passwords. */
+  issuedCredentials: IssuedCredential[];
   config: Config;
   crm: Crm;
   survey: SurveyService;
@@ -75,9 +81,9 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     cleanups.push(() => db.close());
     const users = new UserRepository(db);
     const records = new CallRecordRepository(db);
-    const seeded = await seedUsersIfEmpty(users, { agents: config.demoAgents, realm: config.sip.realm, stateDir: config.stateDir });
+    const seeded = await seedUsersIfEmpty(users, { agents: config.demoAgents, realm: config.sip.realm, stateDir: config.stateDir, demo: config.demoData });
     if (seeded.created.length) log.info({ users: seeded.created.length, file: seeded.file }, 'first start: accounts created');
-    const crmSeed = await seedCrmIfEmpty(db, { credentialsFile: seeded.file });
+    const crmSeed = await seedCrmIfEmpty(db, { credentialsFile: seeded.file, demo: config.demoData });
     if (crmSeed.created.length || crmSeed.catalogVersion) {
       log.info({ accounts: crmSeed.created.length, catalog: crmSeed.catalogVersion }, 'first start: catalog, dispatcher and department handlers created');
     }
@@ -102,7 +108,10 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       provision = await provisionAsteriskRoot(config.asterisk.root, config.asterisk.debianMirror, log);
       asterisk = new AsteriskProcess(config.asterisk.root, config.asterisk.instance, log.child({ component: 'asterisk' }));
       asterisk.prepareFolders();
-      renderAsteriskConfig(asterisk.etcDir, asteriskValues(config, asterisk.instanceDir, ariPassword, secrets.amiPassword), agents);
+      const citizen = config.citizenPhone
+        ? { sipHa1: sipHa1(CITIZEN_SIP_USER, config.sip.realm, secrets.citizenSipPassword), maxContacts: CITIZEN_PAGES_AT_ONCE }
+        : null;
+      renderAsteriskConfig(asterisk.etcDir, asteriskValues(config, asterisk.instanceDir, ariPassword, secrets.amiPassword), agents, citizen);
       // prompts live inside the root so the chrooted Asterisk can play them; it sees them without the root prefix
       const hostPrompts = await ensurePrompts(path.join(asterisk.hostInstanceDir, 'sounds'));
       prompts = mapPrompts(hostPrompts, (p) => p.slice(config.asterisk.root.length));
@@ -157,6 +166,11 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       health,
     });
     const crm: Crm = createCrm({ db, log: log.child({ component: 'crm' }) });
+    const firstAgent = seeded.created.find((c) => c.role === 'agent');
+    if (config.demoData && firstAgent) {
+      const codes = await seedDemoOrders(db, crm.service, `u-${firstAgent.username}`);
+      if (codes.length) log.info({ orders: codes }, 'first start: demo work orders created for the screen pop');
+    }
     await crm.registerRoutes(app, { tokens });
     cleanups.push(() => crm.close());
     const io = attachSocket(app.server, tokens, log.child({ component: 'socket' }));
@@ -236,9 +250,23 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     });
     wireAgentSockets(io, queue, log.child({ component: 'socket' }));
     registerAcdRoutes(app, { queue, tokens, users });
+    registerCitizenPhoneRoute(app, {
+      enabled: config.citizenPhone !== null,
+      wsUrl: config.sip.wsUrl,
+      domain: config.sip.domain,
+      password: secrets.citizenSipPassword,
+      serviceNumber: config.serviceNumber,
+    });
+    const citizenLimit = new IntakeLimit(config.citizenPhone?.callsPerMinute ?? 0);
     cleanups.push(pushFigures(io, queue));
 
     const deliver = (ev: TelephonyEvent) => {
+      if (ev.type === 'call_arrived' && ev.via === 'web' && !citizenLimit.admit(Date.now())) {
+        // refused before answering (503): a flood from the public page never reaches the IVR or an agent
+        log.warn({ channelId: ev.channelId, via: 'web' }, 'citizen page call refused: calls per minute over the limit');
+        void telephony.hangup(ev.channelId, 'congestion').catch(() => {});
+        return;
+      }
       if (ev.type === 'channel_gone' && speech) {
         const found = calls.byAnyChannel(ev.channelId);
         if (found?.leg === 'caller') speech.stop(found.call.callId);
@@ -272,6 +300,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     return {
       config, log, db, users, records, telephony, ami, asterisk, queue, calls, crm, survey, ivr, url,
       credentialsFile: seeded.file,
+      issuedCredentials: [...seeded.created, ...crmSeed.created],
       timings: { provisionSeconds: provision.seconds, provisionCached: provision.cached, startSeconds },
       stop,
     };
@@ -280,6 +309,9 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     throw err;
   }
 }
+
+/** Browsers that may have the citizen page open (registered) at once. */
+const CITIZEN_PAGES_AT_ONCE = 50;
 
 function asteriskValues(config: Config, instanceDir: string, ariPassword: string, amiPassword: string) {
   const a = config.asterisk;
@@ -300,6 +332,7 @@ function asteriskValues(config: Config, instanceDir: string, ariPassword: string
     RTP_END: a.rtpPorts[1],
     SERVICE_NUMBER: config.serviceNumber,
     SIP_REALM: config.sip.realm,
+    CITIZEN_MAX_CALLS: config.citizenPhone?.maxCalls ?? 0,
   };
 }
 

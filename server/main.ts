@@ -4,6 +4,17 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { startHotline } from './hotline.js';
 import { createLogger } from './logger.js';
 
+/** Shown once, on the start that created the accounts; afterwards they are only in the credentials file. */
+function firstStartAccounts(created: { username: string; password: string; role: string; displayName: string }[]): string[] {
+  if (created.length === 0) return [];
+  const width = Math.max(...created.map((c) => c.username.length));
+  return [
+    '  accounts created on this first start (shown once; also in the credentials file):',
+    ...created.map((c) => `    ${c.username.padEnd(width)}  ${c.password}  ${c.role.padEnd(10)} ${c.displayName}`),
+    '',
+  ];
+}
+
 let config: Config;
 try {
   config = loadConfig();
@@ -26,7 +37,9 @@ try {
       `  health:         ${hotline.url}/healthz`,
       `  credentials:    ${hotline.credentialsFile} (generated on first start; keep it safe)`,
       `  carrier trunk:  udp ${config.asterisk.trunk.host}:${config.asterisk.trunk.port}, service number ${config.serviceNumber}`,
+      ...(config.citizenPhone ? [`  citizen phone:  ${hotline.url}/citizen (call 12345 from a browser)`] : []),
       '',
+      ...firstStartAccounts(hotline.issuedCredentials),
     ].join('\n') + '\n',
   );
   let stopping = false;

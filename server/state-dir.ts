@@ -8,6 +8,8 @@ export interface Secrets {
   amiPassword: string;
   /** HMAC key for desktop session tokens. */
   sessionKey: string;
+  /** SIP password of the citizen phone page's endpoint (public by design: that endpoint can only call 12345). */
+  citizenSipPassword: string;
 }
 
 export function ensureStateDir(stateDir: string): void {
@@ -21,9 +23,14 @@ export function loadOrCreateSecrets(stateDir: string): Secrets {
   const file = path.join(stateDir, 'secrets.json');
   if (fs.existsSync(file)) {
     const s = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Secrets>;
-    if (s.ariPassword && s.amiPassword && s.sessionKey) return s as Secrets;
+    if (s.ariPassword && s.amiPassword && s.sessionKey && s.citizenSipPassword) return s as Secrets;
+    // a state folder from before a secret existed keeps the ones it has and gains the new one
+    if (s.ariPassword && s.amiPassword && s.sessionKey) return writeSecrets(file, { ...(s as Secrets), citizenSipPassword: randomSecret() });
   }
-  const secrets: Secrets = { ariPassword: randomSecret(), amiPassword: randomSecret(), sessionKey: randomSecret() };
+  return writeSecrets(file, { ariPassword: randomSecret(), amiPassword: randomSecret(), sessionKey: randomSecret(), citizenSipPassword: randomSecret() });
+}
+
+function writeSecrets(file: string, secrets: Secrets): Secrets {
   fs.writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
   return secrets;
 }

@@ -135,6 +135,7 @@ export class AriTelephony implements CallControl {
           callerNumber: channel.caller?.number || 'anonymous',
           dialed: channel.dialplan?.exten ?? '',
           at,
+          ...(event.args[1] === 'web' ? { via: 'web' as const } : {}),
         });
       } else if (kind === 'leg') {
         this.emit({ type: 'leg_answered', channelId: channel.id, tag: event.args[1] ?? '', at });
@@ -165,6 +166,13 @@ export class AriTelephony implements CallControl {
       if (this.lastDtmf.get(channel.id) === key) return;
       this.lastDtmf.set(channel.id, key);
       this.emit({ type: 'dtmf', channelId: channel.id, digit: event.digit, at: new Date(event.timestamp ?? Date.now()) });
+    });
+    // A Stasis bridge does not pass a phone's hold on to its peers as music: the application decides (ACD).
+    client.on('ChannelHold', (event, channel) => {
+      this.emit({ type: 'hold', channelId: channel.id, held: true, at: new Date(event.timestamp ?? Date.now()) });
+    });
+    client.on('ChannelUnhold', (event, channel) => {
+      this.emit({ type: 'hold', channelId: channel.id, held: false, at: new Date(event.timestamp ?? Date.now()) });
     });
     client.on('PlaybackFinished', (event, playback) => {
       const target = playback.target_uri ?? '';
@@ -238,6 +246,14 @@ export class AriTelephony implements CallControl {
 
   async stopMusicOnHold(channelId: string): Promise<void> {
     await this.call('stopMoh', channelId, (c) => c.channels.stopMoh({ channelId }));
+  }
+
+  startBridgeMusicOnHold(bridgeId: string): Promise<void> {
+    return this.call('startBridgeMoh', bridgeId, (c) => c.bridges.startMoh({ bridgeId, mohClass: 'default' }));
+  }
+
+  async stopBridgeMusicOnHold(bridgeId: string): Promise<void> {
+    await this.call('stopBridgeMoh', bridgeId, (c) => c.bridges.stopMoh({ bridgeId }));
   }
 
   setVariable(channelId: string, variable: string, value: string): Promise<void> {

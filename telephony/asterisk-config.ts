@@ -26,6 +26,15 @@ export interface AsteriskConfValues {
   RTP_END: number;
   SERVICE_NUMBER: string;
   SIP_REALM: string;
+  /** Calls at once from the citizen phone page (0 when it is off). */
+  CITIZEN_MAX_CALLS: number;
+}
+
+/** The citizen phone page's endpoint, or null when the page is off. */
+export interface CitizenEndpoint {
+  sipHa1: string;
+  /** Browsers registered at once (one per open page). */
+  maxContacts: number;
 }
 
 const TEMPLATE_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'asterisk-conf');
@@ -58,8 +67,20 @@ export function renderAgentEndpoints(agents: readonly AgentEndpoint[], realm: st
     .join('');
 }
 
+export function renderCitizenEndpoint(citizen: CitizenEndpoint | null, realm: string): string {
+  if (!citizen) return '; the citizen phone page is off (CITIZEN_PHONE=false)\n';
+  if (!/^[0-9a-f]{32}$/.test(citizen.sipHa1)) throw new Error('citizen endpoint has no valid SIP HA1');
+  const tmpl = fs.readFileSync(path.join(TEMPLATE_DIR, 'pjsip_citizen.conf.tmpl'), 'utf8');
+  return fillTemplate(tmpl, { CITIZEN_HA1: citizen.sipHa1, CITIZEN_MAX_CONTACTS: citizen.maxContacts, SIP_REALM: realm }, 'pjsip_citizen');
+}
+
 /** Writes every config file into etcDir; returns the list of files written. */
-export function renderAsteriskConfig(etcDir: string, values: AsteriskConfValues, agents: readonly AgentEndpoint[]): string[] {
+export function renderAsteriskConfig(
+  etcDir: string,
+  values: AsteriskConfValues,
+  agents: readonly AgentEndpoint[],
+  citizen: CitizenEndpoint | null = null,
+): string[] {
   fs.mkdirSync(etcDir, { recursive: true });
   const vals = values as unknown as Record<string, string | number>;
   const written: string[] = [];
@@ -70,5 +91,7 @@ export function renderAsteriskConfig(etcDir: string, values: AsteriskConfValues,
   }
   fs.writeFileSync(path.join(etcDir, 'pjsip_agents.conf'), renderAgentEndpoints(agents, values.SIP_REALM), { mode: 0o600 });
   written.push('pjsip_agents.conf');
+  fs.writeFileSync(path.join(etcDir, 'pjsip_citizen.conf'), renderCitizenEndpoint(citizen, values.SIP_REALM), { mode: 0o600 });
+  written.push('pjsip_citizen.conf');
   return written;
 }

@@ -5,7 +5,15 @@ export type ConnectionState = 'connecting' | 'connected' | 'down';
 
 export type TelephonyEvent =
   /** A citizen's call reached the application (dialplan: service number → Stasis). */
-  | { type: 'call_arrived'; channelId: string; callerNumber: string; dialed: string; at: Date }
+  | {
+      type: 'call_arrived';
+      channelId: string;
+      callerNumber: string;
+      dialed: string;
+      at: Date;
+      /** 'web': from the public citizen phone page (limited); otherwise the carrier trunk. */
+      via?: 'web';
+    }
   /** A leg we originated to an agent's device answered. `tag` is what originate() was given. */
   | { type: 'leg_answered'; channelId: string; tag: string; at: Date }
   /** A leg we originated is ringing at the device. */
@@ -13,6 +21,8 @@ export type TelephonyEvent =
   /** A channel we know ended (hang-up, failed originate, rejected). */
   | { type: 'channel_gone'; channelId: string; cause: number; causeText: string; at: Date }
   | { type: 'dtmf'; channelId: string; digit: string; at: Date }
+  /** The phone on this channel put the call on hold (re-INVITE sendonly/inactive) or took it off hold. */
+  | { type: 'hold'; channelId: string; held: boolean; at: Date }
   | { type: 'playback_finished'; playbackId: string; channelId: string; at: Date }
   /** A SIP device (browser softphone or desk phone) registered or went away. */
   | { type: 'device_state'; device: string; online: boolean; at: Date }
@@ -42,6 +52,9 @@ export interface CallControl {
   stopPlayback(playbackId: string): Promise<void>;
   startMusicOnHold(channelId: string): Promise<void>;
   stopMusicOnHold(channelId: string): Promise<void>;
+  /** Music on hold for everyone in the bridge who is listening (a held phone is not). */
+  startBridgeMusicOnHold(bridgeId: string): Promise<void>;
+  stopBridgeMusicOnHold(bridgeId: string): Promise<void>;
   setVariable(channelId: string, name: string, value: string): Promise<void>;
   originate(req: OriginateRequest): Promise<void>;
   createBridge(bridgeId: string, name: string): Promise<void>;

@@ -4,7 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { App } from './App';
 import { QualityProbe } from './quality/quality-probe';
-import { loadAutoAnswer } from './session/preferences';
+import { loadAudioDevice, loadAutoAnswer } from './session/preferences';
 import { MediaMonitor } from './softphone/media-monitor';
 import { Softphone } from './softphone/softphone';
 
@@ -26,6 +26,10 @@ if (!(remoteAudio instanceof HTMLAudioElement)) throw new Error('index.html lack
 
 const phone = new Softphone(remoteAudio);
 phone.setAutoAnswer(loadAutoAnswer());
+// The devices chosen last time; a device that is gone falls back to the browser's default.
+void phone.setInputDevice(loadAudioDevice('input')).catch(() => {});
+const output = loadAudioDevice('output');
+if (output && phone.canChooseOutput()) void phone.setOutputDevice(output).catch(() => {});
 const monitor = new MediaMonitor(phone);
 const probe = new QualityProbe(phone, monitor);
 probe.start();

@@ -39,7 +39,8 @@ export class OrderNotFoundError extends Error {
 
 export type DispatchOutcome =
   | { kind: 'auto'; departmentCode: string; departmentName: string; itemCode: string; reason: string }
-  | { kind: 'manual'; code: ManualReasonCode; reason: string };
+  | { kind: 'manual'; code: ManualReasonCode; reason: string }
+  | { kind: 'on_spot'; reason: string };
 
 /** Where SMS rows go: SmsOutbox.enqueue, inside the step's transaction. */
 export interface OutboxWriter {
@@ -142,8 +143,14 @@ export class WorkOrderService {
   /**
    * 受理: validate → next order code → insert the order and its 'receive' event → auto-dispatch by the catalog
    * (a 'dispatch' event by the system) or leave it at the dispatch desk → SMS rows. One transaction.
+   * With `answerOnSpot` (直办) the order is closed with that answer instead of being dispatched, in the same
+   * transaction: a second request could not close it any more once auto-dispatch had taken it.
    */
-  async create(actor: Actor, raw: unknown, opts: { callId?: string | undefined } = {}): Promise<CreateResult> {
+  async create(
+    actor: Actor,
+    raw: unknown,
+    opts: { callId?: string | undefined; answerOnSpot?: string | undefined } = {},
+  ): Promise<CreateResult> {
     if (!RECEIVE_ROLES.includes(actor.role)) throw new WorkOrderError('forbidden_role', `${ROLE_LABELS_ZH[actor.role]}无权受理工单`);
     const snap = await this.deps.catalog.snapshot();
     const input = withCallId(raw, opts.callId);
@@ -178,6 +185,14 @@ export class WorkOrderService {
       const linked = new Set([...order.links.callIds.filter((c) => known.has(c)), ...(opts.callId === undefined ? [] : [opts.callId])]);
       await repo.linkCalls(order.id, [...linked], now);
 
+      if (opts.answerOnSpot !== undefined) {
+        const r = transition(order, { type: 'answer_on_spot', answer: opts.answerOnSpot }, actor, now, this.config);
+        if (!(await repo.updateOrder(r.order, order.version, this.nextDeadlineAt(r.order)))) throw new VersionConflictError(null);
+        await repo.insertEvent(r.event);
+        await this.enqueueSms(tx, order, r.order, r.event, snap);
+        const onSpot: DispatchOutcome = { kind: 'on_spot', reason: '直办：受理时当场答复办结，不派单' };
+        return { order: r.order, events: [...events, r.event], dispatch: onSpot };
+      }
       const decision = this.decideDispatch(snap, order);
       if (decision.kind === 'auto') {
         const r = transition(order, { type: 'dispatch', departmentId: decision.departmentCode }, dispatchActor(), now, this.config);

@@ -19,14 +19,13 @@ export const CREDENTIALS_FILE = 'credentials.json';
 
 export async function seedUsersIfEmpty(
   users: UserRepository,
-  opts: { agents: number; realm: string; stateDir: string },
+  opts: { agents: number; realm: string; stateDir: string; demo?: boolean },
 ): Promise<{ created: IssuedCredential[]; file: string }> {
   const file = path.join(opts.stateDir, CREDENTIALS_FILE);
   if ((await users.countUsers()) > 0) return { created: [], file };
-  const plan: Omit<IssuedCredential, 'password'>[] = [
-    { username: 'admin', role: 'admin', extension: null, displayName: '系统管理员' },
-    { username: 'supervisor', role: 'supervisor', extension: null, displayName: '班长席' },
-  ];
+  const plan: Omit<IssuedCredential, 'password'>[] = [{ username: 'admin', role: 'admin', extension: null, displayName: '系统管理员' }];
+  // without demo data (production) the administrator creates everyone else
+  if (opts.demo !== false) plan.push({ username: 'supervisor', role: 'supervisor', extension: null, displayName: '班长席' });
   for (let i = 1; i <= opts.agents; i++) {
     const extension = String(1000 + i);
     plan.push({ username: extension, role: 'agent', extension, displayName: `座席${extension}` });

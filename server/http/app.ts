@@ -78,6 +78,7 @@ export async function buildApp(d: AppDeps) {
     await app.register(fastifyStatic, { root: d.desktopDir, prefix: '/', index: ['index.html'] });
     // client-side routes of the desktop fall back to its index.html
     app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && /^\/citizen(\/|\?|$)/.test(req.url)) return reply.sendFile('citizen.html');
       if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/socket.io')) return reply.sendFile('index.html');
       return sendError(reply, new ApiError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
     });

@@ -289,6 +289,21 @@ describe('dispatch desk', () => {
     expect(created.dispatch.kind).toBe('auto');
     expect(created.order.departmentId).toMatch(/^nanshan\./);
   });
+
+  it('closes an order on the spot (直办) at creation instead of dispatching it, or names the empty answer', async () => {
+    const before = await count('work_orders');
+    const empty = await call('POST', '/api/work-orders', 'agent1', { ...input(), answerOnSpot: '  ' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.fields).toEqual([{ field: 'answerOnSpot', message: '直办答复内容不能为空' }]);
+    expect(await count('work_orders'), 'nothing saved').toBe(before);
+
+    const answer = '离职提取：账户封存满6个月后，持身份证和银行卡到服务网点或网上营业厅办理。';
+    // C03.001 is auto-dispatched to the housing fund centre when no answer is given
+    const created = await create('agent1', {}, { answerOnSpot: answer });
+    expect(created.dispatch.kind).toBe('on_spot');
+    expect(created.order).toMatchObject({ state: 'closed', departmentId: null, answer });
+    expect(created.events.map((e) => e.action)).toEqual(['receive', 'answer_on_spot']);
+  });
 });
 
 describe('return and extension', () => {

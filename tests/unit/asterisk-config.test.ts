@@ -105,6 +105,7 @@ describe('renderAsteriskConfig', () => {
       RTP_END: 20000,
       SERVICE_NUMBER: '12345',
       SIP_REALM: 'hotline12345',
+      CITIZEN_MAX_CALLS: 4,
       ...overrides,
     };
   }
@@ -120,7 +121,7 @@ describe('renderAsteriskConfig', () => {
     const written = renderAsteriskConfig(etc, values(), [agent]);
     const expected = [
       'asterisk.conf', 'modules.conf', 'logger.conf', 'http.conf', 'ari.conf', 'manager.conf',
-      'rtp.conf', 'musiconhold.conf', 'extensions.conf', 'pjsip.conf', 'pjsip_agents.conf',
+      'rtp.conf', 'musiconhold.conf', 'extensions.conf', 'pjsip.conf', 'pjsip_agents.conf', 'pjsip_citizen.conf',
     ];
     expect([...written].sort()).toEqual([...expected].sort());
     expect(fs.readdirSync(etc).sort()).toEqual([...expected].sort());
@@ -157,6 +158,30 @@ describe('renderAsteriskConfig', () => {
     const agents = fs.readFileSync(path.join(etc, 'pjsip_agents.conf'), 'utf8');
     expect(agents).toContain('[8001-desk]');
     expect(agents).toContain(`md5_cred=${HA1}`);
+  });
+
+  it('given the citizen page on, when rendered, then its endpoint lands in a context that reaches the service number only', () => {
+    const etc = tempEtc();
+    renderAsteriskConfig(etc, values({ CITIZEN_MAX_CALLS: 3 }), [agent], { sipHa1: HA1, maxContacts: 20 });
+    const citizen = fs.readFileSync(path.join(etc, 'pjsip_citizen.conf'), 'utf8');
+    expect(citizen).toMatch(/^context=from-citizen-web$/m);
+    expect(citizen).toMatch(/^max_contacts=20$/m);
+    expect(citizen).toContain(`md5_cred=${HA1}`);
+    const dialplan = fs.readFileSync(path.join(etc, 'extensions.conf'), 'utf8');
+    const context = dialplan.slice(dialplan.indexOf('[from-citizen-web]'), dialplan.indexOf('[agents]'));
+    // the service number goes to the application (with its own tag), everything else is refused
+    expect(context).toMatch(/^exten => 12345,1,/m);
+    expect(context).toContain('Stasis(hotline,inbound,web)');
+    expect(context).toContain('GROUP_COUNT(citizen-web)} > 3');
+    expect(context.match(/^exten => /gm)).toHaveLength(2);
+    expect(context).toMatch(/^exten => _X\.,1,Hangup\(1\)$/m);
+    expect(context).not.toMatch(/Dial\(|Goto\((agents|from-trunk)/);
+  });
+
+  it('given the citizen page off, when rendered, then no citizen endpoint exists', () => {
+    const etc = tempEtc();
+    renderAsteriskConfig(etc, values(), [agent], null);
+    expect(fs.readFileSync(path.join(etc, 'pjsip_citizen.conf'), 'utf8')).not.toContain('type=endpoint');
   });
 
   it('given a password containing a newline, when rendered, then it is refused', () => {

@@ -2,7 +2,12 @@
 // stay on the server, the browser bundle only gets the shapes.
 import type {
   CatalogResponse,
+  CatalogSuggestResponse,
+  CreateWorkOrderRequest,
+  CreateWorkOrderResponse,
   DepartmentsResponse,
+  KnowledgeListResponse,
+  ScreenPopResponse,
   PublicProgressResponse,
   WorkOrderActionRequest,
   WorkOrderActionResponse,
@@ -30,6 +35,14 @@ export interface WorkOrderApi {
   act(code: string, action: WorkOrderActionRequest): Promise<WorkOrderActionResponse>;
   departments(): Promise<DepartmentsResponse>;
   catalog(): Promise<CatalogResponse>;
+  /** 受理: POST /api/work-orders (the server auto-dispatches or leaves the order at the dispatch desk). */
+  create(request: CreateWorkOrderRequest): Promise<CreateWorkOrderResponse>;
+  /** The citizen's earlier orders and calls (masked as the server decides). */
+  screenPop(phone: string): Promise<ScreenPopResponse>;
+  /** Catalog items whose code, name, class or keywords contain `q`. */
+  searchCatalog(q: string): Promise<CatalogResponse>;
+  suggestCatalog(text: string, address?: string): Promise<CatalogSuggestResponse>;
+  knowledge(q: string): Promise<KnowledgeListResponse>;
 }
 
 /**
@@ -63,6 +76,12 @@ export function workOrderApi(token: string, onUnauthorized: () => void): WorkOrd
     act: (code, action) => call<WorkOrderActionResponse>('POST', `/api/work-orders/${encodeURIComponent(code)}/actions`, { body: action }),
     departments: () => call<DepartmentsResponse>('GET', '/api/departments'),
     catalog: () => call<CatalogResponse>('GET', '/api/catalog'),
+    create: (request) => call<CreateWorkOrderResponse>('POST', '/api/work-orders', { body: request }),
+    screenPop: (phone) => call<ScreenPopResponse>('GET', '/api/screen-pop', { query: { phone } }),
+    searchCatalog: (q) => call<CatalogResponse>('GET', '/api/catalog', { query: { q } }),
+    suggestCatalog: (text, address) =>
+      call<CatalogSuggestResponse>('GET', '/api/catalog/suggest', { query: { text, address: address || undefined, limit: 5 } }),
+    knowledge: (q) => call<KnowledgeListResponse>('GET', '/api/knowledge', { query: { q: q || undefined, limit: 10 } }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { App, Button, Select, Space, Typography } from 'antd';
+import { App, Button, Select, Space, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { BREAK_REASONS, type AgentState, type BreakReason } from '../../../contracts/agent-state.js';
 import type { SetStateRequest } from '../../../contracts/desktop-events.js';
@@ -10,10 +10,12 @@ interface Props {
   state: AgentState | null;
   connected: boolean;
   setState: (req: SetStateRequest) => Promise<SetStateResult>;
+  /** Why 示闲 is refused by the desk's own policy right now (e.g. the last call's order is not saved); null = allowed. */
+  availableBlockedBy?: string | null | undefined;
 }
 
 /** 示闲 / 示忙 with a break reason; the server's ack decides, its error is shown in place. */
-export function AgentStateButtons({ state, connected, setState }: Props) {
+export function AgentStateButtons({ state, connected, setState, availableBlockedBy = null }: Props) {
   const t = useT();
   const { message } = App.useApp();
   const [reason, setReason] = useState<BreakReason>('rest');
@@ -33,15 +35,27 @@ export function AgentStateButtons({ state, connected, setState }: Props) {
 
   return (
     <Space size={4} wrap={false}>
-      <Button
-        size="small"
-        type={state === 'available' ? 'primary' : 'default'}
-        data-testid="btn-available"
-        disabled={!connected || pending || state === 'available'}
-        onClick={() => void request({ state: 'available' })}
-      >
-        {t('agent.available')}
-      </Button>
+      <Tooltip title={availableBlockedBy}>
+        {/* A disabled button gets no pointer events: the wrapper carries the explanation's tooltip. */}
+        <span style={{ display: 'inline-block' }} data-testid="btn-available-wrap">
+          <Button
+            size="small"
+            type={state === 'available' ? 'primary' : 'default'}
+            data-testid="btn-available"
+            data-blocked={availableBlockedBy ? 'order' : undefined}
+            aria-describedby={availableBlockedBy ? 'available-blocked-reason' : undefined}
+            disabled={!connected || pending || state === 'available' || availableBlockedBy !== null}
+            onClick={() => void request({ state: 'available' })}
+          >
+            {t('agent.available')}
+          </Button>
+        </span>
+      </Tooltip>
+      {availableBlockedBy && (
+        <span id="available-blocked-reason" style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>
+          {availableBlockedBy}
+        </span>
+      )}
       <Select<BreakReason>
         size="small"
         value={reason}

@@ -37,12 +37,12 @@ export function IncomingCallCard({ call, offer, onAnswer, onHangup }: Props) {
       )}
       <Flex gap={8} style={{ marginTop: 12 }}>
         <Tooltip title={t('softphone.answerHint')}>
-          <Button type="primary" size="large" icon={<PhoneOutlined />} onClick={onAnswer} data-testid="btn-answer" block>
+          <Button type="primary" size="large" icon={<PhoneOutlined />} onClick={onAnswer} data-testid="btn-answer" aria-keyshortcuts="F2" block>
             {t('softphone.answer')}
           </Button>
         </Tooltip>
         <Tooltip title={t('softphone.hangupHint')}>
-          <Button danger size="large" icon={<PoweroffOutlined />} onClick={onHangup} data-testid="btn-hangup" block>
+          <Button danger size="large" icon={<PoweroffOutlined />} onClick={onHangup} data-testid="btn-hangup" aria-keyshortcuts="F4" block>
             {t('softphone.hangup')}
           </Button>
         </Tooltip>

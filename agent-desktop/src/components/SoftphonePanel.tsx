@@ -6,6 +6,7 @@ import { useT } from '../i18n/i18n';
 import { useServices, useSoftphone } from '../services';
 import { saveAutoAnswer } from '../session/preferences';
 import { ActiveCallCard } from './ActiveCallCard';
+import { AudioDevices } from './AudioDevices';
 import { IncomingCallCard } from './IncomingCallCard';
 
 interface Props {
@@ -27,6 +28,9 @@ export function SoftphonePanel({ enabled, offer }: Props) {
     saveAutoAnswer(on);
     phone.setAutoAnswer(on);
   };
+  const hold = async (on: boolean) => {
+    if (!(await phone.hold(on)) && phone.getSnapshot().call.state === 'established') void message.error(t('softphone.holdFailed'));
+  };
   const matchingOffer = offer && offer.callerNumber === call.callerNumber ? offer : null;
 
   let body;
@@ -43,7 +47,15 @@ export function SoftphonePanel({ enabled, offer }: Props) {
       break;
     case 'connecting':
     case 'established':
-      body = <ActiveCallCard call={call} onHangup={() => void phone.hangup()} onMute={(on) => phone.mute(on)} />;
+      body = (
+        <ActiveCallCard
+          call={call}
+          onHangup={() => void phone.hangup()}
+          onMute={(on) => phone.mute(on)}
+          onHold={(on) => void hold(on)}
+          onDigit={(digit) => phone.sendDtmf(digit)}
+        />
+      );
       break;
     case 'ended':
       body = (
@@ -68,7 +80,14 @@ export function SoftphonePanel({ enabled, offer }: Props) {
         enabled && (
           <Space size={4}>
             <Typography.Text type="secondary">{t('softphone.autoAnswer')}</Typography.Text>
-            <Switch size="small" checked={autoAnswer} onChange={toggleAutoAnswer} data-testid="auto-answer" />
+            <Switch
+              size="small"
+              checked={autoAnswer}
+              onChange={toggleAutoAnswer}
+              data-testid="auto-answer"
+              aria-label={t('softphone.autoAnswer')}
+            />
+            <AudioDevices />
           </Space>
         )
       }

@@ -14,10 +14,12 @@ interface Props {
   agent: AgentSocketState;
   logoutDisabled: boolean;
   onLogout: () => void;
+  /** See AgentStateButtons. */
+  availableBlockedBy?: string | null | undefined;
 }
 
 /** One dense line: who I am, am I reachable (SIP, agent state, network), and the state buttons. */
-export function StateBar({ user, agent, logoutDisabled, onLogout }: Props) {
+export function StateBar({ user, agent, logoutDisabled, onLogout, availableBlockedBy }: Props) {
   const t = useT();
   return (
     <Flex align="center" gap={12} style={{ height: '100%', overflowX: 'auto' }}>
@@ -32,7 +34,12 @@ export function StateBar({ user, agent, logoutDisabled, onLogout }: Props) {
       <Divider type="vertical" />
       <SipBadge />
       <AgentStateTag push={agent.agentState} />
-      <AgentStateButtons state={agent.agentState?.state ?? null} connected={agent.connected} setState={agent.setState} />
+      <AgentStateButtons
+        state={agent.agentState?.state ?? null}
+        connected={agent.connected}
+        setState={agent.setState}
+        availableBlockedBy={availableBlockedBy}
+      />
       <div style={{ flex: 1 }} />
       <NetworkQuality />
       <LanguageSwitch />

@@ -1,4 +1,4 @@
-// Headset agents keep a hand on the keyboard: F2 answers, F4 hangs up, anywhere on the page.
+// Headset agents keep a hand on the keyboard: F2 answers, F3 holds / resumes, F4 hangs up, anywhere on the page.
 import { useEffect } from 'react';
 import type { Softphone } from '../softphone/softphone';
 
@@ -10,6 +10,10 @@ export function useCallShortcuts(phone: Softphone): void {
       if (event.key === 'F2' && state === 'ringing') {
         event.preventDefault();
         void phone.answer();
+      } else if (event.key === 'F3' && state === 'established') {
+        event.preventDefault();
+        const { held, holdPending } = phone.getSnapshot().call;
+        if (!holdPending) void phone.hold(!held);
       } else if (event.key === 'F4' && (state === 'ringing' || state === 'connecting' || state === 'established')) {
         event.preventDefault();
         void phone.hangup();

@@ -5,7 +5,7 @@ import type { MediaMonitor, MediaSample } from '../softphone/media-monitor';
 import type { CallState, RegistrationState, Softphone } from '../softphone/softphone';
 
 export interface HotlineProbe {
-  softphone: { registration: RegistrationState; callState: CallState; callerNumber: string | null };
+  softphone: { registration: RegistrationState; callState: CallState; callerNumber: string | null; held: boolean; muted: boolean };
   audio: { rxRms: number; rxPackets: number; txPackets: number; rxEnergy: number };
 }
 
@@ -91,7 +91,7 @@ export class QualityProbe extends Emitter<{ change: QualitySnapshot }> {
 
   private softphoneFacts(): HotlineProbe['softphone'] {
     const { registration, call } = this.phone.getSnapshot();
-    return { registration, callState: call.state, callerNumber: call.callerNumber };
+    return { registration, callState: call.state, callerNumber: call.callerNumber, held: call.held, muted: call.muted };
   }
 
   private publish(next: QualitySnapshot): void {

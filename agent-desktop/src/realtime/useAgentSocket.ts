@@ -11,6 +11,8 @@ export interface AgentSocketState {
   settled: boolean;
   agentState: AgentStatePush | null;
   offer: CallOfferPush | null;
+  /** The callId of the last call:connected push (the ACD bridged the caller with this agent). */
+  connectedCallId: string | null;
   setState: (req: SetStateRequest) => Promise<SetStateResult>;
 }
 
@@ -19,6 +21,7 @@ export function useAgentSocket(token: string, onUnauthorized: () => void): Agent
   const [settled, setSettled] = useState(false);
   const [agentState, setAgentState] = useState<AgentStatePush | null>(null);
   const [offer, setOffer] = useState<CallOfferPush | null>(null);
+  const [connectedCallId, setConnectedCallId] = useState<string | null>(null);
   const socketRef = useRef<AgentSocket | null>(null);
   const onUnauthorizedRef = useRef(onUnauthorized);
   useEffect(() => {
@@ -54,6 +57,7 @@ export function useAgentSocket(token: string, onUnauthorized: () => void): Agent
     });
     socket.on('agent:state', setAgentState);
     socket.on('call:offered', setOffer);
+    socket.on('call:connected', (push) => setConnectedCallId(push.callId));
     socket.on('call:ended', (push) => setOffer((current) => (current?.callId === push.callId ? null : current)));
 
     return () => {
@@ -72,5 +76,5 @@ export function useAgentSocket(token: string, onUnauthorized: () => void): Agent
     return result;
   }, []);
 
-  return { connected, settled, agentState, offer, setState };
+  return { connected, settled, agentState, offer, connectedCallId, setState };
 }

@@ -1,7 +1,12 @@
 // Measures what the agent actually receives and sends on the live call: the remote audio level
 // (WebAudio analyser on the remote stream) and RTP counters / loss / jitter from getStats().
 // Counters keep the last call's values until the next call's media appears.
-import type { MediaHandles, Softphone } from './softphone';
+import type { MediaHandles } from './softphone';
+
+/** A phone that says when a call's media appears and goes (the agent's softphone, the citizen page's phone). */
+export interface MediaSource {
+  on(event: 'media', listener: (media: MediaHandles | null) => void): unknown;
+}
 
 export interface MediaSample {
   /** A call's media is attached right now. */
@@ -43,7 +48,7 @@ export class MediaMonitor {
   private lossHistory: Array<{ lost: number; received: number }> = [];
   private pendingStream: MediaStream | null = null;
 
-  constructor(phone: Softphone) {
+  constructor(phone: MediaSource) {
     phone.on('media', (media) => (media ? this.attach(media) : this.detach()));
     setInterval(() => this.sampleLevel(), LEVEL_SAMPLE_MS);
   }

@@ -8,12 +8,14 @@
 //                          \-> ended (rejected by us / cancelled by the caller)
 import {
   Registerer,
+  RequestPendingError,
   RegistererState,
   SessionState,
   UserAgent,
   type Invitation,
   type Web,
 } from 'sip.js';
+import { sendDtmfDigit } from './dtmf';
 import { Emitter } from './emitter';
 
 export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'error';
@@ -44,6 +46,16 @@ export interface CallInfo {
   /** Who ended it: we did, the far end did, or media/signalling failed before it was up. */
   endReason: 'local' | 'remote' | 'failed' | null;
   muted: boolean;
+  /** On hold (re-INVITE sendonly accepted): the agent's mic and the caller's audio are both off here. */
+  held: boolean;
+  /** A hold or resume re-INVITE is in flight. */
+  holdPending: boolean;
+}
+
+/** The audio devices the agent picked; null = the browser's default. */
+export interface AudioDevices {
+  inputId: string | null;
+  outputId: string | null;
 }
 
 export interface ReconnectInfo {
@@ -60,6 +72,7 @@ export interface SoftphoneSnapshot {
   reconnect: ReconnectInfo | null;
   call: CallInfo;
   autoAnswer: boolean;
+  devices: AudioDevices;
 }
 
 export interface MediaHandles {
@@ -90,7 +103,13 @@ const IDLE_CALL: CallInfo = {
   endedAt: null,
   endReason: null,
   muted: false,
+  held: false,
+  holdPending: false,
 };
+
+/** Asterisk and we may re-INVITE at the same time (491 Request Pending, RFC 3261 14.1): retry a few times. */
+const HOLD_ATTEMPTS = 3;
+/** RFC 4733 digits as the pad sends them: 160 ms tone, 70 ms gap (what desk phones send). */
 
 function backoffMs(attempt: number): number {
   const base = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
@@ -100,6 +119,14 @@ function backoffMs(attempt: number): number {
 
 const ignore = (): void => {};
 
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** `ideal` when answering (a device unplugged since it was chosen must not stop the answer), `exact` when switching. */
+function audioConstraintsFor(deviceId: string | null, exact = false): MediaTrackConstraints | boolean {
+  if (!deviceId) return true;
+  return { deviceId: exact ? { exact: deviceId } : { ideal: deviceId } };
+}
+
 export class Softphone extends Emitter<SoftphoneEvents> {
   private snapshot: SoftphoneSnapshot = {
     registration: 'unregistered',
@@ -108,6 +135,7 @@ export class Softphone extends Emitter<SoftphoneEvents> {
     reconnect: null,
     call: IDLE_CALL,
     autoAnswer: false,
+    devices: { inputId: null, outputId: null },
   };
   private ua: UserAgent | null = null;
   private registerer: Registerer | null = null;
@@ -189,7 +217,7 @@ export class Softphone extends Emitter<SoftphoneEvents> {
     this.updateCall({ state: 'connecting' });
     try {
       await invitation.accept({
-        sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
+        sessionDescriptionHandlerOptions: { constraints: { audio: this.audioConstraints(), video: false } },
       });
     } catch (err) {
       // sip.js rejects the INVITE itself when accept fails (e.g. no microphone); Terminated follows.
@@ -226,13 +254,123 @@ export class Softphone extends Emitter<SoftphoneEvents> {
   mute(on: boolean): void {
     const sdh = this.session?.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
     if (!sdh || this.snapshot.call.state !== 'established') return;
-    sdh.enableSenderTracks(!on);
+    sdh.enableSenderTracks(!on && !this.snapshot.call.held);
     this.updateCall({ muted: on });
   }
+
+  /**
+   * Hold (on) or resume (off) with a re-INVITE: sendonly towards Asterisk while held, so the caller gets music on
+   * hold from Asterisk; the agent's microphone and the caller's audio are switched off here meanwhile.
+   * Resolves true once Asterisk accepted it.
+   */
+  async hold(on: boolean): Promise<boolean> {
+    const invitation = this.session;
+    const call = this.snapshot.call;
+    if (!invitation || call.state !== 'established' || call.holdPending || call.held === on) return false;
+    this.updateCall({ holdPending: true });
+    let accepted = false;
+    for (let attempt = 1; attempt <= HOLD_ATTEMPTS && !accepted && invitation === this.session; attempt++) {
+      const outcome = await this.reinvite(invitation, on);
+      if (outcome === 'accepted') accepted = true;
+      else if (outcome !== 'glare') break;
+      else await delay(200 + Math.random() * 400 * attempt);
+    }
+    if (invitation !== this.session) return false;
+    // Asterisk answers re-INVITEs of its own with what we last asked for (sip.js reuses these options).
+    invitation.sessionDescriptionHandlerOptionsReInvite = {
+      ...invitation.sessionDescriptionHandlerOptionsReInvite,
+      hold: accepted ? on : call.held,
+    } as Web.SessionDescriptionHandlerOptions;
+    const held = accepted ? on : call.held;
+    this.applyTracks(invitation, held, this.snapshot.call.muted);
+    this.updateCall({ held, holdPending: false });
+    return accepted;
+  }
+
+  /**
+   * Sends one RFC 4733 digit on the live call (IVR menus of other agencies, extensions). Digits pressed while
+   * earlier ones still play are queued behind them (insertDTMF alone would replace the pending ones).
+   */
+  sendDtmf(digit: string): boolean {
+    const sdh = this.session?.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
+    const call = this.snapshot.call;
+    if (!sdh || call.state !== 'established' || call.held) return false;
+    return sendDtmfDigit(sdh, digit);
+  }
+
+
+  /**
+   * Microphone for the next calls and, during a call, at once (the sender's track is replaced; no re-INVITE).
+   * Throws when the device cannot be opened; the previous one is kept then.
+   */
+  async setInputDevice(deviceId: string | null): Promise<void> {
+    const sdh = this.session?.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
+    const pc = sdh?.peerConnection;
+    const sender = pc?.getSenders().find((s) => s.track?.kind === 'audio' || s.track === null);
+    if (sdh && pc && sender && this.snapshot.call.state === 'established') {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: audioConstraintsFor(deviceId, true), video: false });
+      const track = stream.getAudioTracks()[0];
+      if (!track) throw new Error('no audio track');
+      const old = sender.track;
+      const call = this.snapshot.call;
+      track.enabled = !call.muted && !call.held;
+      await sender.replaceTrack(track);
+      old?.stop();
+      // Keep sip.js's local stream in step so its own enable/disable calls reach the new track.
+      const local = sdh.localMediaStream;
+      local.getAudioTracks().forEach((t) => local.removeTrack(t));
+      local.addTrack(track);
+    }
+    this.update({ devices: { ...this.snapshot.devices, inputId: deviceId } });
+  }
+
+  /** Loudspeaker / headset for the call audio, where the browser supports choosing (HTMLMediaElement.setSinkId). */
+  async setOutputDevice(deviceId: string | null): Promise<void> {
+    const audio = this.remoteAudio as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
+    if (typeof audio.setSinkId !== 'function') throw new Error('setSinkId not supported');
+    await audio.setSinkId(deviceId ?? '');
+    this.update({ devices: { ...this.snapshot.devices, outputId: deviceId } });
+  }
+
+  /** True when this browser can route call audio to a chosen output device. */
+  readonly canChooseOutput = (): boolean =>
+    typeof (this.remoteAudio as HTMLAudioElement & { setSinkId?: unknown }).setSinkId === 'function';
 
   setAutoAnswer(on: boolean): void {
     this.update({ autoAnswer: on });
     if (on && this.snapshot.call.state === 'ringing') void this.answer();
+  }
+
+  private reinvite(invitation: Invitation, hold: boolean): Promise<'accepted' | 'glare' | 'rejected'> {
+    invitation.sessionDescriptionHandlerOptionsReInvite = {
+      ...invitation.sessionDescriptionHandlerOptionsReInvite,
+      hold,
+    } as Web.SessionDescriptionHandlerOptions;
+    return new Promise((resolve) => {
+      invitation
+        .invite({
+          requestDelegate: {
+            onAccept: () => resolve('accepted'),
+            onReject: (response) => resolve(response.message.statusCode === 491 ? 'glare' : 'rejected'),
+          },
+        })
+        .catch((err: unknown) => {
+          // RequestPendingError: Asterisk's own re-INVITE is being answered right now.
+          console.warn('[softphone] re-INVITE failed', err);
+          resolve(err instanceof RequestPendingError ? 'glare' : 'rejected');
+        });
+    });
+  }
+
+  private applyTracks(invitation: Invitation, held: boolean, muted: boolean): void {
+    const sdh = invitation.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
+    if (!sdh) return;
+    sdh.enableReceiverTracks(!held);
+    sdh.enableSenderTracks(!held && !muted);
+  }
+
+  private audioConstraints(): MediaTrackConstraints | boolean {
+    return audioConstraintsFor(this.snapshot.devices.inputId);
   }
 
   // --- transport and registration -------------------------------------------------------------
@@ -389,7 +527,7 @@ export class Softphone extends Emitter<SoftphoneEvents> {
     if (invitation !== this.session) return;
     this.session = null;
     this.detachMedia();
-    this.updateCall({ state: 'ended', endedAt: Date.now(), endReason: reason, muted: false });
+    this.updateCall({ state: 'ended', endedAt: Date.now(), endReason: reason, muted: false, held: false, holdPending: false });
     // Keep "call ended" on screen briefly so the agent sees what happened.
     this.endedTimer = setTimeout(() => {
       this.endedTimer = null;
