@@ -7,6 +7,7 @@ import type { AgentStatePush } from '../contracts/desktop-events.js';
 import type { CallRecordRepository } from '../crm/call-records.js';
 import type { UserRepository } from '../server/auth/user-repository.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
+import { callerPriority, type PriorityCallers } from './caller-priority.js';
 import type { AcdConfig, AgentProfile } from './config.js';
 import { AcdEngine, type AcdCommand, type AcdEvent, type PriorityTag } from './engine.js';
 import { writeFor, type LiveCall, type LiveCalls } from './live-calls.js';
@@ -23,6 +24,8 @@ export interface QueueServiceDeps {
   /** Skills, groups, site and queues of each agent (from the database). */
   profiles: AgentProfile[];
   recordCalls: boolean;
+  /** Numbers with a standing priority line (elderly, partner centres); see caller-priority.ts. */
+  priorityCallers?: PriorityCallers;
   log: Logger;
   now?: () => number;
 }
@@ -46,8 +49,9 @@ export class QueueService {
   }
 
   /** The IVR hands a call over: the citizen hears music on hold until an agent answers. */
-  async enqueue(call: LiveCall, queue: string, priority: PriorityTag = 'normal'): Promise<void> {
+  async enqueue(call: LiveCall, queue: string, priority?: PriorityTag): Promise<void> {
     call.stage = 'queue';
+    priority ??= callerPriority(call, this.d.priorityCallers ?? new Map());
     await this.d.telephony.startMusicOnHold(call.channelId).catch((err) => call.log.warn({ err: String(err) }, 'music on hold failed'));
     const at = new Date(this.now());
     void writeFor(call, 'markQueued', () => this.d.records.markQueued(call.callId, queue, at));

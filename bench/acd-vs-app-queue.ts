@@ -29,8 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
-import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/desktop-events.js';
+import { logInSocket, setAgentState, type AgentSocket } from '../tests/support/acd-seat.js';
 import type { IssuedCredential } from '../server/auth/demo-users.js';
 import { loadConfig } from '../server/config.js';
 import { startHotline, type Hotline } from '../server/hotline.js';
@@ -204,38 +203,15 @@ async function installAppQueue(h: Hotline): Promise<void> {
 interface Seat {
   cred: IssuedCredential;
   phone: SippAgent;
-  socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  socket: AgentSocket;
   acdState: 'available' | 'offline';
   member: boolean;
 }
 
-async function logIn(url: string, cred: IssuedCredential): Promise<Socket<ServerToClientEvents, ClientToServerEvents>> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: cred.username, password: cred.password }),
-  });
-  if (!res.ok) throw new Error(`login ${cred.username}: HTTP ${res.status}`);
-  const { token } = (await res.json()) as { token: string };
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { path: '/socket.io', auth: { token }, transports: ['websocket'] });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
-
-/** Sets the agent's state in our ACD; retries while the ACD has not yet seen the desk phone register. */
+/** Sets the agent's state in our ACD (retried while the ACD has not yet seen the desk phone register). */
 async function setAcdState(seat: Seat, state: 'available' | 'offline'): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const r = await seat.socket.timeout(5000).emitWithAck('agent:set-state', { state });
-    if (r.ok) {
-      seat.acdState = state;
-      return;
-    }
-    if (attempt >= 50) throw new Error(`agent ${seat.cred.extension}: set-state ${state} refused: ${JSON.stringify(r)}`);
-    await sleep(100);
-  }
+  await setAgentState(seat.socket, state, `agent ${seat.cred.extension}`);
+  seat.acdState = state;
 }
 
 /** Exactly the first k seats take calls in the given system; the others are offline / not members. */
@@ -414,7 +390,7 @@ try {
   }
   await Promise.all(phones.map((p) => p.registered(20_000)));
   for (const [i, cred] of agentCreds.entries()) {
-    seats.push({ cred, phone: phones[i]!, socket: await logIn(h.url, cred), acdState: 'offline', member: false });
+    seats.push({ cred, phone: phones[i]!, socket: await logInSocket(h.url, cred), acdState: 'offline', member: false });
   }
   console.log(`${version}, ${os.cpus().length} CPUs; ${seats.length} sipp desk phones registered; greeting ${greetingS.toFixed(2)} s on both paths; ` +
     `ring ${RING_MS} ms, talk ${TALK_MS} ms, wrap-up ${WRAP_UP_S} s, ring timeout ${RING_TIMEOUT_S} s, recording off`);

@@ -2,6 +2,7 @@
 // A bad setting stops the process with a message naming the variable and what is wrong with it.
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MERGED_HOTLINES, parseMergedHotlines, type MergedHotlines } from '../acd/merged-hotlines.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
@@ -63,6 +64,10 @@ const EnvSchema = z.object({
   ACD_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(120).default(15),
   ACD_WRAP_UP_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
   HOTLINE_ACD_CONFIG: z.string().min(1).optional(),
+  /** National hotlines merged into 12345 that the trunk takes, each straight to a queue: NUMBER:queue,… */
+  HOTLINE_MERGED_NUMBERS: z.string().regex(/^(\d{3,8}:[a-z][a-z0-9_]*)?(,\d{3,8}:[a-z][a-z0-9_]*)*$/, 'must be NUMBER:queue_id,… e.g. 12329:housing_fund').default(DEFAULT_MERGED_HOTLINES),
+  /** JSON file of numbers with a standing priority line: { "13900000001": "elderly", "0755110": "urgent" }. */
+  ACD_PRIORITY_CALLERS: z.string().min(1).optional(),
   DEMO_AGENTS: z.coerce.number().int().min(0).max(1000).default(10),
   /** Demo data on first start (agents with skills, handlers, a supervisor, past orders). Off in production. */
   HOTLINE_DEMO_DATA: bool.default(true),
@@ -95,7 +100,13 @@ export interface Config {
   sip: { wsUrl: string; domain: string; realm: string };
   serviceNumber: string;
   database: { url: string | undefined; dataDir: string };
-  acd: { ringTimeoutSeconds: number; wrapUpSeconds: number; configFile: string | undefined };
+  acd: {
+    ringTimeoutSeconds: number;
+    wrapUpSeconds: number;
+    configFile: string | undefined;
+    mergedNumbers: MergedHotlines;
+    priorityCallersFile: string | undefined;
+  };
   demoAgents: number;
   demoData: boolean;
   /** The citizen phone page's endpoint: off, or its concurrent-call and per-minute limits. */
@@ -155,7 +166,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     serviceNumber: e.SERVICE_NUMBER,
     database: { url: e.DATABASE_URL, dataDir: path.join(stateDir, 'db') },
-    acd: { ringTimeoutSeconds: e.ACD_RING_TIMEOUT_SECONDS, wrapUpSeconds: e.ACD_WRAP_UP_SECONDS, configFile: e.HOTLINE_ACD_CONFIG },
+    acd: {
+      ringTimeoutSeconds: e.ACD_RING_TIMEOUT_SECONDS,
+      wrapUpSeconds: e.ACD_WRAP_UP_SECONDS,
+      configFile: e.HOTLINE_ACD_CONFIG,
+      mergedNumbers: parseMergedHotlines(e.HOTLINE_MERGED_NUMBERS),
+      priorityCallersFile: e.ACD_PRIORITY_CALLERS,
+    },
     demoAgents: e.HOTLINE_DEMO_DATA ? e.DEMO_AGENTS : 0,
     demoData: e.HOTLINE_DEMO_DATA,
     citizenPhone: e.CITIZEN_PHONE ? { maxCalls: e.CITIZEN_PHONE_MAX_CALLS, callsPerMinute: e.CITIZEN_PHONE_CALLS_PER_MINUTE } : null,

@@ -1,5 +1,6 @@
 // Composition root: builds every part from the validated config and starts them in order.
 // `npm start` (server/main.ts) and the end-to-end tests both start the hotline through startHotline().
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { HealthResponse } from '../contracts/api.js';
@@ -7,6 +8,9 @@ import { LiveCalls, writeFor } from '../acd/live-calls.js';
 import { reconcile } from '../acd/reconcile.js';
 import { AgentProfileRepository } from '../acd/agent-profiles.js';
 import { validateAcdConfig } from '../acd/config.js';
+import { parsePriorityCallers } from '../acd/caller-priority.js';
+import { unknownMergedQueues } from '../acd/merged-hotlines.js';
+import type { PriorityTag } from '../acd/routing.js';
 import { loadAcdConfig, seedDemoSkills } from '../acd/hotline-queues.js';
 import { QueueService } from '../acd/service.js';
 import type { AgentDirectory } from '../acd/notifier.js';
@@ -97,6 +101,11 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     );
     // an unknown skill or queue stops the start with a message naming it
     validateAcdConfig({ ...acdConfig, agents: profiles });
+    const unknownMerged = unknownMergedQueues(config.acd.mergedNumbers, new Set((acdConfig.queues ?? []).map((q) => q.id)));
+    if (unknownMerged.length) throw new Error(`HOTLINE_MERGED_NUMBERS names queues the ACD configuration does not have: ${unknownMerged.join(', ')}`);
+    const priorityCallers = config.acd.priorityCallersFile
+      ? parsePriorityCallers(JSON.parse(fs.readFileSync(config.acd.priorityCallersFile, 'utf8')))
+      : new Map<string, PriorityTag>();
 
     let asterisk: AsteriskProcess | null = null;
     let prompts: PromptSet;
@@ -111,7 +120,10 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       const citizen = config.citizenPhone
         ? { sipHa1: sipHa1(CITIZEN_SIP_USER, config.sip.realm, secrets.citizenSipPassword), maxContacts: CITIZEN_PAGES_AT_ONCE }
         : null;
-      renderAsteriskConfig(asterisk.etcDir, asteriskValues(config, asterisk.instanceDir, ariPassword, secrets.amiPassword), agents, citizen);
+      renderAsteriskConfig(asterisk.etcDir, asteriskValues(config, asterisk.instanceDir, ariPassword, secrets.amiPassword), agents, {
+        citizen,
+        mergedNumbers: [...config.acd.mergedNumbers.keys()],
+      });
       // prompts live inside the root so the chrooted Asterisk can play them; it sees them without the root prefix
       const hostPrompts = await ensurePrompts(path.join(asterisk.hostInstanceDir, 'sounds'));
       prompts = mapPrompts(hostPrompts, (p) => p.slice(config.asterisk.root.length));
@@ -179,6 +191,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     const calls = new LiveCalls();
     const queue = new QueueService({
       telephony,
+      priorityCallers,
       calls,
       records,
       users,
@@ -241,7 +254,8 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       mediaPath,
       lookupOrder: (code) => lookupOrderForIvr(crm, code),
       queueFor: (call, q, skillHint) => {
-        const hint = skillHint ?? call.spokenSkillHint ?? null;
+        // the caller's words first, then the merged hotline they dialled (12329 → housing fund)
+        const hint = skillHint ?? call.spokenSkillHint ?? config.acd.mergedNumbers.get(call.dialed) ?? null;
         return hint && queueIds.has(hint) ? hint : q;
       },
       onAnswered: (call) => void speech?.listen(call.callId, call.channelId, call.log),

@@ -75,11 +75,29 @@ export function renderCitizenEndpoint(citizen: CitizenEndpoint | null, realm: st
 }
 
 /** Writes every config file into etcDir; returns the list of files written. */
+/** Numbers besides the service number that the trunk takes into the application (merged national hotlines). */
+export function renderMergedNumbers(numbers: readonly string[], app: string): string {
+  const header = '; generated from HOTLINE_MERGED_NUMBERS at start: do not edit\n';
+  return header + numbers
+    .map((n) => {
+      if (!/^\d{3,8}$/.test(n)) throw new Error(`merged hotline number ${n} must be 3-8 digits`);
+      return `exten => ${n},1,NoOp(merged hotline ${n} from \${CALLERID(num)})\n same => n,Stasis(${app},inbound)\n same => n,Hangup()\n`;
+    })
+    .join('');
+}
+
+export interface ConfigExtras {
+  /** The citizen phone page's endpoint, or null when the page is off. */
+  citizen?: CitizenEndpoint | null;
+  /** Merged national hotline numbers the trunk also accepts. */
+  mergedNumbers?: readonly string[];
+}
+
 export function renderAsteriskConfig(
   etcDir: string,
   values: AsteriskConfValues,
   agents: readonly AgentEndpoint[],
-  citizen: CitizenEndpoint | null = null,
+  extras: ConfigExtras = {},
 ): string[] {
   fs.mkdirSync(etcDir, { recursive: true });
   const vals = values as unknown as Record<string, string | number>;
@@ -91,7 +109,9 @@ export function renderAsteriskConfig(
   }
   fs.writeFileSync(path.join(etcDir, 'pjsip_agents.conf'), renderAgentEndpoints(agents, values.SIP_REALM), { mode: 0o600 });
   written.push('pjsip_agents.conf');
-  fs.writeFileSync(path.join(etcDir, 'pjsip_citizen.conf'), renderCitizenEndpoint(citizen, values.SIP_REALM), { mode: 0o600 });
+  fs.writeFileSync(path.join(etcDir, 'pjsip_citizen.conf'), renderCitizenEndpoint(extras.citizen ?? null, values.SIP_REALM), { mode: 0o600 });
   written.push('pjsip_citizen.conf');
+  fs.writeFileSync(path.join(etcDir, 'extensions_merged.conf'), renderMergedNumbers(extras.mergedNumbers ?? [], values.ARI_APP), { mode: 0o600 });
+  written.push('extensions_merged.conf');
   return written;
 }

@@ -122,6 +122,7 @@ describe('renderAsteriskConfig', () => {
     const expected = [
       'asterisk.conf', 'modules.conf', 'logger.conf', 'http.conf', 'ari.conf', 'manager.conf',
       'rtp.conf', 'musiconhold.conf', 'extensions.conf', 'pjsip.conf', 'pjsip_agents.conf', 'pjsip_citizen.conf',
+      'extensions_merged.conf',
     ];
     expect([...written].sort()).toEqual([...expected].sort());
     expect(fs.readdirSync(etc).sort()).toEqual([...expected].sort());
@@ -162,7 +163,7 @@ describe('renderAsteriskConfig', () => {
 
   it('given the citizen page on, when rendered, then its endpoint lands in a context that reaches the service number only', () => {
     const etc = tempEtc();
-    renderAsteriskConfig(etc, values({ CITIZEN_MAX_CALLS: 3 }), [agent], { sipHa1: HA1, maxContacts: 20 });
+    renderAsteriskConfig(etc, values({ CITIZEN_MAX_CALLS: 3 }), [agent], { citizen: { sipHa1: HA1, maxContacts: 20 } });
     const citizen = fs.readFileSync(path.join(etc, 'pjsip_citizen.conf'), 'utf8');
     expect(citizen).toMatch(/^context=from-citizen-web$/m);
     expect(citizen).toMatch(/^max_contacts=20$/m);
@@ -180,8 +181,18 @@ describe('renderAsteriskConfig', () => {
 
   it('given the citizen page off, when rendered, then no citizen endpoint exists', () => {
     const etc = tempEtc();
-    renderAsteriskConfig(etc, values(), [agent], null);
+    renderAsteriskConfig(etc, values(), [agent], { citizen: null });
     expect(fs.readFileSync(path.join(etc, 'pjsip_citizen.conf'), 'utf8')).not.toContain('type=endpoint');
+  });
+
+  it('given merged hotline numbers, when rendered, then the trunk takes each into the application', () => {
+    const etc = tempEtc();
+    renderAsteriskConfig(etc, values(), [], { mergedNumbers: ['12329', '12333'] });
+    const merged = fs.readFileSync(path.join(etc, 'extensions_merged.conf'), 'utf8');
+    expect(merged.match(/^exten => \d+,1,/gm)).toEqual(['exten => 12329,1,', 'exten => 12333,1,']);
+    expect(merged.match(/Stasis\(hotline,inbound\)/g)).toHaveLength(2);
+    expect(fs.readFileSync(path.join(etc, 'extensions.conf'), 'utf8')).toContain('#include extensions_merged.conf');
+    expect(() => renderAsteriskConfig(etc, values(), [], { mergedNumbers: ['12329;evil'] })).toThrow(/3-8 digits/);
   });
 
   it('given a password containing a newline, when rendered, then it is refused', () => {
