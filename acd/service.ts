@@ -24,6 +24,11 @@ export interface QueueServiceDeps {
   /** Skills, groups, site and queues of each agent (from the database). */
   profiles: AgentProfile[];
   recordCalls: boolean;
+  /** Stereo recording of the caller's channel (recordings/capture.ts); also told when a recording fails. */
+  recorder?: {
+    callConnected(call: { callId: string; channelId: string; callerNumber: string; log: Logger }, agentId: string): Promise<unknown>;
+    failed(callId: string, reason: string, log?: Logger): void;
+  };
   /** Numbers with a standing priority line (elderly, partner centres); see caller-priority.ts. */
   priorityCallers?: PriorityCallers;
   log: Logger;
@@ -62,6 +67,28 @@ export class QueueService {
   /** Told when an agent has taken a call (before the bridge is made), e.g. so the IVR stops its prompts. */
   onConnected(listener: (callId: string) => void): void {
     this.connectedListeners.add(listener);
+  }
+
+  /**
+   * The agent leaves a connected call that goes on without them (a completed transfer): their leg is released
+   * (hung up unless it is gone already) and they go to wrap-up; the caller's leg and the bridge stay. Whoever
+   * took the call over hangs up the caller when it ends; the queue then closes the call record as usual.
+   * Returns the agent who left, or null when the call has no connected agent.
+   */
+  releaseAgent(callId: string, opts: { hangUp: boolean }): string | null {
+    const call = this.d.calls.get(callId);
+    const leg = call?.agentLeg;
+    if (!call || !leg || call.stage !== 'connected') return null;
+    call.agentLeg = null;
+    this.d.calls.unlinkChannel(leg.channelId);
+    if (opts.hangUp) {
+      this.cancelledLegs.add(leg.channelId);
+      void this.d.telephony.hangup(leg.channelId).catch((err) => call.log.warn({ err: String(err) }, 'could not hang up the released agent leg'));
+    }
+    call.log.info({ agentId: leg.agentId }, 'agent left the call; it goes on without them');
+    this.d.notifier.callEnded(leg.agentId, { callId, outcome: 'answered' });
+    this.dispatch({ type: 'call_finished', callId });
+    return leg.agentId;
   }
 
   agentKnown(agentId: string): AgentStatePush {
@@ -359,7 +386,10 @@ export class QueueService {
         void writeFor(call, 'setRecording', () => this.d.records.setRecording(callId, name));
       } catch (err) {
         call.log.error({ err: String(err) }, 'call recording did not start');
+        this.d.recorder?.failed(callId, `bridge recording did not start: ${String(err)}`, call.log);
       }
+      // caller and agent side on separate channels, kept across holds and transfers
+      if (this.d.recorder) void this.d.recorder.callConnected(call, agentId);
     }
   }
 

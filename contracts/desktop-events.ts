@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { BREAK_REASONS, REQUESTABLE_STATES, type AgentState, type BreakReason } from './agent-state.js';
 import type { ApiErrorBody } from './errors.js';
+import type { TransferView } from './transfer.js';
 
 export const SetStateRequest = z
   .object({
@@ -63,6 +64,12 @@ export interface ServerToClientEvents {
   'call:offered': (push: CallOfferPush) => void;
   'call:connected': (push: { callId: string }) => void;
   'call:ended': (push: CallEndedPush) => void;
+  /** New 未诉先办 hotspot alerts (dispatch desk and supervisors); see contracts/reports.ts. */
+  'alert:hotspot': (alerts: import('./reports.js').HotspotAlertView[]) => void;
+  /** A call recording failed to start or could not be stored (supervisors, wallboard). */
+  'alert:recording_failed': (push: { callId: string; reason: string; at: string }) => void;
+  /** The agent's transfer of their call changed (contracts/transfer.ts). */
+  'transfer:state': (push: TransferView) => void;
 }
 
 export interface ClientToServerEvents {

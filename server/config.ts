@@ -68,6 +68,8 @@ const EnvSchema = z.object({
   HOTLINE_MERGED_NUMBERS: z.string().regex(/^(\d{3,8}:[a-z][a-z0-9_]*)?(,\d{3,8}:[a-z][a-z0-9_]*)*$/, 'must be NUMBER:queue_id,… e.g. 12329:housing_fund').default(DEFAULT_MERGED_HOTLINES),
   /** JSON file of numbers with a standing priority line: { "13900000001": "elderly", "0755110": "urgent" }. */
   ACD_PRIORITY_CALLERS: z.string().min(1).optional(),
+  /** How agents' PJSIP endpoints reach Asterisk: pushed over ARI at every connect, or rendered into a file. */
+  PJSIP_AGENTS: z.enum(['ari', 'file']).default('ari'),
   DEMO_AGENTS: z.coerce.number().int().min(0).max(1000).default(10),
   /** Demo data on first start (agents with skills, handlers, a supervisor, past orders). Off in production. */
   HOTLINE_DEMO_DATA: bool.default(true),
@@ -77,6 +79,30 @@ const EnvSchema = z.object({
   CITIZEN_PHONE_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(20),
   HOTLINE_RECORD_CALLS: bool.default(true),
   SPEECH_KEYWORD_SPOTTING: bool.default(false),
+  /** Reports: time a department has to sign a dispatched order (按时签收, the response rate). */
+  REPORT_SIGN_LIMIT_HOURS: z.coerce.number().min(0.5).max(720).default(24),
+  /** Hotspots (未诉先办): window, earlier windows for the usual level, thresholds, check interval. */
+  HOTSPOT_WINDOW_HOURS: z.coerce.number().min(1).max(24 * 31).default(24),
+  HOTSPOT_BASELINE_WINDOWS: z.coerce.number().int().min(0).max(365).default(14),
+  HOTSPOT_MIN_COUNT: z.coerce.number().int().min(2).max(1000).default(4),
+  HOTSPOT_RATIO: z.coerce.number().min(1).max(100).default(3),
+  HOTSPOT_MIN_EXCESS: z.coerce.number().min(0).max(1000).default(2),
+  HOTSPOT_CHECK_MINUTES: z.coerce.number().min(1).max(1440).default(10),
+  /** Recordings: where they are kept (fs: a folder; s3: an S3-compatible bucket), and for how long. */
+  RECORDINGS_STORAGE: z.enum(['fs', 's3']).default('fs'),
+  RECORDINGS_DIR: z.string().min(1).optional(),
+  RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(180),
+  RECORDINGS_S3_ENDPOINT: z.url().optional(),
+  RECORDINGS_S3_REGION: z.string().min(1).default('us-east-1'),
+  RECORDINGS_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
+  RECORDINGS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  RECORDINGS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Handlers of the order's department may listen to its call recordings. */
+  RECORDINGS_HANDLERS_MAY_LISTEN: bool.default(true),
+  /** JSON file: emergency centres (number, name, linkage webhook) and the blind-transfer directory. */
+  HOTLINE_TRANSFER_DIRECTORY: z.string().min(1).optional(),
+  /** First retry of an undelivered linkage sheet after this long; doubles with every further failure. */
+  LINKAGE_RETRY_BASE_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
 });
 
 export interface Config {
@@ -97,7 +123,7 @@ export interface Config {
     trunk: { host: string; port: number; peers: string; carrier: string };
     rtpPorts: [number, number];
   };
-  sip: { wsUrl: string; domain: string; realm: string };
+  sip: { wsUrl: string; domain: string; realm: string; agentsVia: 'ari' | 'file' };
   serviceNumber: string;
   database: { url: string | undefined; dataDir: string };
   acd: {
@@ -114,6 +140,16 @@ export interface Config {
   recordCalls: boolean;
   /** Listen to every caller for emergency and routing words (needs the KWS model; see speech/README.md). */
   keywordSpotting: boolean;
+  reports: { signLimitHours: number };
+  hotspots: { windowHours: number; baselineWindows: number; minCount: number; ratio: number; minExcess: number; checkMinutes: number };
+  recordings: {
+    storage: 'fs' | 's3';
+    dir: string;
+    retentionDays: number;
+    s3: { endpoint: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string } | null;
+    handlersMayListen: boolean;
+  };
+  transfer: { directoryFile: string | undefined; linkageRetryBaseMs: number };
 }
 
 export class ConfigError extends Error {
@@ -134,6 +170,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.ARI_URL) issues.push({ setting: 'ARI_URL', message: 'required when ASTERISK_MODE=external' });
     if (!e.ARI_PASSWORD) issues.push({ setting: 'ARI_PASSWORD', message: 'required when ASTERISK_MODE=external' });
     if (!e.SIP_WS_URL) issues.push({ setting: 'SIP_WS_URL', message: 'required when ASTERISK_MODE=external' });
+  }
+  if (e.RECORDINGS_STORAGE === 's3') {
+    for (const k of ['RECORDINGS_S3_ENDPOINT', 'RECORDINGS_S3_BUCKET', 'RECORDINGS_S3_ACCESS_KEY_ID', 'RECORDINGS_S3_SECRET_ACCESS_KEY'] as const) {
+      if (!e[k]) issues.push({ setting: k, message: 'required when RECORDINGS_STORAGE=s3' });
+    }
   }
   if (issues.length) throw new ConfigError(issues);
 
@@ -163,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       wsUrl: e.SIP_WS_URL ?? `ws://127.0.0.1:${e.ASTERISK_HTTP_PORT}/ws`,
       domain: e.SIP_DOMAIN ?? '127.0.0.1',
       realm: e.SIP_REALM,
+      agentsVia: e.PJSIP_AGENTS,
     },
     serviceNumber: e.SERVICE_NUMBER,
     database: { url: e.DATABASE_URL, dataDir: path.join(stateDir, 'db') },
@@ -178,6 +220,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     citizenPhone: e.CITIZEN_PHONE ? { maxCalls: e.CITIZEN_PHONE_MAX_CALLS, callsPerMinute: e.CITIZEN_PHONE_CALLS_PER_MINUTE } : null,
     recordCalls: e.HOTLINE_RECORD_CALLS,
     keywordSpotting: e.SPEECH_KEYWORD_SPOTTING,
+    reports: { signLimitHours: e.REPORT_SIGN_LIMIT_HOURS },
+    hotspots: {
+      windowHours: e.HOTSPOT_WINDOW_HOURS,
+      baselineWindows: e.HOTSPOT_BASELINE_WINDOWS,
+      minCount: e.HOTSPOT_MIN_COUNT,
+      ratio: e.HOTSPOT_RATIO,
+      minExcess: e.HOTSPOT_MIN_EXCESS,
+      checkMinutes: e.HOTSPOT_CHECK_MINUTES,
+    },
+    recordings: {
+      storage: e.RECORDINGS_STORAGE,
+      dir: path.resolve(e.RECORDINGS_DIR ?? path.join(stateDir, 'recordings')),
+      retentionDays: e.RECORDING_RETENTION_DAYS,
+      s3:
+        e.RECORDINGS_S3_ENDPOINT && e.RECORDINGS_S3_BUCKET && e.RECORDINGS_S3_ACCESS_KEY_ID && e.RECORDINGS_S3_SECRET_ACCESS_KEY
+          ? { endpoint: e.RECORDINGS_S3_ENDPOINT, region: e.RECORDINGS_S3_REGION, bucket: e.RECORDINGS_S3_BUCKET, accessKeyId: e.RECORDINGS_S3_ACCESS_KEY_ID, secretAccessKey: e.RECORDINGS_S3_SECRET_ACCESS_KEY }
+          : null,
+      handlersMayListen: e.RECORDINGS_HANDLERS_MAY_LISTEN,
+    },
+    transfer: { directoryFile: e.HOTLINE_TRANSFER_DIRECTORY, linkageRetryBaseMs: e.LINKAGE_RETRY_BASE_MS },
   };
 }
 

@@ -18,6 +18,8 @@ import { CallRecordRepository } from '../crm/call-records.js';
 import { SurveyService } from '../crm/callback/survey-service.js';
 import { workOrderSurveySink } from '../crm/callback/survey-sink.js';
 import { createCrm, seedCrmIfEmpty, type Crm } from '../crm/index.js';
+import { registerManagement } from '../crm/reports/management.js';
+import { createRecordings, type Recordings } from '../recordings/feature.js';
 import { assertValidFlow, buildHotlineFlow, formatDateZh, type LookupResult } from '../ivr/flow/index.js';
 import { ensurePrompts, PROMPT_NAMES, type PromptSet } from '../ivr/prompts.js';
 import { EspeakMandarinTts } from '../ivr/tts.js';
@@ -26,7 +28,8 @@ import { tryCreateKeywordSpotter } from '../speech/keyword-spotter.js';
 import { STATE_LABELS_ZH } from '../crm/work-orders/states.js';
 import { localDateKey } from '../crm/work-orders/working-calendar.js';
 import { IvrService } from '../ivr/service.js';
-import { renderAsteriskConfig } from '../telephony/asterisk-config.js';
+import { renderAgentEndpoints, renderAsteriskConfig } from '../telephony/asterisk-config.js';
+import { parsePjsipSections } from '../telephony/pjsip-objects.js';
 import { AsteriskProcess } from '../telephony/asterisk-process.js';
 import { provisionAsteriskRoot } from '../telephony/asterisk-root.js';
 import { AmiConnection } from '../telephony/ami.js';
@@ -42,6 +45,8 @@ import { createLogger } from './logger.js';
 import { attachSocket, pushFigures, socketNotifier, SUPERVISORS_ROOM, wireAgentSockets } from './socket.js';
 import { registerAcdRoutes } from '../acd/routes.js';
 import { seedDemoOrders } from '../crm/demo/past-orders.js';
+import { createTransferFeature } from '../transfer/plugin.js';
+import { createSupervisionFeature } from '../supervision/plugin.js';
 import { IntakeLimit } from '../telephony/intake-limit.js';
 import { sipHa1 } from './auth/passwords.js';
 import { CITIZEN_SIP_USER, registerCitizenPhoneRoute } from './http/citizen-phone-route.js';
@@ -63,6 +68,7 @@ export interface Hotline {
   asterisk: AsteriskProcess | null;
   queue: QueueService;
   calls: LiveCalls;
+  recordings: Recordings;
   /** Base URL of the API and the agent desktop. */
   url: string;
   credentialsFile: string;
@@ -123,6 +129,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       renderAsteriskConfig(asterisk.etcDir, asteriskValues(config, asterisk.instanceDir, ariPassword, secrets.amiPassword), agents, {
         citizen,
         mergedNumbers: [...config.acd.mergedNumbers.keys()],
+        agentsVia: config.sip.agentsVia,
       });
       // prompts live inside the root so the chrooted Asterisk can play them; it sees them without the root prefix
       const hostPrompts = await ensurePrompts(path.join(asterisk.hostInstanceDir, 'sounds'));
@@ -141,7 +148,16 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     }
 
     const telephony = new AriTelephony(
-      { url: config.asterisk.ari.url, username: config.asterisk.ari.username, password: ariPassword, app: config.asterisk.ari.app },
+      {
+        url: config.asterisk.ari.url,
+        username: config.asterisk.ari.username,
+        password: ariPassword,
+        app: config.asterisk.ari.app,
+        // the seats, read again at every connect: an agent added since is pushed too
+        ...(config.sip.agentsVia === 'ari'
+          ? { pjsipObjects: async () => parsePjsipSections(renderAgentEndpoints(await users.listAgentsWithSip(), config.sip.realm)) }
+          : {}),
+      },
       log.child({ component: 'ari' }),
     );
     cleanups.push(() => telephony.stop());
@@ -184,10 +200,21 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       if (codes.length) log.info({ orders: codes }, 'first start: demo work orders created for the screen pop');
     }
     await crm.registerRoutes(app, { tokens });
+    const management = await registerManagement({
+      app, db, log: log.child({ component: 'reports' }), catalog: crm.catalog, auth: { tokens }, settings: config,
+      onNewHotspots: (alerts) => io.to(SUPERVISORS_ROOM).emit('alert:hotspot', alerts),
+    });
+    cleanups.push(() => management.stop());
     cleanups.push(() => crm.close());
     const io = attachSocket(app.server, tokens, log.child({ component: 'socket' }));
     cleanups.push(() => new Promise<void>((r) => io.close(() => r())).then(() => app.close()));
 
+    const recordings = await createRecordings({
+      config, app, db, log: log.child({ component: 'recordings' }), auth: { tokens }, ami,
+      asterisk: asterisk ? { instanceDir: asterisk.instanceDir, hostInstanceDir: asterisk.hostInstanceDir } : null,
+      onFailure: (callId, reason) => io.to(SUPERVISORS_ROOM).emit('alert:recording_failed', { callId, reason, at: new Date().toISOString() }),
+    });
+    cleanups.push(() => recordings.stop());
     const calls = new LiveCalls();
     const queue = new QueueService({
       telephony,
@@ -200,6 +227,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       settings: acdConfig,
       profiles,
       recordCalls: config.recordCalls,
+      ...(config.recordCalls ? { recorder: recordings.recorder } : {}),
       log: log.child({ component: 'acd' }),
     });
     cleanups.push(() => queue.stop());
@@ -273,6 +301,9 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     });
     const citizenLimit = new IntakeLimit(config.citizenPhone?.callsPerMinute ?? 0);
     cleanups.push(pushFigures(io, queue));
+    const transfer = createTransferFeature({ config, app, io, db, telephony, calls, queue, tokens, users, log });
+    cleanups.push(() => transfer.stop());
+    const supervision = createSupervisionFeature({ app, db, telephony, calls, queue, transfers: transfer.transfers, agents, tokens, users, log });
 
     const deliver = (ev: TelephonyEvent) => {
       if (ev.type === 'call_arrived' && ev.via === 'web' && !citizenLimit.admit(Date.now())) {
@@ -281,11 +312,18 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
         void telephony.hangup(ev.channelId, 'congestion').catch(() => {});
         return;
       }
+      if (ev.type === 'channel_gone' && calls.byAnyChannel(ev.channelId)?.leg === 'caller') {
+        recordings.recorder.callEnded(calls.byAnyChannel(ev.channelId)!.call.callId);
+      }
       if (ev.type === 'channel_gone' && speech) {
         const found = calls.byAnyChannel(ev.channelId);
         if (found?.leg === 'caller') speech.stop(found.call.callId);
       }
-      if (!survey.handleTelephony(ev) && !ivr.handleTelephony(ev)) queue.handleTelephony(ev);
+      // supervision and transfers first: the legs they dial are theirs, and an agent hanging up mid-consult
+      // completes a transfer
+      if (!supervision.handleTelephony(ev) && !transfer.transfers.handleTelephony(ev) && !survey.handleTelephony(ev) && !ivr.handleTelephony(ev)) {
+        queue.handleTelephony(ev);
+      }
     };
     let firstConnect = true;
     telephony.onEvent((ev) => {
@@ -307,12 +345,15 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     if (!connected) log.warn({ ari: config.asterisk.ari.url }, 'Asterisk ARI not reachable yet; retrying in the background');
 
     crm.start();
+    management.start();
+    recordings.start();
+    transfer.start();
     await app.listen({ host: config.server.host, port: config.server.port });
     const url = config.server.publicUrl;
     const startSeconds = (Date.now() - t0) / 1000;
     log.info({ url, startSeconds, credentials: seeded.file }, 'hotline ready');
     return {
-      config, log, db, users, records, telephony, ami, asterisk, queue, calls, crm, survey, ivr, url,
+      config, log, db, users, records, telephony, ami, asterisk, queue, calls, crm, survey, ivr, url, recordings,
       credentialsFile: seeded.file,
       issuedCredentials: [...seeded.created, ...crmSeed.created],
       timings: { provisionSeconds: provision.seconds, provisionCached: provision.cached, startSeconds },

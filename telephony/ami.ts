@@ -52,6 +52,29 @@ export class AmiConnection {
     });
   }
 
+  /** Runs one AMI action; rejects when AMI is down or Asterisk answers Response: Error. */
+  action(fields: { action: string; [key: string]: string }, timeoutMs = 5_000): Promise<Record<string, unknown>> {
+    const ami = this.ami;
+    if (!ami || !this.connected) return Promise.reject(new Error('AMI is not connected'));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`AMI ${fields.action} timed out`)), timeoutMs);
+      ami.action(fields, (err, res) => {
+        clearTimeout(timer);
+        if (err) return reject(new Error(`AMI ${fields.action} failed: ${String((err as { message?: unknown }).message ?? JSON.stringify(err))}`));
+        resolve(res as Record<string, unknown>);
+      });
+    });
+  }
+
+  /**
+   * MixMonitor on one channel with the audio it receives (read: what that party says) and sends (write: what it
+   * hears) in two files. The audiohook stays on the channel through bridge changes, holds and transfers. `channel`
+   * may be the channel name or its unique id (= the ARI channel id). Paths are as Asterisk sees them.
+   */
+  mixMonitor(channel: string, files: { read: string; write: string }): Promise<Record<string, unknown>> {
+    return this.action({ action: 'MixMonitor', channel, file: '', options: `r(${files.read})t(${files.write})` });
+  }
+
   /** Re-reads pjsip.conf (e.g. after agent accounts changed) without touching live calls. */
   reloadPjsip(): Promise<string> {
     return this.command('module reload res_pjsip.so');

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import ari, { type Channel, type Client, type Endpoint } from 'ari-client';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import { pushOrder, type PjsipObject } from './pjsip-objects.js';
 import {
   type AudioTap,
   ChannelGoneError,
@@ -12,6 +13,7 @@ import {
   type CallControl,
   type ConnectionState,
   type OriginateRequest,
+  type SnoopDirection,
   type TelephonyEvent,
   type TelephonyListener,
 } from './call-control.js';
@@ -21,7 +23,15 @@ export interface AriOptions {
   username: string;
   password: string;
   app: string;
+  /**
+   * PJSIP objects pushed over ARI's dynamic configuration at every (re)connect, before the application reports
+   * itself connected (Asterisk keeps them in memory: a restarted Asterisk gets them again).
+   */
+  pjsipObjects?: () => Promise<readonly PjsipObject[]>;
 }
+
+/** Requests in flight while pushing PJSIP objects: Asterisk's HTTP server handles a few at once. */
+const PUSH_CONCURRENCY = 8;
 
 const MAX_BACKOFF_MS = 5_000;
 
@@ -191,12 +201,49 @@ export class AriTelephony implements CallControl {
 
   /** After every (re)connect: subscribe to device events, then let listeners reconcile their view. */
   private async onConnected(client: Client): Promise<void> {
+    if (this.opts.pjsipObjects) {
+      try {
+        const objects = pushOrder(await this.opts.pjsipObjects());
+        const t0 = Date.now();
+        await this.pushPjsipObjects(client, objects);
+        this.log.info({ objects: objects.length, ms: Date.now() - t0 }, 'PJSIP objects pushed over ARI');
+      } catch (err) {
+        // phones of agents whose objects are missing cannot register; calls in progress are not affected
+        this.log.error({ err: String(err) }, 'pushing PJSIP objects over ARI failed');
+      }
+    }
     try {
       await client.applications.subscribe({ applicationName: this.opts.app, eventSource: 'endpoint:PJSIP' });
     } catch (err) {
       this.log.warn({ err: String(err) }, 'could not subscribe to PJSIP endpoint events');
     }
     this.setState('connected');
+  }
+
+  /** Creates or updates each object (auth and aors before the endpoints that name them). */
+  private async pushPjsipObjects(client: Client, objects: readonly PjsipObject[]): Promise<void> {
+    for (const type of ['auth', 'aor', 'endpoint'] as const) {
+      const batch = objects.filter((o) => o.type === type);
+      for (let i = 0; i < batch.length; i += PUSH_CONCURRENCY) {
+        await Promise.all(
+          batch.slice(i, i + PUSH_CONCURRENCY).map((o) =>
+            client.asterisk.updateObject({ configClass: 'res_pjsip', objectType: o.type, id: o.id, fields: o.fields }).catch((err: unknown) => {
+              throw new Error(`${o.type} ${o.id}: ${String((err as Error)?.message ?? err)}`);
+            }),
+          ),
+        );
+      }
+    }
+  }
+
+  /** Removes an agent's objects at once (endpoints first); an object already gone is not an error. */
+  async deletePjsipObjects(objects: readonly PjsipObject[]): Promise<void> {
+    const c = this.api('deletePjsipObjects');
+    for (const o of [...pushOrder(objects)].reverse()) {
+      await c.asterisk.deleteObject({ configClass: 'res_pjsip', objectType: o.type, id: o.id }).catch((err: unknown) => {
+        if (!/not found|404/i.test(String((err as Error)?.message ?? err))) throw err;
+      });
+    }
   }
 
   private api(operation: string): Client {
@@ -286,6 +333,20 @@ export class AriTelephony implements CallControl {
 
   addToBridge(bridgeId: string, channelIds: string[]): Promise<void> {
     return this.call('addToBridge', channelIds.join(','), (c) => c.bridges.addChannel({ bridgeId, channel: channelIds }));
+  }
+
+  async removeFromBridge(bridgeId: string, channelIds: string[]): Promise<void> {
+    try {
+      await this.call('removeFromBridge', channelIds.join(','), (c) => c.bridges.removeChannel({ bridgeId, channel: channelIds }));
+    } catch (err) {
+      // a channel that hung up is out of the bridge already; "not in bridge" answers 422 (unprocessable)
+      if (!(err instanceof ChannelGoneError) && !/not in bridge|unprocessable/i.test(String((err as Error)?.message ?? err))) throw err;
+    }
+  }
+
+  async snoop(req: { channelId: string; snoopId: string; spy: SnoopDirection; whisper: SnoopDirection }): Promise<void> {
+    const { channelId, snoopId, spy, whisper } = req;
+    await this.call('snoop', channelId, (c) => c.channels.snoopChannelWithId({ channelId, snoopId, spy, whisper, app: this.opts.app, appArgs: 'snoop' }));
   }
 
   async destroyBridge(bridgeId: string): Promise<void> {

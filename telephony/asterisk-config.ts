@@ -40,7 +40,7 @@ export interface CitizenEndpoint {
 const TEMPLATE_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'asterisk-conf');
 const CONF_FILES = [
   'asterisk.conf', 'modules.conf', 'logger.conf', 'http.conf', 'ari.conf', 'manager.conf',
-  'rtp.conf', 'musiconhold.conf', 'extensions.conf', 'pjsip.conf',
+  'rtp.conf', 'musiconhold.conf', 'extensions.conf', 'pjsip.conf', 'sorcery.conf',
 ] as const;
 
 export function fillTemplate(template: string, values: Record<string, string | number>, source: string): string {
@@ -91,6 +91,11 @@ export interface ConfigExtras {
   citizen?: CitizenEndpoint | null;
   /** Merged national hotline numbers the trunk also accepts. */
   mergedNumbers?: readonly string[];
+  /**
+   * How agents' endpoints reach Asterisk: 'ari' (default) — pushed over ARI at every connect, the file stays
+   * empty; 'file' — written into pjsip_agents.conf (an Asterisk without ARI push configuration).
+   */
+  agentsVia?: 'ari' | 'file';
 }
 
 export function renderAsteriskConfig(
@@ -107,7 +112,11 @@ export function renderAsteriskConfig(
     fs.writeFileSync(path.join(etcDir, name), text, { mode: 0o600 });
     written.push(name);
   }
-  fs.writeFileSync(path.join(etcDir, 'pjsip_agents.conf'), renderAgentEndpoints(agents, values.SIP_REALM), { mode: 0o600 });
+  const agentsText =
+    extras.agentsVia === 'file'
+      ? renderAgentEndpoints(agents, values.SIP_REALM)
+      : '; agents are pushed over ARI (PJSIP_AGENTS=ari): see sorcery.conf and telephony/pjsip-objects.ts\n';
+  fs.writeFileSync(path.join(etcDir, 'pjsip_agents.conf'), agentsText, { mode: 0o600 });
   written.push('pjsip_agents.conf');
   fs.writeFileSync(path.join(etcDir, 'pjsip_citizen.conf'), renderCitizenEndpoint(extras.citizen ?? null, values.SIP_REALM), { mode: 0o600 });
   written.push('pjsip_citizen.conf');

@@ -28,6 +28,8 @@ export type TelephonyEvent =
   | { type: 'device_state'; device: string; online: boolean; at: Date }
   | { type: 'connection'; state: ConnectionState; at: Date };
 
+export type SnoopDirection = 'none' | 'in' | 'out' | 'both';
+
 export type TelephonyListener = (event: TelephonyEvent) => void;
 
 export interface OriginateRequest {
@@ -59,6 +61,14 @@ export interface CallControl {
   originate(req: OriginateRequest): Promise<void>;
   createBridge(bridgeId: string, name: string): Promise<void>;
   addToBridge(bridgeId: string, channelIds: string[]): Promise<void>;
+  /** Takes channels out of a bridge (they stay up, in the application); a channel already gone is ignored. */
+  removeFromBridge(bridgeId: string, channelIds: string[]): Promise<void>;
+  /**
+   * A snoop channel on `channelId` (supervision): `spy` is what the snoop hears of the channel ('both' = what it
+   * says and hears), `whisper` where what the snoop says goes ('out' = only to the party on `channelId`).
+   * The snoop enters the application and can be bridged like any channel; it ends with the snooped channel.
+   */
+  snoop(req: { channelId: string; snoopId: string; spy: SnoopDirection; whisper: SnoopDirection }): Promise<void>;
   destroyBridge(bridgeId: string): Promise<void>;
   /** Records everything said in the bridge into the spool's recording folder as `<name>.wav`. */
   recordBridge(bridgeId: string, name: string): Promise<void>;

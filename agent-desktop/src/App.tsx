@@ -8,6 +8,8 @@ import { DeskPage } from './pages/DeskPage';
 import { LoginPage } from './pages/LoginPage';
 import { PortalPage } from './pages/PortalPage';
 import { ProgressPage } from './pages/ProgressPage';
+import { ReportsPage } from './reports/ReportsPage';
+import { WallboardPage } from './wallboard/WallboardPage';
 import { SeatPage, type SipSecret } from './pages/SeatPage';
 import { ServicesContext, type Services } from './services';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session/session-store';
@@ -79,10 +81,24 @@ function Shell() {
     case 'dispatcher':
     case 'supervisor':
     case 'admin':
+      // 统计报表 and 未诉先办 hotspots live at /reports
+      if (isReportsPath(window.location.pathname)) return <ReportsPage session={session} onLogout={onLogout} onExpired={onExpired} />;
+      // 实时监控大屏 at /wallboard, for supervisors and admins
+      if (session.user.role !== 'dispatcher' && isWallboardPath(window.location.pathname)) {
+        return <WallboardPage session={session} onLogout={onLogout} onExpired={onExpired} />;
+      }
       return <DeskPage session={session} onLogout={onLogout} onExpired={onExpired} />;
   }
   // A stored session from another build with a role this one does not know: sign in again.
   return <LoginPage onLoggedIn={onLoggedIn} notice={null} />;
+}
+
+function isReportsPath(pathname: string): boolean {
+  return pathname.replace(/\/+$/, '') === '/reports';
+}
+
+function isWallboardPath(pathname: string): boolean {
+  return pathname.replace(/\/+$/, '') === '/wallboard';
 }
 
 function isProgressPath(pathname: string): boolean {

@@ -7,7 +7,7 @@ import { openDatabase, type MigratableDatabase } from '../../server/db/database.
 import { createTestSchema, openTestDatabase, type TestDatabase } from './test-database.js';
 
 
-const MIGRATIONS = ['001_initial', '002_work_orders', '003_agent_skills', '004_call_emergency'];
+const MIGRATIONS = ['001_initial', '002_work_orders', '003_agent_skills', '004_call_emergency', '006_emergency_linkage_and_supervision_audit', '007_call_recordings_and_access_audit'];
 
 describe('database + migrations', () => {
   let t: TestDatabase;
@@ -47,13 +47,17 @@ describe('database + migrations', () => {
       { table_name: 'agent_skills', n: 3 },
       { table_name: 'agent_state_log', n: 7 },
       { table_name: 'call_offers', n: 6 },
-      { table_name: 'calls', n: 16 },
+      { table_name: 'call_recordings', n: 16 },
+      { table_name: 'calls', n: 17 },
       { table_name: 'catalog_versions', n: 6 },
       { table_name: 'departments', n: 6 },
+      { table_name: 'emergency_linkages', n: 15 },
       { table_name: 'knowledge_articles', n: 9 },
       { table_name: 'order_code_sequences', n: 2 },
+      { table_name: 'recording_access_log', n: 8 },
       { table_name: 'schema_migrations', n: 2 },
       { table_name: 'sms_outbox', n: 13 },
+      { table_name: 'supervision_sessions', n: 8 },
       { table_name: 'users', n: 10 },
       { table_name: 'work_order_calls', n: 3 },
       { table_name: 'work_order_events', n: 12 },

@@ -121,7 +121,7 @@ describe('renderAsteriskConfig', () => {
     const written = renderAsteriskConfig(etc, values(), [agent]);
     const expected = [
       'asterisk.conf', 'modules.conf', 'logger.conf', 'http.conf', 'ari.conf', 'manager.conf',
-      'rtp.conf', 'musiconhold.conf', 'extensions.conf', 'pjsip.conf', 'pjsip_agents.conf', 'pjsip_citizen.conf',
+      'rtp.conf', 'musiconhold.conf', 'extensions.conf', 'pjsip.conf', 'sorcery.conf', 'pjsip_agents.conf', 'pjsip_citizen.conf',
       'extensions_merged.conf',
     ];
     expect([...written].sort()).toEqual([...expected].sort());
@@ -153,9 +153,17 @@ describe('renderAsteriskConfig', () => {
     expect(ari).not.toContain('{{');
   });
 
-  it('given the agents, when rendered, then pjsip_agents.conf holds their endpoints', () => {
+  it('given agents via ARI (the default), when rendered, then no agent is in a file and sorcery keeps pushed objects in memory', () => {
     const etc = tempEtc();
     renderAsteriskConfig(etc, values(), [agent]);
+    expect(fs.readFileSync(path.join(etc, 'pjsip_agents.conf'), 'utf8')).not.toContain('[8001');
+    const sorcery = fs.readFileSync(path.join(etc, 'sorcery.conf'), 'utf8');
+    for (const type of ['endpoint', 'aor', 'auth']) expect(sorcery).toMatch(new RegExp(`^${type}=memory$`, 'm'));
+  });
+
+  it('given agents via file, when rendered, then pjsip_agents.conf holds their endpoints', () => {
+    const etc = tempEtc();
+    renderAsteriskConfig(etc, values(), [agent], { agentsVia: 'file' });
     const agents = fs.readFileSync(path.join(etc, 'pjsip_agents.conf'), 'utf8');
     expect(agents).toContain('[8001-desk]');
     expect(agents).toContain(`md5_cred=${HA1}`);

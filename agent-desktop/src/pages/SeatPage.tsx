@@ -17,6 +17,7 @@ import { useCallContext } from '../seat/useCallContext';
 import { useDraftSync } from '../seat/useDraftSync';
 import { WorkOrderPanel } from '../seat/WorkOrderPanel';
 import { availabilityBlock } from '../seat/wrap-up-policy';
+import { TransferPanel } from '../transfer/TransferPanel';
 import { useServices, useSoftphone } from '../services';
 import type { StoredSession } from '../session/session-store';
 import { OrderDrawer } from '../workorders/OrderDrawer';
@@ -146,7 +147,7 @@ export function SeatPage({ session, secret, onSecret, onLogout, onExpired }: Pro
               refreshKey={popRefresh}
               onOpenOrder={setOpenOrder}
             />
-            <PlaceholderPanel title={t('panel.transfer')} testId="panel-transfer" />
+            <TransferPanel token={session.token} callId={agent.connectedCallId} live={call.state === 'established'} onExpired={onExpired} />
           </Col>
           <Col xs={24} lg={16} xxl={18}>
             <WorkOrderPanel

@@ -32,6 +32,12 @@ export function WorkHeader({ title, user, subtitle, onLogout }: Props) {
         </Tag>
       )}
       <div style={{ flex: 1 }} />
+      {['dispatcher', 'supervisor', 'admin'].includes(user.role) && (
+        // reports at /reports, the desk at /: a full page load, the session is kept in storage
+        <Button type="link" size="small" href={window.location.pathname.startsWith('/reports') ? '/' : '/reports'} data-testid="link-reports">
+          {window.location.pathname.startsWith('/reports') ? t('reports.back') : t('reports.link')}
+        </Button>
+      )}
       <LanguageSwitch />
       <Button type="text" size="small" icon={<LogoutOutlined />} onClick={onLogout} data-testid="btn-logout">
         {t('session.logout')}

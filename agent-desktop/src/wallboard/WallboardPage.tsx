@@ -1,0 +1,121 @@
+// 实时监控大屏 for supervisors: per queue waiting calls, longest wait, service level and abandons (the ACD's own
+// figures); an agent grid with state, time in state and current call; alerts for suspected emergencies, calls
+// longer than N minutes (?longCallMinutes=, default 10) and callers waiting longer than 15 s.
+import { Alert, Button, Card, Col, Layout, List, Row, Statistic, Table, Tag, Typography } from 'antd';
+import type { WallboardAgent } from '../../../contracts/transfer.js';
+import { formatDuration, useNow } from '../hooks/useNow';
+import { useT } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/zh-CN';
+import type { StoredSession } from '../session/session-store';
+import { useWallboard } from './useWallboard';
+
+const WAIT_ALERT_MS = 15_000;
+
+type Fig = { waiting?: number; ringing?: number; longestWaitMs?: number; serviceLevel?: number | null; abandoned?: number; answered?: number };
+
+function longCallMinutes(): number {
+  const n = Number(new URLSearchParams(window.location.search).get('longCallMinutes'));
+  return Number.isFinite(n) && n > 0 ? n : 10;
+}
+
+export function WallboardPage({ session, onLogout, onExpired }: { session: StoredSession; onLogout: () => void; onExpired: () => void }) {
+  const t = useT();
+  const now = useNow(1000, true);
+  const { figures, agents, emergencies } = useWallboard(session.token, onExpired);
+  const longCallMs = longCallMinutes() * 60_000;
+  const queues = Object.entries(figures?.queues ?? {}) as [string, Fig][];
+  const total = (figures?.total ?? {}) as Fig;
+
+  const alerts: { key: string; type: 'error' | 'warning'; text: string }[] = [
+    ...emergencies.map((e) => ({ key: `e-${e.callId}-${e.at}`, type: 'error' as const, text: t('wallboard.alert.emergency', { keyword: e.keyword, number: e.callerNumber }) })),
+    ...queues
+      .filter(([, q]) => (q.longestWaitMs ?? 0) > WAIT_ALERT_MS)
+      .map(([id, q]) => ({ key: `w-${id}`, type: 'warning' as const, text: t('wallboard.alert.longWait', { queue: id, seconds: Math.round((q.longestWaitMs ?? 0) / 1000) }) })),
+    ...agents
+      .filter((a) => a.call?.connectedAt && now - Date.parse(a.call.connectedAt) > longCallMs)
+      .map((a) => ({ key: `c-${a.agentId}`, type: 'warning' as const, text: t('wallboard.alert.longCall', { agent: a.name, minutes: longCallMinutes() }) })),
+  ];
+
+  const columns = [
+    { title: t('wallboard.agent'), key: 'name', render: (_: unknown, a: WallboardAgent) => `${a.name}（${a.extension}）` },
+    {
+      title: t('wallboard.state'),
+      key: 'state',
+      render: (_: unknown, a: WallboardAgent) => <Tag data-testid="wb-agent-state">{t(`agent.state.${a.state}` as MessageKey)}</Tag>,
+    },
+    { title: t('wallboard.inState'), key: 'since', render: (_: unknown, a: WallboardAgent) => formatDuration(Math.max(0, now - Date.parse(a.since))) },
+    {
+      title: t('wallboard.call'),
+      key: 'call',
+      render: (_: unknown, a: WallboardAgent) =>
+        a.call ? (
+          <span data-testid="wb-agent-call">
+            {a.call.callerNumber}
+            {a.call.connectedAt && ` · ${formatDuration(Math.max(0, now - Date.parse(a.call.connectedAt)))}`}
+            {a.call.transfer && a.call.transfer !== 'ended' && <Tag color="orange">{t(`transfer.phase.${a.call.transfer}` as MessageKey)}</Tag>}
+          </span>
+        ) : (
+          '—'
+        ),
+    },
+  ];
+
+  return (
+    <Layout style={{ minHeight: '100vh' }} data-testid="wallboard">
+      <Layout.Header style={{ background: '#001529', display: 'flex', alignItems: 'center', justifyContent: 'space-between' }}>
+        <Typography.Title level={3} style={{ color: '#fff', margin: 0 }}>
+          {t('wallboard.title')}
+        </Typography.Title>
+        <Button onClick={onLogout}>{t('wallboard.logout')}</Button>
+      </Layout.Header>
+      <Layout.Content style={{ padding: 12 }}>
+        <Row gutter={12} data-testid="wb-total" data-waiting={total.waiting ?? 0} data-answered={total.answered ?? 0} data-abandoned={total.abandoned ?? 0}>
+          <Col span={6}><Card><Statistic title={t('wallboard.waiting')} value={total.waiting ?? 0} /></Card></Col>
+          <Col span={6}><Card><Statistic title={t('wallboard.longestWait')} value={Math.round((total.longestWaitMs ?? 0) / 1000)} suffix={t('wallboard.seconds')} /></Card></Col>
+          <Col span={6}><Card><Statistic title={t('wallboard.serviceLevel')} value={total.serviceLevel == null ? '—' : `${Math.round(total.serviceLevel * 100)}%`} /></Card></Col>
+          <Col span={6}><Card><Statistic title={t('wallboard.abandoned')} value={total.abandoned ?? 0} /></Card></Col>
+        </Row>
+        <Row gutter={12} style={{ marginTop: 12 }}>
+          <Col span={16}>
+            <Card size="small" title={t('wallboard.queues')} style={{ marginBottom: 12 }}>
+              <Table
+                size="small"
+                pagination={false}
+                rowKey={([id]) => id}
+                dataSource={queues}
+                onRow={([id, q]) => ({ 'data-testid': `wb-queue-${id}`, 'data-waiting': q.waiting ?? 0, 'data-answered': q.answered ?? 0 }) as React.HTMLAttributes<HTMLElement>}
+                columns={[
+                  { title: t('wallboard.queue'), key: 'id', render: (_: unknown, [id]) => id },
+                  { title: t('wallboard.waiting'), key: 'w', render: (_: unknown, [, q]) => q.waiting ?? 0 },
+                  { title: t('wallboard.longestWait'), key: 'l', render: (_: unknown, [, q]) => `${Math.round((q.longestWaitMs ?? 0) / 1000)}${t('wallboard.seconds')}` },
+                  { title: t('wallboard.serviceLevel'), key: 's', render: (_: unknown, [, q]) => (q.serviceLevel == null ? '—' : `${Math.round(q.serviceLevel * 100)}%`) },
+                  { title: t('wallboard.answered'), key: 'a', render: (_: unknown, [, q]) => q.answered ?? 0 },
+                  { title: t('wallboard.abandoned'), key: 'x', render: (_: unknown, [, q]) => q.abandoned ?? 0 },
+                ]}
+              />
+            </Card>
+            <Card size="small" title={t('wallboard.agents')}>
+              <Table
+                size="small"
+                pagination={false}
+                rowKey="agentId"
+                dataSource={agents}
+                columns={columns}
+                onRow={(a) => ({ 'data-testid': `wb-agent-${a.extension}`, 'data-state': a.state }) as React.HTMLAttributes<HTMLElement>}
+              />
+            </Card>
+          </Col>
+          <Col span={8}>
+            <Card size="small" title={t('wallboard.alerts')} data-testid="wb-alerts">
+              {alerts.length === 0 ? (
+                <Typography.Text type="secondary">{t('wallboard.noAlerts')}</Typography.Text>
+              ) : (
+                <List dataSource={alerts} renderItem={(a) => <Alert key={a.key} type={a.type} showIcon message={a.text} style={{ marginBottom: 6 }} data-testid="wb-alert" />} />
+              )}
+            </Card>
+          </Col>
+        </Row>
+      </Layout.Content>
+    </Layout>
+  );
+}

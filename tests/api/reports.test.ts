@@ -1,0 +1,466 @@
+// Reports over a generated month: calls and work orders (with their event histories) are generated from a fixed
+// seed, inserted into the real tables, and the API's figures are compared with expectations computed here in
+// plain TypeScript over the generated arrays. PGlite, or PostgreSQL when DATABASE_URL is set.
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../contracts/api.js';
+import type { HotspotListResponse, ReportResponse } from '../../contracts/reports.js';
+import { seedCrmIfEmpty } from '../../crm/index.js';
+import { HotspotMonitor } from '../../crm/hotspots/monitor.js';
+import { registerHotspotRoutes } from '../../crm/hotspots/routes.js';
+import { registerReportRoutes } from '../../crm/reports/routes.js';
+import { unzip } from '../../crm/reports/zip.js';
+import { CatalogStore } from '../../crm/work-orders/service.js';
+import { SessionTokens } from '../../server/auth/session-tokens.js';
+import { UserRepository } from '../../server/auth/user-repository.js';
+import type { Database } from '../../server/db/database.js';
+import { openTestDatabase, type TestDatabase } from '../db/test-database.js';
+import { mulberry32 } from '../support/random.js';
+
+const local = (s: string) => Date.parse(`${s.replace(' ', 'T')}+08:00`);
+const SEC = 1000;
+const MIN = 60 * SEC;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const SIGN_LIMIT = DAY;
+/** "now" for the API: the generated data runs up to here, so the last day holds unsigned, not-yet-due dispatches. */
+const AS_OF = local('2026-12-03 18:00:00');
+
+interface GenCall {
+  id: string;
+  arrivedAt: number;
+  queuedAt: number | null;
+  answeredAt: number | null;
+  endedAt: number;
+  outcome: 'answered' | 'abandoned' | 'failed';
+}
+
+interface GenEvent {
+  version: number;
+  action: string;
+  from: string | null;
+  to: string;
+  at: number;
+  details: Record<string, unknown>;
+}
+
+interface GenOrder {
+  id: string;
+  code: string;
+  type: string;
+  item: string;
+  district: string;
+  street?: string;
+  receivedAt: number;
+  state: string;
+  closedAt: number | null;
+  reworkCount: number;
+  events: GenEvent[];
+}
+
+const TYPES = ['consultation', 'help', 'complaint', 'report', 'suggestion'];
+const ITEMS = ['C01.001', 'C01.010', 'C03.001', 'C07.002', 'C12.001'];
+const DISTRICTS = ['南山区', '福田区', '罗湖区', '宝安区'];
+
+function generate(seed: number): { calls: GenCall[]; orders: GenOrder[] } {
+  const rnd = mulberry32(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)] as T;
+  const calls: GenCall[] = [];
+  const orders: GenOrder[] = [];
+  // from two days before November to the day of AS_OF: the edges check the local-time period boundaries
+  for (let day = local('2026-10-30 00:00:00'); day < local('2026-12-04 00:00:00'); day += DAY) {
+    const nCalls = int(15, 35);
+    for (let i = 0; i < nCalls; i++) {
+      // a few calls in the first and last second of the local day
+      const offset = i === 0 ? 0 : i === 1 ? DAY - SEC : int(0, DAY / SEC - 1) * SEC;
+      const arrivedAt = day + offset;
+      if (arrivedAt > AS_OF) continue;
+      const id = `c${calls.length}`;
+      const kind = rnd();
+      if (kind < 0.1) {
+        calls.push({ id, arrivedAt, queuedAt: null, answeredAt: null, endedAt: arrivedAt + int(10, 90) * SEC, outcome: 'abandoned' });
+        continue;
+      }
+      const queuedAt = arrivedAt + int(5, 60) * SEC;
+      if (kind < 0.78) {
+        const answeredAt = queuedAt + int(1, 40) * SEC; // 15 s exactly now and then
+        calls.push({ id, arrivedAt, queuedAt, answeredAt, endedAt: answeredAt + int(30, 900) * SEC + int(0, 999), outcome: 'answered' });
+      } else if (kind < 0.96) {
+        calls.push({ id, arrivedAt, queuedAt, answeredAt: null, endedAt: queuedAt + int(1, 120) * SEC, outcome: 'abandoned' });
+      } else {
+        calls.push({ id, arrivedAt, queuedAt, answeredAt: null, endedAt: queuedAt + int(1, 5) * SEC, outcome: 'failed' });
+      }
+    }
+    const nOrders = int(8, 18);
+    for (let i = 0; i < nOrders; i++) {
+      const receivedAt = day + (i === 0 ? DAY - 30 * SEC : int(0, DAY / SEC - 1) * SEC);
+      if (receivedAt > AS_OF) continue;
+      orders.push(generateOrder(orders.length, receivedAt, { rnd, int, pick }));
+    }
+  }
+  return { calls, orders };
+}
+
+function generateOrder(
+  n: number,
+  receivedAt: number,
+  g: { rnd: () => number; int: (lo: number, hi: number) => number; pick: <T>(xs: readonly T[]) => T },
+): GenOrder {
+  const events: GenEvent[] = [];
+  let state = 'received';
+  let at = receivedAt;
+  let closedAt: number | null = null;
+  let reworkCount = 0;
+  /** Records the step unless it would happen after AS_OF (then the story stops there). */
+  const step = (action: string, to: string, after: number, details: Record<string, unknown> = {}): boolean => {
+    const next = at + after;
+    if (next > AS_OF) return false;
+    at = next;
+    events.push({ version: events.length + 1, action, from: events.length === 0 ? null : state, to, at, details });
+    state = to;
+    return true;
+  };
+  step('receive', 'received', 0);
+  const story = (): void => {
+    if (g.rnd() < 0.2) {
+      if (step('answer_on_spot', 'closed', g.int(1, 20) * MIN)) closedAt = at;
+      return;
+    }
+    if (!step('dispatch', 'dispatched', g.int(1, 120) * MIN)) return;
+    if (g.rnd() < 0.15) {
+      if (!step('return', 'returned', g.int(1, 30) * HOUR)) return;
+      if (!step('dispatch', 'dispatched', g.int(10, 600) * MIN)) return;
+    }
+    if (g.rnd() < 0.05) return; // never signed
+    if (g.rnd() < 0.3 && !step('remind', 'dispatched', g.int(1, 5) * HOUR)) return;
+    if (!step('sign', 'signed', g.int(10, 40 * 60) * MIN)) return; // beyond the 24 h limit at times
+    if (!step('start', 'in_progress', g.int(1, 60) * MIN)) return;
+    for (;;) {
+      if (!step('reply', 'replied', g.int(1, 120) * HOUR, { late: g.rnd() < 0.2 })) return;
+      if (!step('accept_reply', 'callback_pending', g.int(1, 60) * MIN)) return;
+      if (g.rnd() < 0.1) {
+        if (step('close_unrated', 'closed', g.int(1, 48) * HOUR)) closedAt = at;
+        return;
+      }
+      const satisfied = g.rnd() < 0.75;
+      const rating = { speed: g.int(1, 5), result: g.int(1, 5), attitude: g.int(1, 5), replyQuality: g.int(1, 5), satisfied };
+      if (!step('rate', 'rated', g.int(1, 24) * HOUR, { rating })) return;
+      if (!satisfied && reworkCount < 2 && g.rnd() < 0.6) {
+        if (!step('rework', 'in_progress', g.int(1, 60) * MIN)) return;
+        reworkCount++;
+        continue;
+      }
+      if (step('close', 'closed', g.int(1, 120) * MIN)) closedAt = at;
+      return;
+    }
+  };
+  story();
+  return {
+    id: `wo${n}`,
+    code: `GD-T-${String(n).padStart(6, '0')}`,
+    type: g.pick(TYPES),
+    item: g.pick(ITEMS),
+    district: g.pick(DISTRICTS),
+    receivedAt,
+    state,
+    closedAt,
+    reworkCount,
+    events,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Expectations, by the definitions in crm/reports/figures.ts, over the arrays.
+
+const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
+const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((s, x) => s + x, 0) / xs.length);
+
+function expectedCalls(calls: GenCall[], from: number, to: number) {
+  const inP = calls.filter((c) => c.arrivedAt >= from && c.arrivedAt < to);
+  const offered = inP.filter((c) => c.queuedAt !== null);
+  const answered = offered.filter((c) => c.answeredAt !== null);
+  const within15 = answered.filter((c) => (c.answeredAt as number) - (c.queuedAt as number) <= 15 * SEC);
+  const abandoned = offered.filter((c) => c.answeredAt === null && c.outcome === 'abandoned');
+  return {
+    arrived: inP.length,
+    offered: offered.length,
+    answered: answered.length,
+    abandoned: abandoned.length,
+    answeredWithin15s: within15.length,
+    answerRate15s: ratio(within15.length, offered.length),
+    connectionRate: ratio(answered.length, offered.length),
+    abandonRate: ratio(abandoned.length, offered.length),
+    asaSeconds: mean(answered.map((c) => ((c.answeredAt as number) - (c.queuedAt as number)) / SEC)),
+    ahtSeconds: mean(answered.map((c) => (c.endedAt - (c.answeredAt as number)) / SEC)),
+  };
+}
+
+function expectedOrders(orders: GenOrder[], from: number, to: number) {
+  const cohort = orders.filter((o) => o.receivedAt >= from && o.receivedAt < to);
+  const has = (o: GenOrder, a: string) => o.events.some((e) => e.action === a);
+  const dispatched = cohort.filter((o) => has(o, 'dispatch'));
+  const firstOk = dispatched.filter((o) => !has(o, 'return'));
+  let due = 0;
+  let signedOnTime = 0;
+  let respondedOnTime = 0;
+  for (const o of cohort) {
+    o.events.forEach((e, i) => {
+      if (e.action !== 'dispatch') return;
+      const r = o.events.slice(i + 1).find((x) => x.action === 'sign' || x.action === 'return');
+      if (r || e.at + SIGN_LIMIT <= AS_OF) due++;
+      if (r && r.at - e.at <= SIGN_LIMIT) {
+        respondedOnTime++;
+        if (r.action === 'sign') signedOnTime++;
+      }
+    });
+  }
+  const closed = cohort.filter((o) => o.closedAt !== null);
+  const closedOnTime = closed.filter((o) => !o.events.some((e) => e.action === 'reply' && e.details.late === true));
+  const within = (d: number) => closed.filter((o) => (o.closedAt as number) - o.receivedAt <= d).length;
+  const lastRatings = cohort
+    .map((o) => [...o.events].reverse().find((e) => e.action === 'rate')?.details.rating as { satisfied: boolean; result: number } | undefined)
+    .filter((r) => r !== undefined);
+  const satisfied = lastRatings.filter((r) => r.satisfied).length;
+  const resolved = lastRatings.filter((r) => r.result >= 4).length;
+  const count = (key: (o: GenOrder) => string) => {
+    const m = new Map<string, number>();
+    for (const o of cohort) m.set(key(o), (m.get(key(o)) ?? 0) + 1);
+    return Object.fromEntries(m);
+  };
+  const reworks = cohort.reduce((s, o) => s + o.events.filter((e) => e.action === 'rework').length, 0);
+  return {
+    figures: {
+      received: cohort.length,
+      answeredOnSpot: cohort.filter((o) => has(o, 'answer_on_spot')).length,
+      dispatchedOrders: dispatched.length,
+      firstDispatchSuccess: firstOk.length,
+      firstDispatchSuccessRate: ratio(firstOk.length, dispatched.length),
+      dispatchesDue: due,
+      signedOnTime,
+      onTimeSignRate: ratio(signedOnTime, due),
+      respondedOnTime,
+      closed: closed.length,
+      closedOnTime: closedOnTime.length,
+      onTimeClosureRate: ratio(closedOnTime.length, closed.length),
+      closedWithin1Day: within(DAY),
+      closedWithin3Days: within(3 * DAY),
+      closedWithin1DayRate: ratio(within(DAY), cohort.length),
+      closedWithin3DaysRate: ratio(within(3 * DAY), cohort.length),
+      rated: lastRatings.length,
+      satisfied,
+      resolved,
+      satisfactionRate: ratio(satisfied, lastRatings.length),
+      reworkOrders: cohort.filter((o) => has(o, 'rework')).length,
+      reworks,
+    },
+    threeRates: { response: ratio(respondedOnTime, due), resolution: ratio(resolved, lastRatings.length), satisfaction: ratio(satisfied, lastRatings.length) },
+    byType: count((o) => o.type),
+    byClass: count((o) => o.item.split('.')[0] as string),
+    byDistrict: count((o) => o.district),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const data = generate(20261101);
+// a 未诉先办 cluster: four orders on one item and street in the last hours before AS_OF, received and not yet moved
+const HOTSPOT_CODES = [1, 2, 3, 4].map((i) => `GD-HOT-${i}`);
+for (const [i, code] of HOTSPOT_CODES.entries()) {
+  const at = AS_OF - (i + 1) * HOUR;
+  data.orders.push({ id: `hot${i}`, code, type: 'complaint', item: 'C07.002', district: '南山区', street: '粤海街道', receivedAt: at, state: 'received', closedAt: null, reworkCount: 0, events: [{ version: 1, action: 'receive', from: null, to: 'received', at, details: {} }] });
+}
+let t: TestDatabase;
+let db: Database;
+let app: FastifyInstance;
+const token: Record<string, string> = {};
+const USERS: { id: string; role: Role }[] = [
+  { id: 'r-agent', role: 'agent' },
+  { id: 'r-disp', role: 'dispatcher' },
+  { id: 'r-sup', role: 'supervisor' },
+  { id: 'r-admin', role: 'admin' },
+  { id: 'r-handler', role: 'handler' },
+];
+
+async function insertData(db: Database): Promise<void> {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  await db.query(
+    `INSERT INTO calls (id, channel_id, caller_number, dialed_number, arrived_at, queued_at, offered_at, answered_at, ended_at, outcome, agent_id, queue)
+     SELECT x.id, x.id, '13800000000', '12345', x.arrived_at, x.queued_at, x.answered_at, x.answered_at, x.ended_at, x.outcome,
+            CASE WHEN x.answered_at IS NULL THEN NULL ELSE 'r-agent' END, 'general'
+     FROM jsonb_to_recordset($1::jsonb) AS x(id text, arrived_at timestamptz, queued_at timestamptz, answered_at timestamptz, ended_at timestamptz, outcome text)`,
+    [JSON.stringify(data.calls.map((c) => ({ id: c.id, arrived_at: iso(c.arrivedAt), queued_at: iso(c.queuedAt), answered_at: iso(c.answeredAt), ended_at: iso(c.endedAt), outcome: c.outcome })))],
+  );
+  await db.query(
+    `INSERT INTO work_orders (id, code, version, state, state_since, channel, citizen_phone, citizen_phone_norm, type, catalog_item_code,
+        district, street, content, summary, urgency, time_limit_class, received_at, received_by, updated_at, resolve_started_at, resolve_due_at,
+        resolve_basis, rework_count, closed_at, search_text, created_at, dispatch_count)
+     SELECT x.id, x.code, x.version, x.state, x.received_at, 'phone', '13800000000', '13800000000', x.type, x.item,
+        x.district, x.street, '生成的测试工单内容', '测试工单', 'normal', 'general', x.received_at, 'r-agent', x.received_at, x.received_at,
+        x.received_at + interval '7 days', 'working', x.rework_count, x.closed_at, x.code, x.received_at, x.dispatches
+     FROM jsonb_to_recordset($1::jsonb) AS x(id text, code text, version integer, state text, type text, item text, district text, street text,
+        received_at timestamptz, rework_count integer, closed_at timestamptz, dispatches integer)`,
+    [
+      JSON.stringify(
+        data.orders.map((o) => ({
+          id: o.id, code: o.code, version: o.events.length, state: o.state, type: o.type, item: o.item, district: o.district, street: o.street ?? null,
+          received_at: iso(o.receivedAt), rework_count: o.reworkCount, closed_at: iso(o.closedAt),
+          dispatches: o.events.filter((e) => e.action === 'dispatch').length,
+        })),
+      ),
+    ],
+  );
+  await db.query(
+    `INSERT INTO work_order_events (order_id, version, action, from_state, to_state, actor_id, actor_role, at, details)
+     SELECT x.order_id, x.version, x.action, x.from_state, x.to_state, 'gen', 'system', x.at, x.details
+     FROM jsonb_to_recordset($1::jsonb) AS x(order_id text, version integer, action text, from_state text, to_state text, at timestamptz, details jsonb)`,
+    [JSON.stringify(data.orders.flatMap((o) => o.events.map((e) => ({ order_id: o.id, version: e.version, action: e.action, from_state: e.from, to_state: e.to, at: iso(e.at), details: e.details }))))],
+  );
+}
+
+beforeAll(async () => {
+  t = await openTestDatabase();
+  db = t.db;
+  await seedCrmIfEmpty(db);
+  const users = new UserRepository(db);
+  for (const u of USERS) {
+    await users.createUser({ id: u.id, username: u.id, displayName: u.id, role: u.role, extension: null, passwordHash: 'x', sipHa1: null });
+  }
+  const tokens = new SessionTokens('reports-test-key');
+  for (const u of USERS) token[u.id] = tokens.issue(u.id, u.role);
+  await insertData(db);
+  app = Fastify({ logger: false });
+  const catalog = new CatalogStore(db, () => AS_OF);
+  const log = pino({ level: 'silent' });
+  await registerReportRoutes(app, { db, log, catalog, auth: { tokens }, now: () => AS_OF });
+  await registerHotspotRoutes(app, { db, log, auth: { tokens }, monitor: new HotspotMonitor({ db, catalog, log, now: () => AS_OF }) });
+  await app.ready();
+});
+
+afterAll(async () => {
+  await app?.close();
+  await t?.cleanup();
+});
+
+async function report(query: string, who = 'r-sup'): Promise<ReportResponse> {
+  const res = await app.inject({ method: 'GET', url: `/api/reports?${query}`, headers: { authorization: `Bearer ${token[who]}` } });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<ReportResponse>();
+}
+
+function expectClose(actual: Record<string, unknown>, expected: Record<string, number | null>): void {
+  for (const [k, v] of Object.entries(expected)) {
+    if (v === null || Number.isInteger(v)) expect(actual[k], k).toBe(v);
+    else expect(actual[k] as number, k).toBeCloseTo(v, 9);
+  }
+}
+
+const byKey = (xs: { key: string; count: number }[]) => Object.fromEntries(xs.map((x) => [x.key, x.count]));
+
+describe.each([
+  ['month', '2026-11-17', local('2026-11-01 00:00:00'), local('2026-12-01 00:00:00'), 30],
+  ['week', '2026-12-03', local('2026-11-30 00:00:00'), local('2026-12-07 00:00:00'), 7],
+  ['day', '2026-11-01', local('2026-11-01 00:00:00'), local('2026-11-02 00:00:00'), 1],
+] as const)('%s report for %s', (period, date, from, to, days) => {
+  it('matches the figures computed independently over the generated calls and orders', async () => {
+    const r = await report(`period=${period}&date=${date}`);
+    expect([r.from, r.to, r.daily.length]).toEqual([from, to, days]);
+    const calls = expectedCalls(data.calls, from, to);
+    expect(calls.offered).toBeGreaterThan(0);
+    expectClose(r.calls as unknown as Record<string, unknown>, calls);
+    const orders = expectedOrders(data.orders, from, to);
+    expect(orders.figures.received).toBeGreaterThan(0);
+    expectClose(r.orders as unknown as Record<string, unknown>, orders.figures);
+    expectClose(r.threeRates as unknown as Record<string, unknown>, orders.threeRates);
+    expect(byKey(r.orders.byType)).toEqual(orders.byType);
+    expect(byKey(r.orders.byClass)).toEqual(orders.byClass);
+    expect(byKey(r.orders.byDistrict)).toEqual(orders.byDistrict);
+    // per local day
+    for (const d of r.daily) {
+      const dayFrom = local(`${d.date} 00:00:00`);
+      const c = expectedCalls(data.calls, dayFrom, dayFrom + DAY);
+      expect([d.offered, d.answered, d.abandoned], d.date).toEqual([c.offered, c.answered, c.abandoned]);
+      expect(d.ordersReceived, d.date).toBe(data.orders.filter((o) => o.receivedAt >= dayFrom && o.receivedAt < dayFrom + DAY).length);
+    }
+  });
+});
+
+describe('report API', () => {
+  it('has enough variety in the generated data to exercise every definition', () => {
+    const m = expectedOrders(data.orders, local('2026-11-01 00:00:00'), local('2026-12-01 00:00:00')).figures;
+    expect(m.received).toBeGreaterThan(300);
+    for (const k of ['answeredOnSpot', 'reworkOrders', 'rated', 'closed'] as const) expect(m[k], k).toBeGreaterThan(5);
+    expect(m.firstDispatchSuccess).toBeLessThan(m.dispatchedOrders);
+    expect(m.signedOnTime).toBeLessThan(m.dispatchesDue);
+    expect(m.closedOnTime).toBeLessThan(m.closed);
+    // the week with AS_OF holds dispatches that are not yet due
+    const w = expectedOrders(data.orders, local('2026-11-30 00:00:00'), local('2026-12-07 00:00:00'));
+    const allDispatches = data.orders
+      .filter((o) => o.receivedAt >= local('2026-11-30 00:00:00'))
+      .reduce((n, o) => n + o.events.filter((e) => e.action === 'dispatch').length, 0);
+    expect(w.figures.dispatchesDue).toBeLessThan(allDispatches);
+  });
+
+  it('names catalog classes from the active catalog', async () => {
+    const r = await report('period=month&date=2026-11-01');
+    expect(r.orders.byClass.find((c) => c.key === 'C03')?.name).toBe('住房公积金');
+    expect(r.orders.byType.find((c) => c.key === 'complaint')?.name).toBe('投诉');
+  });
+
+  it('is for the dispatch desk, supervisors and admins only', async () => {
+    for (const who of ['r-disp', 'r-admin']) await report('period=day', who);
+    for (const who of ['r-agent', 'r-handler']) {
+      const res = await app.inject({ method: 'GET', url: '/api/reports?period=day', headers: { authorization: `Bearer ${token[who]}` } });
+      expect(res.statusCode, who).toBe(403);
+    }
+    const anon = await app.inject({ method: 'GET', url: '/api/reports' });
+    expect(anon.statusCode).toBe(401);
+  });
+
+  it('validates the query with Chinese field messages', async () => {
+    for (const q of ['period=year', 'date=2026-13-01', 'date=yesterday']) {
+      const res = await app.inject({ method: 'GET', url: `/api/reports?${q}`, headers: { authorization: `Bearer ${token['r-sup']}` } });
+      expect(res.statusCode, q).toBe(400);
+      expect(res.json().error.fields[0].message, q).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+
+  it('exports the same figures as CSV and as an Excel workbook', async () => {
+    const r = await report('period=month&date=2026-11-01');
+    const auth = { authorization: `Bearer ${token['r-sup']}` };
+    const csv = await app.inject({ method: 'GET', url: '/api/reports/export?period=month&date=2026-11-01&format=csv', headers: auth });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toContain('12345-report-month-2026-11-01.csv');
+    expect(csv.body.startsWith('\ufeff')).toBe(true);
+    expect(csv.body).toContain(`calls.offered,人工服务请求量,${r.calls.offered}\r\n`);
+    expect(csv.body).toContain(`threeRates.satisfaction,满意率,${(r.threeRates.satisfaction as number).toFixed(4)}\r\n`);
+    expect(csv.body).toContain(`2026-11-17,${r.daily[16]!.offered},${r.daily[16]!.answered},`);
+
+    const x = await app.inject({ method: 'GET', url: '/api/reports/export?period=month&date=2026-11-01&format=xlsx', headers: auth });
+    expect(x.statusCode).toBe(200);
+    expect(x.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const files = unzip(x.rawPayload);
+    expect([...files.keys()]).toEqual(expect.arrayContaining(['[Content_Types].xml', 'xl/workbook.xml', 'xl/worksheets/sheet1.xml', 'xl/worksheets/sheet3.xml']));
+    expect(files.get('xl/workbook.xml')!.toString()).toContain('<sheet name="汇总"');
+    const sheet1 = files.get('xl/worksheets/sheet1.xml')!.toString();
+    expect(sheet1).toContain(`<t xml:space="preserve">人工服务请求量</t></is></c><c r="C6"><v>${r.calls.offered}</v>`);
+    expect(sheet1).toContain(`s="1"><v>${r.threeRates.response}</v>`);
+  });
+});
+
+describe('hotspot alerts API (未诉先办)', () => {
+  it('lists the planted cluster with its orders for the dispatch desk, not for agents', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/hotspots', headers: { authorization: `Bearer ${token['r-disp']}` } });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json<HotspotListResponse>();
+    expect(body.windowHours).toBe(24);
+    const alert = body.alerts.find((a) => a.catalogItemCode === 'C07.002' && a.place === '粤海街道');
+    expect(alert).toMatchObject({ district: '南山区', placeKind: 'street', count: 4 });
+    expect(alert!.orders.map((o) => o.code)).toEqual(HOTSPOT_CODES);
+    expect(alert!.catalogItemName).not.toBe('C07.002');
+    const agent = await app.inject({ method: 'GET', url: '/api/hotspots', headers: { authorization: `Bearer ${token['r-agent']}` } });
+    expect(agent.statusCode).toBe(403);
+  });
+});

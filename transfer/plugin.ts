@@ -1,0 +1,55 @@
+// Wiring of transfers and linkage sheets into the hotline (server/hotline.ts calls this once).
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { LiveCalls } from '../acd/live-calls.js';
+import type { QueueService } from '../acd/service.js';
+import type { SessionTokens } from '../server/auth/session-tokens.js';
+import type { UserRepository } from '../server/auth/user-repository.js';
+import type { Config } from '../server/config.js';
+import type { Database } from '../server/db/database.js';
+import type { HotlineIo } from '../server/socket.js';
+import type { CallControl } from '../telephony/call-control.js';
+import { loadTransferDirectory } from './directory.js';
+import { LinkageService } from './linkage.js';
+import { registerTransferRoutes } from './routes.js';
+import { TransferService } from './service.js';
+
+export interface TransferFeature {
+  transfers: TransferService;
+  linkage: LinkageService;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createTransferFeature(d: {
+  config: Config;
+  app: FastifyInstance;
+  io: HotlineIo;
+  db: Database;
+  telephony: CallControl;
+  calls: LiveCalls;
+  queue: QueueService;
+  tokens: SessionTokens;
+  users: UserRepository;
+  log: Logger;
+}): TransferFeature {
+  const directory = loadTransferDirectory(d.config.transfer.directoryFile);
+  const linkage = new LinkageService({
+    db: d.db,
+    log: d.log.child({ component: 'linkage' }),
+    centre: (number) => directory.centres.find((c) => c.number === number),
+    baseDelayMs: d.config.transfer.linkageRetryBaseMs,
+  });
+  const transfers = new TransferService({
+    telephony: d.telephony,
+    calls: d.calls,
+    releaseAgent: (callId, opts) => d.queue.releaseAgent(callId, opts),
+    directory,
+    linkage,
+    notify: (agentId, view) => d.io.to(`user:${agentId}`).emit('transfer:state', view),
+    publicUrl: d.config.server.publicUrl,
+    log: d.log.child({ component: 'transfer' }),
+  });
+  registerTransferRoutes(d.app, { tokens: d.tokens, users: d.users, transfers, directory, linkage });
+  return { transfers, linkage, start: () => linkage.start(), stop: () => linkage.stop() };
+}
