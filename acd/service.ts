@@ -7,6 +7,9 @@ import type { AgentStatePush } from '../contracts/desktop-events.js';
 import type { CallRecordRepository } from '../crm/call-records.js';
 import type { UserRepository } from '../server/auth/user-repository.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
+import type { PromptSet } from '../ivr/prompts.js';
+import { CallbackDialer } from './callback-dialer.js';
+import { CallbackOffers } from './callback-offer.js';
 import { callerPriority, type PriorityCallers } from './caller-priority.js';
 import type { AcdConfig, AgentProfile } from './config.js';
 import { AcdEngine, type AcdCommand, type AcdEvent, type PriorityTag } from './engine.js';
@@ -24,15 +27,17 @@ export interface QueueServiceDeps {
   /** Skills, groups, site and queues of each agent (from the database). */
   profiles: AgentProfile[];
   recordCalls: boolean;
+  /** Numbers with a standing priority line (elderly, partner centres); see caller-priority.ts. */
+  priorityCallers?: PriorityCallers;
   /** Stereo recording of the caller's channel (recordings/capture.ts); also told when a recording fails. */
   recorder?: {
     callConnected(call: { callId: string; channelId: string; callerNumber: string; log: Logger }, agentId: string): Promise<unknown>;
     failed(callId: string, reason: string, log?: Logger): void;
   };
-  /** Numbers with a standing priority line (elderly, partner centres); see caller-priority.ts. */
-  priorityCallers?: PriorityCallers;
   log: Logger;
   now?: () => number;
+  /** Queue callbacks (offer to waiting callers, call back through the trunk): on when prompts are given. */
+  callbacks?: { prompts: PromptSet; serviceNumber: string };
 }
 
 export const BRIDGE_PREFIX = 'hotline-call-';
@@ -46,11 +51,34 @@ export class QueueService {
   private readonly cancelledLegs = new Set<string>();
   private readonly profiles: Map<string, AgentProfile>;
   private readonly connectedListeners = new Set<(callId: string) => void>();
+  private readonly callbackOffers: CallbackOffers | null = null;
+  private readonly callbackDialer: CallbackDialer | null = null;
 
   constructor(private readonly d: QueueServiceDeps) {
     this.engine = new AcdEngine(d.settings);
     this.now = d.now ?? Date.now;
     this.profiles = new Map(d.profiles.map((p) => [p.id, p]));
+    if (d.callbacks) {
+      const { prompts, serviceNumber } = d.callbacks;
+      this.callbackOffers = new CallbackOffers({
+        telephony: d.telephony, calls: d.calls, prompts,
+        request: (callId, number) => this.dispatch({ type: 'callback_requested', callId, number }),
+      });
+      this.callbackDialer = new CallbackDialer({
+        telephony: d.telephony, calls: d.calls, records: d.records, notifier: d.notifier, prompts, serviceNumber,
+        deviceFor: (agentId) => this.deviceFor(agentId), ringTimeoutMs: d.settings.ringTimeoutMs,
+        report: (event) => this.dispatch(event), log: d.log, now: this.now,
+      });
+      this.onConnected((callId) => this.callbackOffers?.ended(callId));
+    }
+  }
+
+  /**
+   * Callback telephony that must be seen before the IVR: a waiting caller's keys while a callback is offered
+   * (the IVR would take 1 for its progress query) and the legs of callbacks being placed.
+   */
+  handleCallbackTelephony(ev: TelephonyEvent): boolean {
+    return (this.callbackOffers?.handleTelephony(ev) ?? false) || (this.callbackDialer?.handleTelephony(ev) ?? false);
   }
 
   /** The IVR hands a call over: the citizen hears music on hold until an agent answers. */
@@ -217,9 +245,12 @@ export class QueueService {
       return true;
     }
     if (leg === 'caller' && call.stage === 'queue') {
-      call.log.info({ cause: causeText }, 'caller hung up while queued');
+      const callback = this.callbackOffers?.takeEndedWithCallback(call.callId) ?? false;
+      call.log.info({ cause: causeText, callback }, callback ? 'caller left with a callback registered' : 'caller hung up while queued');
       this.dispatch({ type: 'caller_gone', callId: call.callId });
-      void writeFor(call, 'markEnded', () => this.d.records.markEnded(call.callId, { at, hangupCause: causeText }));
+      void writeFor(call, 'markEnded', () =>
+        this.d.records.markEnded(call.callId, { at, hangupCause: causeText, ...(callback ? { outcome: 'callback' as const } : {}) }),
+      );
       this.d.calls.remove(call);
       return true;
     }
@@ -292,12 +323,44 @@ export class QueueService {
         return;
       case 'overflow':
       case 'call_misrouted':
-      case 'max_wait_reached':
         this.d.calls.get(c.callId)?.log.info({ acd: c }, c.type);
         return;
       default:
-        // callbacks are not placed by this adapter yet; the engine's decision is kept in the log
-        this.d.log.info({ acd: c }, c.type);
+        return this.executeCallback(c);
+    }
+  }
+
+  /** Queue callbacks: without callbacks configured, the engine's decisions are only logged. */
+  private executeCallback(c: AcdCommand): void {
+    const offers = this.callbackOffers;
+    const dialer = this.callbackDialer;
+    const call = 'callId' in c && c.callId ? this.d.calls.get(c.callId) : undefined;
+    (call?.log ?? this.d.log).info({ acd: c }, c.type);
+    if (!offers || !dialer) return;
+    switch (c.type) {
+      case 'offer_callback':
+        return offers.offer(c.callId);
+      case 'max_wait_reached':
+        if (c.action === 'offer_callback') offers.offer(c.callId);
+        return;
+      case 'callback_accepted': {
+        const at = new Date(this.now());
+        if (call) void writeFor(call, 'markCallbackRequested', () => this.d.records.markCallbackRequested(c.callId, c.number, at));
+        return offers.accepted(c.callId, c.callbackId, c.number, c.position);
+      }
+      case 'callback_refused':
+        return offers.refused(c.callId, c.reason);
+      case 'place_callback':
+        return dialer.place(c);
+      case 'cancel_callback':
+        return dialer.cancel(c);
+      case 'callback_retry_scheduled':
+      case 'callback_abandoned': {
+        const callId = c.type === 'callback_abandoned' ? c.callId : null;
+        const abandoned = c.type === 'callback_abandoned';
+        if (callId) this.persist(this.d.log, 'markCallbackFailed', () => this.d.records.markCallbackFailed(callId, c.lastReason, abandoned));
+        return;
+      }
     }
   }
 
@@ -310,8 +373,7 @@ export class QueueService {
     const leg = { channelId: legId, agentId, offerId, dbOffer: writeFor(call, 'recordOffer', () => this.d.records.recordOffer(callId, agentId, offeredAt)) };
     call.agentLeg = leg;
     this.d.calls.linkAgentLeg(call, legId);
-    const online = this.onlineDevices.get(agentId) ?? new Set<string>();
-    const device = online.has(devices.web) || !online.has(devices.desk) ? devices.web : devices.desk;
+    const device = this.deviceFor(agentId)!;
     call.log.info({ agentId, device, legId, waitedMs }, 'offering call to agent');
     this.d.notifier.callOffered(agentId, { callId, callerNumber: call.callerNumber, queue: queueId, waitedMs });
     this.d.telephony
@@ -332,6 +394,14 @@ export class QueueService {
           this.dispatch({ type: 'offer_failed', callId, offerId });
         }
       });
+  }
+
+  /** The agent's registered phone to ring: the browser softphone when online, else the desk phone. */
+  private deviceFor(agentId: string): string | undefined {
+    const devices = this.d.directory.devicesOf(agentId);
+    if (!devices) return undefined;
+    const online = this.onlineDevices.get(agentId) ?? new Set<string>();
+    return online.has(devices.web) || !online.has(devices.desk) ? devices.web : devices.desk;
   }
 
   private cancelOffer(callId: string, agentId: string, reason: 'ring_timeout' | 'caller_gone'): void {

@@ -30,6 +30,8 @@ export interface CallOfferPush {
   queue: string;
   /** How long the citizen has waited, in ms, when the offer was made. */
   waitedMs: number;
+  /** 回电: a queue callback; the citizen is dialled once the agent answers (callerNumber is the number called). */
+  callback?: boolean;
 }
 
 export interface CallEndedPush {
@@ -59,15 +61,15 @@ export interface EmergencyAlertPush {
 
 export interface ServerToClientEvents {
   'alert:emergency': (push: EmergencyAlertPush) => void;
+  /** New 未诉先办 hotspot alerts (dispatch desk and supervisors); see contracts/reports.ts. */
+  'alert:hotspot': (alerts: import('./reports.js').HotspotAlertView[]) => void;
+  /** A call recording failed to start or could not be stored (supervisors, wallboard). */
+  'alert:recording_failed': (push: { callId: string; reason: string; at: string }) => void;
   'acd:figures': (push: AcdFiguresPush) => void;
   'agent:state': (push: AgentStatePush) => void;
   'call:offered': (push: CallOfferPush) => void;
   'call:connected': (push: { callId: string }) => void;
   'call:ended': (push: CallEndedPush) => void;
-  /** New 未诉先办 hotspot alerts (dispatch desk and supervisors); see contracts/reports.ts. */
-  'alert:hotspot': (alerts: import('./reports.js').HotspotAlertView[]) => void;
-  /** A call recording failed to start or could not be stored (supervisors, wallboard). */
-  'alert:recording_failed': (push: { callId: string; reason: string; at: string }) => void;
   /** The agent's transfer of their call changed (contracts/transfer.ts). */
   'transfer:state': (push: TransferView) => void;
 }

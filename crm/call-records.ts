@@ -1,7 +1,9 @@
 // Call detail records: one row per inbound call, plus one row per ring attempt (call_offers).
 import type { Queryable } from '../server/db/database.js';
 
-export type CallOutcome = 'answered' | 'abandoned' | 'failed';
+/** 'callback': the caller chose a queue callback and was hung up with their place kept (not an abandon). */
+export type CallOutcome = 'answered' | 'abandoned' | 'failed' | 'callback';
+export type CallbackStatus = 'requested' | 'connected' | 'abandoned';
 export type OfferResult = 'answered' | 'missed' | 'caller_gone' | 'failed';
 
 export interface NewCall {
@@ -14,8 +16,8 @@ export interface NewCall {
 
 export interface EndCall {
   at: Date;
-  /** Only 'failed' can be forced; otherwise the outcome follows from whether the call was answered. */
-  outcome?: 'failed' | undefined;
+  /** Only 'failed' and 'callback' can be forced; otherwise the outcome follows from whether the call was answered. */
+  outcome?: 'failed' | 'callback' | undefined;
   hangupCause?: string | null | undefined;
 }
 
@@ -41,6 +43,16 @@ export interface CallRecord {
   waitSeconds: number | null;
   /** Answer until hang-up; null when not answered or still talking. */
   talkSeconds: number | null;
+  /** Queue callback (回电) asked for in this call: the number to call, its progress and who took it. */
+  callback: {
+    number: string;
+    requestedAt: Date;
+    status: CallbackStatus;
+    attempts: number;
+    lastFailure: string | null;
+    agentId: string | null;
+    connectedAt: Date | null;
+  } | null;
 }
 
 export interface CallOffer {
@@ -76,6 +88,13 @@ interface CallRow {
   recording_name: string | null;
   emergency_keyword: string | null;
   emergency_at: Date | null;
+  callback_number: string | null;
+  callback_requested_at: Date | null;
+  callback_status: CallbackStatus | null;
+  callback_attempts: number | null;
+  callback_last_failure: string | null;
+  callback_agent_id: string | null;
+  callback_connected_at: Date | null;
 }
 
 interface OfferRow {
@@ -155,12 +174,43 @@ export class CallRecordRepository {
          ended_at = $2,
          outcome = CASE WHEN answered_at IS NOT NULL THEN 'answered'
                         WHEN $3::text = 'failed' THEN 'failed'
+                        WHEN $3::text = 'callback' THEN 'callback'
                         ELSE 'abandoned' END,
          hangup_cause = $4
        WHERE id = $1 AND ended_at IS NULL`,
       [id, end.at, end.outcome ?? null, end.hangupCause ?? null],
     );
     return this.requireCall(id);
+  }
+
+  /** The caller chose a callback to `number` (digits); they keep their place in the queue. */
+  async markCallbackRequested(id: string, number: string, at: Date): Promise<void> {
+    await this.updateOne(
+      `UPDATE calls SET callback_number = $2, callback_requested_at = $3, callback_status = 'requested' WHERE id = $1 RETURNING id`,
+      [id, number, at],
+    );
+  }
+
+  /** A dial attempt of the callback starts (1, 2, …). */
+  async markCallbackAttempt(id: string, attempt: number): Promise<void> {
+    await this.updateOne(`UPDATE calls SET callback_attempts = GREATEST(callback_attempts, $2) WHERE id = $1 RETURNING id`, [id, attempt]);
+  }
+
+  async markCallbackFailed(id: string, reason: string, abandoned: boolean): Promise<void> {
+    await this.updateOne(
+      `UPDATE calls SET callback_last_failure = $2,
+         callback_status = CASE WHEN $3::boolean THEN 'abandoned' ELSE callback_status END
+       WHERE id = $1 RETURNING id`,
+      [id, reason, abandoned],
+    );
+  }
+
+  /** The citizen pressed 1 and is being connected with the agent who was reserved for the callback. */
+  async markCallbackConnected(id: string, agentId: string, at: Date): Promise<void> {
+    await this.updateOne(
+      `UPDATE calls SET callback_status = 'connected', callback_agent_id = $2, callback_connected_at = $3 WHERE id = $1 RETURNING id`,
+      [id, agentId, at],
+    );
   }
 
   async setRecording(id: string, name: string): Promise<void> {
@@ -224,6 +274,18 @@ function toCall(r: CallRow): CallRecord {
     emergencyAt: r.emergency_at,
     waitSeconds: secondsBetween(r.arrived_at, r.answered_at ?? r.ended_at),
     talkSeconds: secondsBetween(r.answered_at, r.ended_at),
+    callback:
+      r.callback_number && r.callback_requested_at && r.callback_status
+        ? {
+            number: r.callback_number,
+            requestedAt: r.callback_requested_at,
+            status: r.callback_status,
+            attempts: r.callback_attempts ?? 0,
+            lastFailure: r.callback_last_failure,
+            agentId: r.callback_agent_id,
+            connectedAt: r.callback_connected_at,
+          }
+        : null,
   };
 }
 

@@ -25,6 +25,12 @@ export const PROMPT_NAMES = [
   'query-not-found',
   'query-unavailable',
   'ivr-invalid-input',
+  'callback-offer',
+  'callback-number-choice',
+  'callback-enter-number',
+  'callback-accepted',
+  'callback-already-pending',
+  'callback-greeting',
 ] as const;
 export type PromptName = (typeof PROMPT_NAMES)[number];
 
@@ -96,6 +102,34 @@ export const PROMPT_TEXTS: Readonly<Record<PromptName, PromptText>> = {
     pinyin: 'cha2 xun2 fu2 wu4 zan4 shi2 bu4 ke3 yong4, qing3 shao1 hou4 zai4 shi4.',
   },
   'ivr-invalid-input': { zh: '输入有误，请重新输入。', pinyin: 'shu1 ru4 you3 wu4, qing3 chong2 xin1 shu1 ru4.' },
+  // queue callback (acd/callback-offer.ts for the waiting caller, acd/callback-dialer.ts for the call back)
+  'callback-offer': {
+    zh: '您已等候较长时间。如需我们稍后回电，请按1；继续等候请不要挂机。',
+    pinyin:
+      'nin2 yi3 deng3 hou4 jiao4 chang2 shi2 jian1. ru2 xu1 wo3 men5 shao1 hou4 hui2 dian4, qing3 an4 yi1; ji4 xu4 deng3 hou4 qing3 bu2 yao4 gua4 ji1.',
+  },
+  'callback-number-choice': {
+    zh: '我们将回电至您的来电号码，确认请按1，输入其他号码请按2。',
+    pinyin:
+      'wo3 men5 jiang1 hui2 dian4 zhi4 nin2 de5 lai2 dian4 hao4 ma3, que4 ren4 qing3 an4 yi1, shu1 ru4 qi2 ta1 hao4 ma3 qing3 an4 er4.',
+  },
+  'callback-enter-number': {
+    zh: '请输入回电号码，输入完毕请按井号键。',
+    pinyin: 'qing3 shu1 ru4 hui2 dian4 hao4 ma3, shu1 ru4 wan2 bi4 qing3 an4 jing3 hao4 jian4.',
+  },
+  'callback-accepted': {
+    zh: '已为您登记回电，您的排队位置将保留，请挂机等候来电。',
+    pinyin: 'yi3 wei4 nin2 deng1 ji4 hui2 dian4, nin2 de5 pai2 dui4 wei4 zhi4 jiang1 bao3 liu2, qing3 gua4 ji1 deng3 hou4 lai2 dian4.',
+  },
+  'callback-already-pending': {
+    zh: '您已登记过回电，请耐心等候。',
+    pinyin: 'nin2 yi3 deng1 ji4 guo4 hui2 dian4, qing3 nai4 xin1 deng3 hou4.',
+  },
+  'callback-greeting': {
+    zh: '您好，这里是12345热线，您之前预约了回电。接通座席请按1。',
+    pinyin:
+      'nin2 hao3, zhe4 li3 shi4 yao1 er4 san1 si4 wu3 re4 xian4, nin2 zhi1 qian2 yu4 yue1 le5 hui2 dian4. jie1 tong1 zuo4 xi2 qing3 an4 yi1.',
+  },
 };
 
 /** Extensions Asterisk can play; an operator's recording in any of them counts as "prompt present". */

@@ -228,6 +228,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       profiles,
       recordCalls: config.recordCalls,
       ...(config.recordCalls ? { recorder: recordings.recorder } : {}),
+      callbacks: { prompts, serviceNumber: config.serviceNumber },
       log: log.child({ component: 'acd' }),
     });
     cleanups.push(() => queue.stop());
@@ -321,9 +322,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       }
       // supervision and transfers first: the legs they dial are theirs, and an agent hanging up mid-consult
       // completes a transfer
-      if (!supervision.handleTelephony(ev) && !transfer.transfers.handleTelephony(ev) && !survey.handleTelephony(ev) && !ivr.handleTelephony(ev)) {
-        queue.handleTelephony(ev);
-      }
+      if (!supervision.handleTelephony(ev) && !transfer.transfers.handleTelephony(ev) && !survey.handleTelephony(ev) && !queue.handleCallbackTelephony(ev) && !ivr.handleTelephony(ev)) queue.handleTelephony(ev);
     };
     let firstConnect = true;
     telephony.onEvent((ev) => {

@@ -9,9 +9,9 @@ import { LoginPage } from './pages/LoginPage';
 import { PortalPage } from './pages/PortalPage';
 import { ProgressPage } from './pages/ProgressPage';
 import { ReportsPage } from './reports/ReportsPage';
-import { WallboardPage } from './wallboard/WallboardPage';
 import { SeatPage, type SipSecret } from './pages/SeatPage';
 import { ServicesContext, type Services } from './services';
+import { WallboardPage } from './wallboard/WallboardPage';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session/session-store';
 
 // System CJK faces first so Chinese never falls back to a Latin-only font.

@@ -57,6 +57,7 @@ describe('CallRecordRepository', () => {
       emergencyAt: null,
       waitSeconds: 24,
       talkSeconds: 60,
+      callback: null,
     });
     expect(await calls.getCall('c1')).toEqual(ended);
 

@@ -7,7 +7,7 @@ import { openDatabase, type MigratableDatabase } from '../../server/db/database.
 import { createTestSchema, openTestDatabase, type TestDatabase } from './test-database.js';
 
 
-const MIGRATIONS = ['001_initial', '002_work_orders', '003_agent_skills', '004_call_emergency', '006_emergency_linkage_and_supervision_audit', '007_call_recordings_and_access_audit'];
+const MIGRATIONS = ['001_initial', '002_work_orders', '003_agent_skills', '004_call_emergency', '006_emergency_linkage_and_supervision_audit', '007_call_recordings_and_access_audit', '008_acd_queue_callbacks'];
 
 describe('database + migrations', () => {
   let t: TestDatabase;
@@ -48,7 +48,7 @@ describe('database + migrations', () => {
       { table_name: 'agent_state_log', n: 7 },
       { table_name: 'call_offers', n: 6 },
       { table_name: 'call_recordings', n: 16 },
-      { table_name: 'calls', n: 17 },
+      { table_name: 'calls', n: 24 },
       { table_name: 'catalog_versions', n: 6 },
       { table_name: 'departments', n: 6 },
       { table_name: 'emergency_linkages', n: 15 },

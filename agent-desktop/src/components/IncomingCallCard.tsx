@@ -27,7 +27,12 @@ export function IncomingCallCard({ call, offer, onAnswer, onHangup }: Props) {
       {call.callerName && call.callerName !== call.callerNumber && (
         <Typography.Text data-testid="caller-name">{call.callerName}</Typography.Text>
       )}
-      {offer && (
+      {offer?.callback && (
+        <Typography.Text strong type="warning" data-testid="callback-offer">
+          {t('softphone.callback', { number: offer.callerNumber })}
+        </Typography.Text>
+      )}
+      {offer && !offer.callback && (
         <Flex gap={12}>
           <Typography.Text type="secondary">{t('softphone.queue', { queue: offer.queue })}</Typography.Text>
           <Typography.Text type="secondary">

@@ -76,6 +76,7 @@ export const en: Messages = {
   'softphone.autoAnswer': 'Auto-answer',
   'softphone.queue': 'Queue {queue}',
   'softphone.waited': 'Waited {seconds} s',
+  'softphone.callback': 'Callback: the citizen {number} is dialled once you answer',
   'softphone.unknownCaller': 'Unknown number',
   'softphone.notReady': 'Softphone not registered; calls cannot reach you.',
 
@@ -424,7 +425,6 @@ export const en: Messages = {
   'error.timeout': 'The server did not answer in time',
   'error.disconnected': 'Not connected to the server',
   'error.unknown': 'Unknown error',
-
   'transfer.to': 'To {number}',
   'transfer.place': 'Place (sent with the linkage sheet)',
   'transfer.summary': 'Summary (sent with the linkage sheet)',
@@ -469,6 +469,7 @@ export const en: Messages = {
   'wallboard.alert.longCall': '{agent} has been on a call for over {minutes} minutes',
   'transfer.outcome.target_gone': 'The other side hung up',
 
+  // reports and hotspots (issue 8)
   'reports.link': 'Reports',
   'reports.back': 'Back to the desk',
   'reports.title': 'Reports and hotspots',

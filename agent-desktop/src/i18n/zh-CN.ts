@@ -75,6 +75,7 @@ export const zhCN = {
   'softphone.autoAnswer': '自动接听',
   'softphone.queue': '队列 {queue}',
   'softphone.waited': '已等待 {seconds} 秒',
+  'softphone.callback': '回电：座席接听后拨打市民 {number}',
   'softphone.unknownCaller': '未知号码',
   'softphone.notReady': '软电话未注册，暂时无法接听来电。',
 
@@ -423,7 +424,6 @@ export const zhCN = {
   'error.timeout': '服务器响应超时',
   'error.disconnected': '未连接到服务器',
   'error.unknown': '未知错误',
-
   'transfer.to': '转{number}',
   'transfer.place': '事发地点（随联动单发送）',
   'transfer.summary': '情况概要（随联动单发送）',
@@ -468,6 +468,7 @@ export const zhCN = {
   'wallboard.alert.longWait': '队列{queue}有来电已等待{seconds}秒',
   'wallboard.alert.longCall': '{agent}通话已超过{minutes}分钟',
 
+  // reports and hotspots (issue 8)
   'reports.link': '统计报表',
   'reports.back': '返回派单台',
   'reports.title': '统计报表与热点预警',
