@@ -225,7 +225,7 @@ export class TransferService {
       summary: sheet?.summary || null,
       transcript: null,
       emergencyKeyword: call.emergencyKeyword ?? null,
-      recordingUrl: `${this.d.publicUrl}/api/calls/${call.callId}/recording`,
+      recordingUrl: `${this.d.publicUrl}/api/recordings/${encodeURIComponent(call.callId)}/audio`,
       agentId: s.agentId,
     });
     this.linkages.set(call.callId, { id: record.id, status: record.status });
