@@ -59,8 +59,41 @@ export interface EmergencyAlertPush {
   agentId: string | null;
 }
 
+/** A keyword the spotter heard on the agent's call (speech/), in the order heard. */
+export interface SpeechKeywordPush {
+  callId: string;
+  keyword: string;
+  category: 'emergency' | 'routing';
+  speaker: 'caller' | 'agent';
+  /** When it was heard, in ms from the start of that side's audio. */
+  atMs: number;
+  /** ISO time it was heard. */
+  at: string;
+}
+
+/** A transcript segment of the agent's call (only when a streaming recognizer is configured). */
+export interface TranscriptSegmentPush {
+  callId: string;
+  speaker: 'caller' | 'agent';
+  text: string;
+  /** false: a partial result, replaced by the next one for the same segment. */
+  final: boolean;
+  startMs: number;
+}
+
+/** What listens to the agent's call: sent to the agent when the call connects. */
+export interface SpeechStatusPush {
+  callId: string;
+  keywordSpotting: boolean;
+  /** A streaming recognizer (full transcript) is configured. */
+  transcription: boolean;
+}
+
 export interface ServerToClientEvents {
   'alert:emergency': (push: EmergencyAlertPush) => void;
+  'speech:keyword': (push: SpeechKeywordPush) => void;
+  'speech:transcript': (push: TranscriptSegmentPush) => void;
+  'speech:status': (push: SpeechStatusPush) => void;
   /** New 未诉先办 hotspot alerts (dispatch desk and supervisors); see contracts/reports.ts. */
   'alert:hotspot': (alerts: import('./reports.js').HotspotAlertView[]) => void;
   /** A call recording failed to start or could not be stored (supervisors, wallboard). */

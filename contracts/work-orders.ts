@@ -192,6 +192,8 @@ export interface LinkedCall {
   outcome: 'answered' | 'abandoned' | 'failed' | null;
   agentId: string | null;
   recordingName: string | null;
+  /** 录音失败: why the recording failed to start or be stored; null when it did not fail. */
+  recordingError: string | null;
   /** 疑似紧急: an emergency word heard from the caller in this call (keyword spotting). */
   emergencyKeyword: string | null;
 }

@@ -25,6 +25,7 @@ import { ensurePrompts, PROMPT_NAMES, type PromptSet } from '../ivr/prompts.js';
 import { EspeakMandarinTts } from '../ivr/tts.js';
 import { CallSpeechService } from '../speech/call-speech-service.js';
 import { tryCreateKeywordSpotter } from '../speech/keyword-spotter.js';
+import { CallKeywordAlerts } from '../speech/call-keyword-alerts.js';
 import { STATE_LABELS_ZH } from '../crm/work-orders/states.js';
 import { localDateKey } from '../crm/work-orders/working-calendar.js';
 import { IvrService } from '../ivr/service.js';
@@ -97,7 +98,8 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     if (crmSeed.created.length || crmSeed.catalogVersion) {
       log.info({ accounts: crmSeed.created.length, catalog: crmSeed.catalogVersion }, 'first start: catalog, dispatcher and department handlers created');
     }
-    const agents = await users.listAgentsWithSip();
+    // the ACD's seats; other SIP accounts (the supervisor's softphone) are provisioned in Asterisk too
+    const agents = await users.listAgentsWithSip({ role: 'agent' });
     const profileRepo = new AgentProfileRepository(db);
     if (seeded.created.length) await seedDemoSkills(profileRepo, seeded.created.filter((c) => c.role === 'agent').map((c) => `u-${c.username}`));
     const profiles = await profileRepo.all();
@@ -126,7 +128,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       const citizen = config.citizenPhone
         ? { sipHa1: sipHa1(CITIZEN_SIP_USER, config.sip.realm, secrets.citizenSipPassword), maxContacts: CITIZEN_PAGES_AT_ONCE }
         : null;
-      renderAsteriskConfig(asterisk.etcDir, asteriskValues(config, asterisk.instanceDir, ariPassword, secrets.amiPassword), agents, {
+      renderAsteriskConfig(asterisk.etcDir, asteriskValues(config, asterisk.instanceDir, ariPassword, secrets.amiPassword), await users.listAgentsWithSip(), {
         citizen,
         mergedNumbers: [...config.acd.mergedNumbers.keys()],
         agentsVia: config.sip.agentsVia,
@@ -247,24 +249,26 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     // keyword spotting on every caller: emergency words flag the call, routing words pick the queue
     const spotter = config.keywordSpotting ? tryCreateKeywordSpotter() : null;
     let speech: CallSpeechService | null = null;
+    let alerts: CallKeywordAlerts | null = null;
     if (spotter?.ok) {
+      const heard = new CallKeywordAlerts({
+        calls,
+        flagEmergency: (call, keyword, at) => void writeFor(call, 'flagEmergency', () => records.flagEmergency(call.callId, keyword, at)),
+        sinks: {
+          supervisors: (push) => io.to(SUPERVISORS_ROOM).emit('alert:emergency', push),
+          agentEmergency: (agentId, push) => io.to(`user:${agentId}`).emit('alert:emergency', push),
+          agentKeyword: (agentId, push) => io.to(`user:${agentId}`).emit('speech:keyword', push),
+          agentStatus: (agentId, push) => io.to(`user:${agentId}`).emit('speech:status', push),
+        },
+        transcription: false, // no streaming recognizer is wired into calls yet (operator-supplied model)
+      });
+      alerts = heard;
+      queue.onConnected((callId) => heard.connected(callId));
       speech = new CallSpeechService({
         telephony,
         spotter: spotter.spotter,
         log: log.child({ component: 'speech' }),
-        onKeyword: (hit) => {
-          const call = calls.get(hit.callId);
-          if (!call) return;
-          if (hit.category === 'routing' && hit.skillHint && !call.spokenSkillHint) call.spokenSkillHint = hit.skillHint;
-          if (hit.category !== 'emergency' || call.emergencyKeyword) return;
-          call.emergencyKeyword = hit.keyword;
-          const at = new Date();
-          void writeFor(call, 'flagEmergency', () => records.flagEmergency(call.callId, hit.keyword, at));
-          const push = { callId: call.callId, keyword: hit.keyword, callerNumber: call.callerNumber, at: at.toISOString(), agentId: call.agentLeg?.agentId ?? null };
-          io.to(SUPERVISORS_ROOM).emit('alert:emergency', push);
-          if (push.agentId) io.to(`user:${push.agentId}`).emit('alert:emergency', push);
-          call.log.warn({ keyword: hit.keyword }, 'emergency suspected');
-        },
+        onKeyword: (hit) => heard.heard(hit),
       });
     } else if (spotter) {
       log.warn({ reason: spotter.error.message }, 'keyword spotting is off: calls run without emergency and routing words');
@@ -304,6 +308,8 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     cleanups.push(pushFigures(io, queue));
     const transfer = createTransferFeature({ config, app, io, db, telephony, calls, queue, tokens, users, log });
     cleanups.push(() => transfer.stop());
+    // an order saved before the 转110/120 becomes urgent (15-minute dispatch); orders saved after are urgent at creation
+    transfer.transfers.onLinked((callId) => crm.service.markUrgentForLinkage(callId));
     const supervision = createSupervisionFeature({ app, db, telephony, calls, queue, transfers: transfer.transfers, agents, tokens, users, log });
 
     const deliver = (ev: TelephonyEvent) => {
@@ -318,7 +324,10 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       }
       if (ev.type === 'channel_gone' && speech) {
         const found = calls.byAnyChannel(ev.channelId);
-        if (found?.leg === 'caller') speech.stop(found.call.callId);
+        if (found?.leg === 'caller') {
+          speech.stop(found.call.callId);
+          alerts?.ended(found.call.callId);
+        }
       }
       // supervision and transfers first: the legs they dial are theirs, and an agent hanging up mid-consult
       // completes a transfer

@@ -31,7 +31,8 @@ export function registerSupervisionRoutes(
   app.post('/api/supervision', async (req, reply) => {
     const user = await supervisor(req);
     const body = parseBody(SuperviseRequest, req.body);
-    const phone = user.extension ? { device: user.extension } : body.phone ? { trunkNumber: body.phone } : null;
+    // a number given with the request (a desk or mobile phone) wins over the account's softphone extension
+    const phone = body.phone ? { trunkNumber: body.phone } : user.extension ? { device: user.extension } : null;
     if (!phone) throw new ApiError('validation_failed', 'phone: 请填写班长的电话号码', [{ field: 'phone', message: '您的账号没有软电话，请填写接听监听的电话号码' }]);
     return reply.code(201).send({ session: guard(() => d.supervision.start(user.id, { agentId: body.agentId, mode: body.mode, phone })) });
   });

@@ -45,6 +45,8 @@ export class AriTelephony implements CallControl {
   private readonly originated = new Map<string, string>();
   /** Audio taps by their snoop channel: the snoop dies with the tapped channel, and the tap goes with it. */
   private readonly taps = new Map<string, () => Promise<void>>();
+  /** Tap channels we are waiting to see enter the application (bridging them before that answers "not in Stasis"). */
+  private readonly stasisWaiters = new Map<string, () => void>();
   private readonly lastDtmf = new Map<string, string>();
 
   constructor(private readonly opts: AriOptions, private readonly log: Logger) {}
@@ -136,6 +138,7 @@ export class AriTelephony implements CallControl {
       if (!this.stopped) this.loop ??= this.connectLoop().finally(() => (this.loop = null));
     });
     client.on('StasisStart', (event, channel) => {
+      this.stasisWaiters.get(channel.id)?.();
       const at = new Date(event.timestamp ?? Date.now());
       const kind = event.args[0];
       if (kind === 'inbound') {
@@ -396,6 +399,8 @@ export class AriTelephony implements CallControl {
       await this.destroyBridge(bridgeId).catch(() => {});
     };
     this.taps.set(snoopId, stop);
+    // under load the media channel (or the snoop) may enter the application after its websocket opened
+    const inStasis = Promise.all([snoopId, mediaId].map((cid) => new Promise<void>((resolve) => this.stasisWaiters.set(cid, resolve))));
     try {
       await this.call('snoop', channelId, (c) => c.channels.snoopChannelWithId({ channelId, snoopId, spy: direction, whisper: 'none', app, appArgs: 'tap' }));
       const media = await this.call('externalMedia', channelId, (c) =>
@@ -424,10 +429,14 @@ export class AriTelephony implements CallControl {
         ws!.once('error', reject);
       });
       await this.createBridge(bridgeId, bridgeId);
+      await Promise.race([inStasis, delay(TAP_STASIS_WAIT_MS)]);
       await this.addToBridge(bridgeId, [snoopId, mediaId]);
     } catch (err) {
       await stop();
       throw err;
+    } finally {
+      this.stasisWaiters.delete(snoopId);
+      this.stasisWaiters.delete(mediaId);
     }
     return { id, stop };
   }
@@ -442,3 +451,5 @@ export class AriTelephony implements CallControl {
 const detach = (c: Client) => (c as unknown as NodeJS.EventEmitter).removeAllListeners();
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Upper bound on waiting for a tap's channels to enter the application; then bridging reports what is wrong. */
+const TAP_STASIS_WAIT_MS = 3000;

@@ -38,6 +38,8 @@ export class TransferService {
   private readonly sheets = new Map<string, StartTransferRequest['sheet']>();
   /** Commands of one call run one after another, in the order the machine gave them. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Told once a linkage sheet is stored (e.g. to make the call's work order urgent). */
+  private readonly linkedListeners = new Set<(callId: string) => Promise<unknown>>();
 
   constructor(private readonly d: TransferServiceDeps) {}
 
@@ -229,6 +231,15 @@ export class TransferService {
       agentId: s.agentId,
     });
     this.linkages.set(call.callId, { id: record.id, status: record.status });
+    for (const listener of this.linkedListeners) {
+      // the sheet is stored; a failing follower must not stop the transfer
+      await listener(call.callId).catch((err: unknown) => call.log.error({ err: String(err) }, 'linkage listener failed'));
+    }
+  }
+
+  onLinked(listener: (callId: string) => Promise<unknown>): () => void {
+    this.linkedListeners.add(listener);
+    return () => this.linkedListeners.delete(listener);
   }
 
   private toView(s: TransferState): TransferView {

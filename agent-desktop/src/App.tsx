@@ -85,7 +85,7 @@ function Shell() {
       if (isReportsPath(window.location.pathname)) return <ReportsPage session={session} onLogout={onLogout} onExpired={onExpired} />;
       // 实时监控大屏 at /wallboard, for supervisors and admins
       if (session.user.role !== 'dispatcher' && isWallboardPath(window.location.pathname)) {
-        return <WallboardPage session={session} onLogout={onLogout} onExpired={onExpired} />;
+        return <WallboardPage session={session} secret={secret} onSecret={setSecret} onLogout={onLogout} onExpired={onExpired} />;
       }
       return <DeskPage session={session} onLogout={onLogout} onExpired={onExpired} />;
   }

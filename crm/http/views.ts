@@ -119,6 +119,7 @@ export function toLinkedCall(c: CallLink, masked: boolean): LinkedCall {
     outcome: c.outcome,
     agentId: c.agentId,
     recordingName: c.recordingName,
+    recordingError: c.recordingError,
     emergencyKeyword: c.emergencyKeyword,
   };
 }

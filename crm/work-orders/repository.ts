@@ -92,6 +92,8 @@ export interface CallLink {
   outcome: 'answered' | 'abandoned' | 'failed' | null;
   agentId: string | null;
   recordingName: string | null;
+  /** Why the call's recording failed to start or be stored (recordings/), null when it did not fail. */
+  recordingError: string | null;
   /** 疑似紧急: an emergency word heard from the caller in this call. */
   emergencyKeyword: string | null;
 }
@@ -136,6 +138,11 @@ export function searchKey(text: string): string {
 /** A LIKE pattern matching `key` anywhere, with LIKE's own wildcards escaped. */
 export function containsPattern(key: string): string {
   return `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Whether `key` has a 2-character gram for the search index (characters = code points, as PostgreSQL counts). */
+function hasSearchGrams(key: string): boolean {
+  return [...key].length >= 2;
 }
 
 function orderSearchText(o: WorkOrder): string {
@@ -270,6 +277,38 @@ const JSONB_COLUMNS = new Set(['replies', 'returns', 'extensions', 'ratings', 'd
 const cast = (col: string, n: number) => (JSONB_COLUMNS.has(col) ? `$${n}::jsonb` : `$${n}`);
 
 const SELECT_ORDER = `SELECT wo.* FROM work_orders wo`;
+const NEWEST_FIRST = 'ORDER BY wo.received_at DESC, wo.id DESC';
+
+/** Text search (see list): rows probed per row of the page, and the share of them matching that means a common word. */
+const TEXT_PROBE_ROWS_PER_ITEM = 25;
+const TEXT_DENSE_SHARE = 0.005;
+
+/** Adds a parameter, returns its placeholder. */
+type Param = (value: unknown) => string;
+
+const whereClause = (conditions: readonly string[]) => (conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '');
+
+/** The list's conditions except the text. */
+function listConditions(f: ListFilter, p: Param): string[] {
+  const where: string[] = [];
+  const v = f.visibility;
+  if (v.kind === 'department') {
+    where.push(`wo.department_code = ${p(v.departmentCode)}`);
+  } else if (v.kind === 'agent') {
+    where.push(`(wo.received_by = ${p(v.agentId)} OR wo.citizen_phone_norm = ANY(${p([...v.phones])}::text[]))`);
+  }
+  if (f.states && f.states.length > 0) where.push(`wo.state = ANY(${p([...f.states])}::text[])`);
+  if (f.departmentCode !== undefined) where.push(`wo.department_code = ${p(f.departmentCode)}`);
+  if (f.phone !== undefined) where.push(`wo.citizen_phone_norm = ${p(f.phone)}`);
+  if (f.code !== undefined) where.push(`wo.code = ${p(f.code)}`);
+  if (f.overdueAt !== undefined) {
+    where.push(`wo.state = ANY(${p([...OPEN_RESOLVE_STATES])}::text[]) AND wo.resolve_due_at <= ${p(new Date(f.overdueAt))}`);
+  }
+  if (f.after !== undefined) {
+    where.push(`(wo.received_at, wo.id) < (${p(new Date(f.after.receivedAt))}::timestamptz, ${p(f.after.id)}::text)`);
+  }
+  return where;
+}
 
 export class WorkOrderRepository {
   constructor(private readonly db: Queryable) {}
@@ -361,37 +400,50 @@ export class WorkOrderRepository {
     return rows[0] ? toOrder(rows[0]) : null;
   }
 
-  /** Newest received first; one more row than `limit` tells the caller there is a next page. */
+  /**
+   * Newest received first; one more row than `limit` tells the caller there is a next page.
+   *
+   * Text (`f.text`) is a substring of search_text, found by one of two plans, and which one is fast depends on how
+   * often the text occurs — which the planner cannot tell (it multiplies the LIKE estimate by the grams' as if
+   * independent, and a word's grams by each other): a common word is found soonest by reading newest first until
+   * the page is full; a rare or absent one by the bigram index (migrations/005), then sorting its few rows. Reading
+   * newest first costs (limit + 1) / share rows, the index about share × all rows. So the rows themselves decide:
+   * a probe reads the newest TEXT_PROBE_ROWS_PER_ITEM × (limit + 1) rows of the list; a full page there is the
+   * answer; else at least TEXT_DENSE_SHARE of them matching means newest first, fewer the index. Every plan returns
+   * the same rows (the newest limit + 1 that pass every filter); only their cost differs.
+   */
   async list(f: ListFilter): Promise<WorkOrder[]> {
-    const where: string[] = [];
+    if (f.visibility.kind === 'department' && f.visibility.departmentCode === null) return [];
+    const n = f.limit + 1;
+    const text = f.text ?? '';
+    const page = (extra: (p: Param) => string[]) =>
+      this.queryOrders((p) => `${SELECT_ORDER} ${whereClause([...listConditions(f, p), ...extra(p)])} ${NEWEST_FIRST} LIMIT ${p(n)}`);
+    if (text === '') return page(() => []);
+
+    const probeRows = TEXT_PROBE_ROWS_PER_ITEM * n;
+    const hits = await this.queryOrders(
+      (p) =>
+        `SELECT wo.* FROM (${SELECT_ORDER} ${whereClause(listConditions(f, p))} ${NEWEST_FIRST} LIMIT ${p(probeRows)}) wo
+         WHERE strpos(wo.search_text, ${p(text)}) <> 0 ${NEWEST_FIRST} LIMIT ${p(n)}`,
+    );
+    if (hits.length === n) return hits;
+    // strpos(…) <> 0 is LIKE without an estimate (the planner takes 99.5 %), so the plan reads newest first;
+    // LIKE's estimate of a rare word is tiny, so with the grams the plan takes the GIN index
+    if (hits.length >= TEXT_DENSE_SHARE * probeRows) return page((p) => [`strpos(wo.search_text, ${p(text)}) <> 0`]);
+    return page((p) => [
+      `wo.search_text LIKE ${p(containsPattern(text))}`,
+      // a necessary condition the GIN index answers (1 character: no gram, LIKE alone)
+      ...(hasSearchGrams(text) ? [`work_order_search_grams(wo.search_text) @> work_order_search_grams(${p(text)}::text)`] : []),
+    ]);
+  }
+
+  private async queryOrders(build: (p: Param) => string): Promise<WorkOrder[]> {
     const params: unknown[] = [];
-    const p = (v: unknown) => {
+    const sql = build((v) => {
       params.push(v);
       return `$${params.length}`;
-    };
-    const v = f.visibility;
-    if (v.kind === 'department') {
-      if (v.departmentCode === null) return [];
-      where.push(`wo.department_code = ${p(v.departmentCode)}`);
-    } else if (v.kind === 'agent') {
-      where.push(`(wo.received_by = ${p(v.agentId)} OR wo.citizen_phone_norm = ANY(${p([...v.phones])}::text[]))`);
-    }
-    if (f.states && f.states.length > 0) where.push(`wo.state = ANY(${p([...f.states])}::text[])`);
-    if (f.departmentCode !== undefined) where.push(`wo.department_code = ${p(f.departmentCode)}`);
-    if (f.phone !== undefined) where.push(`wo.citizen_phone_norm = ${p(f.phone)}`);
-    if (f.code !== undefined) where.push(`wo.code = ${p(f.code)}`);
-    if (f.text !== undefined && f.text !== '') where.push(`wo.search_text LIKE ${p(containsPattern(f.text))}`);
-    if (f.overdueAt !== undefined) {
-      where.push(`wo.state = ANY(${p([...OPEN_RESOLVE_STATES])}::text[]) AND wo.resolve_due_at <= ${p(new Date(f.overdueAt))}`);
-    }
-    if (f.after !== undefined) {
-      where.push(`(wo.received_at, wo.id) < (${p(new Date(f.after.receivedAt))}::timestamptz, ${p(f.after.id)}::text)`);
-    }
-    const { rows } = await this.db.query<OrderRow>(
-      `${SELECT_ORDER} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY wo.received_at DESC, wo.id DESC LIMIT ${p(f.limit + 1)}`,
-      params,
-    );
+    });
+    const { rows } = await this.db.query<OrderRow>(sql, params);
     return rows.map(toOrder);
   }
 
@@ -432,7 +484,7 @@ export class WorkOrderRepository {
 
   async linkedCalls(orderId: string): Promise<CallLink[]> {
     const { rows } = await this.db.query<CallRowLite>(
-      `SELECT c.id, c.caller_number, c.arrived_at, c.answered_at, c.ended_at, c.outcome, c.agent_id, c.recording_name, c.emergency_keyword
+      `SELECT c.id, c.caller_number, c.arrived_at, c.answered_at, c.ended_at, c.outcome, c.agent_id, c.recording_name, c.recording_error, c.emergency_keyword
        FROM work_order_calls l JOIN calls c ON c.id = l.call_id WHERE l.order_id = $1 ORDER BY c.arrived_at`,
       [orderId],
     );
@@ -442,7 +494,7 @@ export class WorkOrderRepository {
   /** Calls from a (normalized) number, newest first. Matches the stored caller number after normalization. */
   async callsFrom(phoneNorm: string, limit: number): Promise<CallLink[]> {
     const { rows } = await this.db.query<CallRowLite>(
-      `SELECT id, caller_number, arrived_at, answered_at, ended_at, outcome, agent_id, recording_name, emergency_keyword
+      `SELECT id, caller_number, arrived_at, answered_at, ended_at, outcome, agent_id, recording_name, recording_error, emergency_keyword
        FROM calls WHERE caller_number = ANY($1::text[]) ORDER BY arrived_at DESC LIMIT $2`,
       [phoneVariants(phoneNorm), limit],
     );
@@ -481,6 +533,7 @@ interface CallRowLite {
   outcome: CallLink['outcome'];
   agent_id: string | null;
   recording_name: string | null;
+  recording_error: string | null;
   emergency_keyword: string | null;
 }
 
@@ -494,6 +547,7 @@ function toCallLink(r: CallRowLite): CallLink {
     outcome: r.outcome,
     agentId: r.agent_id,
     recordingName: r.recording_name,
+    recordingError: r.recording_error,
     emergencyKeyword: r.emergency_keyword,
   };
 }

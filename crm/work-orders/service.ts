@@ -8,7 +8,7 @@ import type { Catalog } from '../catalog/types.js';
 import type { SmsMessage } from '../sms/outbox.js';
 import type { Database, Queryable } from '../../server/db/database.js';
 import { DEFAULT_WORK_ORDER_CONFIG, type WorkOrderConfig } from './config.js';
-import { addDuration, checkDeadlines, recordDeadlineActions } from './deadlines.js';
+import { addDuration, checkDeadlines, DISPATCH_CLOCK_STATES, dispatchDeadlineFrom, recordDeadlineActions } from './deadlines.js';
 import { WorkOrderError } from './errors.js';
 import { createWorkOrder, transition, type WorkOrderCommand } from './lifecycle.js';
 import { lastRating, pendingExtension, SYSTEM_ACTOR, type Actor, type WorkOrder, type WorkOrderEvent } from './model.js';
@@ -166,7 +166,8 @@ export class WorkOrderService {
       const first = issues[0];
       throw new WorkOrderError('validation_failed', first?.message ?? '工单信息有误', first?.field, issues);
     }
-    const value = v.value;
+    // 联动: a call already linked to 110/120/119 makes the order urgent (15-minute dispatch deadline) whatever was chosen
+    const value = (await emergencyLinked(this.deps.db, v.value.links.callIds)) ? { ...v.value, urgency: 'urgent' as const } : v.value;
     const now = this.now();
     // Own statement, before the transaction: a number is never reused, even when the transaction rolls back.
     const seq = await new WorkOrderRepository(this.deps.db).nextSequence(localDateKey(now));
@@ -249,6 +250,49 @@ export class WorkOrderService {
       await this.enqueueSms(tx, order, r.order, r.event, snap);
       return r;
     });
+  }
+
+  /**
+   * 联动 after the order was saved: the open orders of `callId` that are not yet urgent become urgent, and those
+   * still at the dispatch desk get the urgent dispatch deadline from now. One recorded 'mark_urgent' event each.
+   */
+  async markUrgentForLinkage(callId: string): Promise<WorkOrder[]> {
+    const now = this.now();
+    const { rows } = await this.deps.db.query<{ order_id: string }>('SELECT order_id FROM work_order_calls WHERE call_id = $1', [callId]);
+    const changed: WorkOrder[] = [];
+    for (const { order_id } of rows) {
+      const next = await this.deps.db.transaction(async (tx) => {
+        const repo = new WorkOrderRepository(tx);
+        const order = await repo.findById(order_id);
+        if (!order || order.urgency === 'urgent' || order.state === 'closed' || order.state === 'archived') return null;
+        const clockRuns = DISPATCH_CLOCK_STATES.includes(order.state);
+        const marked: WorkOrder = {
+          ...order,
+          urgency: 'urgent',
+          dispatchDeadline: clockRuns ? dispatchDeadlineFrom(now, this.config) : order.dispatchDeadline,
+          version: order.version + 1,
+          updatedAt: now,
+        };
+        if (!(await repo.updateOrder(marked, order.version, this.nextDeadlineAt(marked)))) throw new VersionConflictError(null);
+        // urgency is among the columns fixed at creation (updateOrder leaves it); a linkage is the one thing that changes it
+        await tx.query(`UPDATE work_orders SET urgency = 'urgent' WHERE id = $1`, [order.id]);
+        await repo.insertEvent({
+          orderId: order.id,
+          orderCode: order.code,
+          version: marked.version,
+          action: 'mark_urgent',
+          from: order.state,
+          to: order.state,
+          actor: SYSTEM_ACTOR,
+          at: now,
+          reason: '来电已与110/120/119联动，转为紧急工单',
+          details: marked.dispatchDeadline !== null && clockRuns ? { deadline: 'dispatch', dueAt: marked.dispatchDeadline.dueAt } : {},
+        });
+        return marked;
+      });
+      if (next) changed.push(next);
+    }
+    return changed;
   }
 
   async findByCode(code: string): Promise<WorkOrder | null> {
@@ -372,6 +416,14 @@ export function isForeignKeyViolation(err: unknown, constraint?: string): boolea
   if (typeof err !== 'object' || err === null) return false;
   const e = err as { code?: unknown; constraint?: unknown };
   return e.code === '23503' && (constraint === undefined || e.constraint === constraint);
+}
+
+async function emergencyLinked(db: Queryable, callIds: readonly string[]): Promise<boolean> {
+  for (const callId of callIds) {
+    const { rows } = await db.query('SELECT 1 FROM emergency_linkages WHERE call_id = $1 LIMIT 1', [callId]);
+    if (rows.length > 0) return true;
+  }
+  return false;
 }
 
 function withCallId(raw: unknown, callId: string | undefined): unknown {

@@ -85,8 +85,8 @@ export const WORK_ORDER_ACTIONS = [
 ] as const;
 export type WorkOrderAction = (typeof WORK_ORDER_ACTIONS)[number];
 
-/** Facts recorded in the history that are not commands: creation and deadline-driven steps. */
-export type SystemEventAction = 'receive' | 'remind' | 'escalate';
+/** Facts recorded in the history that are not commands: creation, deadline-driven steps, urgency from a 110/120 linkage. */
+export type SystemEventAction = 'receive' | 'remind' | 'escalate' | 'mark_urgent';
 export type WorkOrderEventAction = WorkOrderAction | SystemEventAction;
 
 export const ACTION_LABELS_ZH: Record<WorkOrderEventAction, string> = {
@@ -109,6 +109,7 @@ export const ACTION_LABELS_ZH: Record<WorkOrderEventAction, string> = {
   archive: '归档',
   remind: '催办',
   escalate: '督办',
+  mark_urgent: '紧急联动',
 };
 
 export interface Move {

@@ -16,6 +16,7 @@ export interface IssuedCredential {
 }
 
 export const CREDENTIALS_FILE = 'credentials.json';
+export const SUPERVISOR_EXTENSION = '1900';
 
 export async function seedUsersIfEmpty(
   users: UserRepository,
@@ -25,7 +26,10 @@ export async function seedUsersIfEmpty(
   if ((await users.countUsers()) > 0) return { created: [], file };
   const plan: Omit<IssuedCredential, 'password'>[] = [{ username: 'admin', role: 'admin', extension: null, displayName: '系统管理员' }];
   // without demo data (production) the administrator creates everyone else
-  if (opts.demo !== false) plan.push({ username: 'supervisor', role: 'supervisor', extension: null, displayName: '班长席' });
+  // the supervisor's browser softphone (wallboard) is rung for listen / whisper / barge; clear of the seats' 1001…
+  if (opts.demo !== false) {
+    plan.push({ username: 'supervisor', role: 'supervisor', extension: opts.agents < 899 ? SUPERVISOR_EXTENSION : null, displayName: '班长席' });
+  }
   for (let i = 1; i <= opts.agents; i++) {
     const extension = String(1000 + i);
     plan.push({ username: extension, role: 'agent', extension, displayName: `座席${extension}` });

@@ -88,7 +88,8 @@ export class UserRepository {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
-  async listAgentsWithSip(): Promise<AgentSipAccount[]> {
+  /** Every SIP account (what Asterisk provisions); `role` narrows it, e.g. to the ACD's seats. */
+  async listAgentsWithSip(opts: { role?: Role } = {}): Promise<AgentSipAccount[]> {
     const { rows } = await this.db.query<{
       id: string;
       username: string;
@@ -97,8 +98,9 @@ export class UserRepository {
       sip_ha1: string;
     }>(
       `SELECT id, username, display_name, extension, sip_ha1 FROM users
-       WHERE extension IS NOT NULL AND sip_ha1 IS NOT NULL AND NOT disabled
+       WHERE extension IS NOT NULL AND sip_ha1 IS NOT NULL AND NOT disabled AND ($1::text IS NULL OR role = $1)
        ORDER BY extension`,
+      [opts.role ?? null],
     );
     return rows.map((r) => ({
       id: r.id,

@@ -632,6 +632,21 @@ describe('list and search', () => {
     const overdue = (await call('GET', '/api/work-orders?overdue=true&phone=13300133000', 'sup1')).json<WorkOrderListResponse>();
     expect(overdue.items.map((o) => [o.code, o.overdue])).toEqual([[b.order.code, true], [a.order.code, true]]);
   });
+
+  it('searches the text (q) for 2-character words, codes and phone digits, newest first', async () => {
+    const a = await create('agent1', { summary: '窨井盖松动', content: '人行道窨井盖松动，踩上去会翻，来电人留了回电号码13766554433。' });
+    tick();
+    const b = await create('agent1', { summary: '窨井冒水', content: '路口窨井往外冒水。' });
+    const q = async (text: string) =>
+      (await call('GET', `/api/work-orders?q=${encodeURIComponent(text)}&limit=100`, 'sup1')).json<WorkOrderListResponse>().items.map((o) => o.code);
+    expect(await q('窨井')).toEqual([b.order.code, a.order.code]);
+    expect(await q('松动')).toEqual([a.order.code]);
+    expect(await q(a.order.code)).toEqual([a.order.code]);
+    expect(await q(a.order.code.toLowerCase())).toEqual([a.order.code]);
+    expect(await q('13766554433')).toEqual([a.order.code]);
+    expect(await q('6655')).toEqual([a.order.code]);
+    expect(await q('量子')).toEqual([]);
+  });
 });
 
 describe('deadline scheduler', () => {

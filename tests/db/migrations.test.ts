@@ -7,7 +7,7 @@ import { openDatabase, type MigratableDatabase } from '../../server/db/database.
 import { createTestSchema, openTestDatabase, type TestDatabase } from './test-database.js';
 
 
-const MIGRATIONS = ['001_initial', '002_work_orders', '003_agent_skills', '004_call_emergency', '006_emergency_linkage_and_supervision_audit', '007_call_recordings_and_access_audit', '008_acd_queue_callbacks'];
+const MIGRATIONS = ['001_initial', '002_work_orders', '003_agent_skills', '004_call_emergency', '005_work_order_search_grams', '006_emergency_linkage_and_supervision_audit', '007_call_recordings_and_access_audit', '008_acd_queue_callbacks', '009_work_orders_received_by_paging'];
 
 describe('database + migrations', () => {
   let t: TestDatabase;

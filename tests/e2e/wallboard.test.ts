@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import type { SupervisionView } from '../../contracts/transfer.js';
 import { logInAgent } from '../support/agent-seat.js';
 import { apiLogin, type ApiUser } from '../support/api-client.js';
 import { launchChromium, newAgentPage } from '../support/browser.js';
@@ -93,6 +94,21 @@ describe('wallboard', () => {
     const answered = await boardMatchesApi('the answered call on the board', { waiting: 0, answered: 1 });
     await board.screenshot({ path: path.join(SHOTS, '03-answered.png'), fullPage: true });
     console.info(JSON.stringify({ wallboard: { waiting, answered } }));
+
+    // supervision from the board: the supervisor's browser softphone (extension 1900) registered with the login
+    // password; 监听 rings it, it answers by itself, the session is active; 密语 switches; 结束监控 ends it
+    await board.locator('[data-testid="wb-sup-softphone"][data-registration="registered"]').waitFor({ timeout: 15_000 });
+    expect(await board.getByTestId('wb-agent-1900').count(), 'the supervisor is not a seat of the ACD').toBe(0);
+    await board.getByTestId('wb-agent-1001').getByTestId('wb-sup-listen').click();
+    await board.locator('[data-testid="wb-sup-session"][data-phase="active"]').waitFor({ timeout: 20_000 });
+    const running = await supervisor.call<{ sessions: SupervisionView[] }>('GET', '/api/supervision');
+    expect(running.body.sessions).toMatchObject([{ agentId: 'u-1001', supervisorId: 'u-supervisor', mode: 'listen', phase: 'active' }]);
+    await board.getByTestId('wb-sup-session').getByText('密语').click();
+    await board.locator('[data-testid="wb-sup-session"][data-mode="whisper"]').waitFor({ timeout: 10_000 });
+    await board.screenshot({ path: path.join(SHOTS, '04-supervising.png'), fullPage: true });
+    await board.getByTestId('wb-sup-stop').click();
+    await board.getByTestId('wb-sup-session').waitFor({ state: 'detached', timeout: 10_000 });
+    expect((await supervisor.call<{ sessions: SupervisionView[] }>('GET', '/api/supervision')).body.sessions).toEqual([]);
 
     await agentPage.getByTestId('btn-hangup').click();
     await caller.done;

@@ -52,6 +52,21 @@ export async function requestJson<Res>(method: 'GET' | 'POST', path: string, opt
   return payload as Res;
 }
 
+/** Binary GET (e.g. a recording, fetched with the bearer token an <audio src> cannot send); ApiError as requestJson. */
+export async function requestBlob(path: string, token: string): Promise<Blob> {
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+  } catch {
+    throw new ApiError(0, null);
+  }
+  if (!res.ok) {
+    const payload: unknown = await res.json().catch(() => null);
+    throw new ApiError(res.status, isApiErrorBody(payload) ? payload : null);
+  }
+  return res.blob();
+}
+
 function postJson<Res>(path: string, body: unknown, token?: string): Promise<Res> {
   return requestJson<Res>('POST', path, { body, token });
 }

@@ -15,7 +15,7 @@ import type {
   WorkOrderListResponse,
   WorkOrderState,
 } from '../../../contracts/work-orders.js';
-import { ApiError, requestJson } from './http';
+import { ApiError, requestBlob, requestJson } from './http';
 
 /** GET /api/work-orders query (WorkOrderListQuery on the server). */
 export interface ListParams {
@@ -43,6 +43,8 @@ export interface WorkOrderApi {
   searchCatalog(q: string): Promise<CatalogResponse>;
   suggestCatalog(text: string, address?: string): Promise<CatalogSuggestResponse>;
   knowledge(q: string): Promise<KnowledgeListResponse>;
+  /** The call's recording (GET /api/recordings/:callId/audio): 403 for those who may not listen, 404 when none. */
+  recordingAudio(callId: string): Promise<Blob>;
 }
 
 /**
@@ -50,14 +52,16 @@ export interface WorkOrderApi {
  * goes back to the login page) and the error is still thrown to the caller.
  */
 export function workOrderApi(token: string, onUnauthorized: () => void): WorkOrderApi {
-  const call = async <Res>(method: 'GET' | 'POST', path: string, opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined> } = {}) => {
+  const signedIn = async <Res>(request: Promise<Res>): Promise<Res> => {
     try {
-      return await requestJson<Res>(method, path, { token, ...opts });
+      return await request;
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) onUnauthorized();
       throw err;
     }
   };
+  const call = <Res>(method: 'GET' | 'POST', path: string, opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined> } = {}) =>
+    signedIn(requestJson<Res>(method, path, { token, ...opts }));
   return {
     list: (q) =>
       call<WorkOrderListResponse>('GET', '/api/work-orders', {
@@ -82,6 +86,7 @@ export function workOrderApi(token: string, onUnauthorized: () => void): WorkOrd
     suggestCatalog: (text, address) =>
       call<CatalogSuggestResponse>('GET', '/api/catalog/suggest', { query: { text, address: address || undefined, limit: 5 } }),
     knowledge: (q) => call<KnowledgeListResponse>('GET', '/api/knowledge', { query: { q: q || undefined, limit: 10 } }),
+    recordingAudio: (callId) => signedIn(requestBlob(`/api/recordings/${encodeURIComponent(callId)}/audio`, token)),
   };
 }
 

@@ -2,7 +2,6 @@ import { Alert, App, Col, Layout, Row } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FieldIssue } from '../../../contracts/errors.js';
 import { PasswordPrompt } from '../components/PasswordPrompt';
-import { PlaceholderPanel } from '../components/PlaceholderPanel';
 import { SoftphonePanel } from '../components/SoftphonePanel';
 import { StateBar } from '../components/StateBar';
 import { useCallShortcuts } from '../hooks/useCallShortcuts';
@@ -19,6 +18,7 @@ import { WorkOrderPanel } from '../seat/WorkOrderPanel';
 import { availabilityBlock } from '../seat/wrap-up-policy';
 import { useServices, useSoftphone } from '../services';
 import { TransferPanel } from '../transfer/TransferPanel';
+import { TranscriptPanel } from '../transcript/TranscriptPanel';
 import type { StoredSession } from '../session/session-store';
 import { OrderDrawer } from '../workorders/OrderDrawer';
 import { useReference } from '../workorders/useReference';
@@ -161,7 +161,7 @@ export function SeatPage({ session, secret, onSecret, onLogout, onExpired }: Pro
               onResume={resume}
               onOpenOrder={setOpenOrder}
             />
-            <PlaceholderPanel title={t('panel.transcript')} testId="panel-transcript" />
+            <TranscriptPanel token={session.token} callId={context?.callId ?? agent.connectedCallId} />
           </Col>
         </Row>
       </Layout.Content>

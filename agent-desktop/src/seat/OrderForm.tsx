@@ -41,6 +41,7 @@ import { loadCatalog } from './catalog-cache';
 import { drafts, useDrafts, type OrderFormValues, type StoredDraft } from './drafts';
 import { submitOrder, type SubmitResult } from './submit-order';
 import { NO_ORDER_REASONS, type CallContext, type CallOutcome, type NoOrderReason } from './useCallContext';
+import { useCallSpeech } from '../transcript/speech-store';
 
 const ORDER_TYPES: readonly OrderType[] = ['consultation', 'help', 'complaint', 'report', 'suggestion'];
 const TIME_LIMITS: readonly TimeLimitClass[] = ['urgent_dispatch', 'life_property', 'utility', 'general', 'complex'];
@@ -182,6 +183,15 @@ export function OrderForm({ api, agentId, context, syncRefusal, onOutcome }: Pro
   useEffect(() => {
     if (context.talked && !done.current) persist({ talked: true });
   }, [context.talked, persist]);
+  // An emergency word heard on this call (keyword spotting) pre-ticks 紧急 once; the agent may untick it.
+  const heardEmergency = useCallSpeech(context.callId).emergency?.keyword ?? null;
+  const urgedFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (!heardEmergency || !context.callId || urgedFor.current === context.callId || done.current) return;
+    urgedFor.current = context.callId;
+    form.setFieldsValue({ urgent: true });
+    persist();
+  }, [heardEmergency, context.callId, form, persist]);
 
   // ---- reference data, search and suggestions -------------------------------------------------------------------
   useEffect(() => {

@@ -7,6 +7,7 @@ import type { TransferAction, TransferDirectoryView, TransferView } from '../../
 import { ApiError } from '../api/http';
 import { useT } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/zh-CN';
+import { useCallSpeech } from '../transcript/speech-store';
 import { fetchDirectory, fetchTransfer, startTransfer, transferAction } from './transfer-api';
 
 interface Props {
@@ -30,6 +31,8 @@ export function TransferPanel({ token, callId, live, onExpired }: Props) {
   const [place, setPlace] = useState('');
   const [summary, setSummary] = useState('');
   const [entry, setEntry] = useState<string | undefined>(undefined);
+  // an emergency word heard on this call (speech/): 110/120/119 stand out
+  const { emergency } = useCallSpeech(callId);
 
   const fail = useCallback(
     (err: unknown) => {
@@ -80,11 +83,18 @@ export function TransferPanel({ token, callId, live, onExpired }: Props) {
   const phaseKey = phase ? (`transfer.phase.${phase}` as MessageKey) : null;
 
   return (
-    <Card size="small" title={t('panel.transfer')} data-testid="panel-transfer" style={{ marginBottom: 8 }}>
+    <Card
+      size="small"
+      title={t('panel.transfer')}
+      data-testid="panel-transfer"
+      data-emergency={emergency ? 'true' : 'false'}
+      style={{ marginBottom: 8, ...(emergency ? { borderColor: '#ff4d4f', boxShadow: '0 0 0 2px rgba(255,77,79,0.35)' } : {}) }}
+    >
       <Space direction="vertical" style={{ width: '100%' }} size={6}>
+        {emergency && <Alert type="error" showIcon message={t('transfer.emergencyHint', { keyword: emergency.keyword })} data-testid="transfer-emergency-hint" />}
         <Space wrap>
           {(directory?.centres ?? []).map((c) => (
-            <Button key={c.number} danger disabled={!canStart} data-testid={`btn-transfer-${c.number}`} onClick={() => void toCentre(c.number)}>
+            <Button key={c.number} danger type={emergency ? 'primary' : 'default'} disabled={!canStart} data-testid={`btn-transfer-${c.number}`} onClick={() => void toCentre(c.number)}>
               {t('transfer.to', { number: c.number })}
             </Button>
           ))}

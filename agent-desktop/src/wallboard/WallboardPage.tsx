@@ -1,12 +1,19 @@
 // 实时监控大屏 for supervisors: per queue waiting calls, longest wait, service level and abandons (the ACD's own
 // figures); an agent grid with state, time in state and current call; alerts for suspected emergencies, calls
-// longer than N minutes (?longCallMinutes=, default 10) and callers waiting longer than 15 s.
+// longer than N minutes (?longCallMinutes=, default 10), callers waiting longer than 15 s and recordings that
+// failed. Supervisors listen / whisper / barge and force states from the agent grid; their phone is the browser
+// softphone of their extension (registered here with the login password held in memory) or a number.
 import { Alert, Button, Card, Col, Layout, List, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { useEffect, useState, type ComponentProps } from 'react';
 import type { WallboardAgent } from '../../../contracts/transfer.js';
 import { formatDuration, useNow } from '../hooks/useNow';
 import { useT } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/zh-CN';
-import type { StoredSession } from '../session/session-store';
+import { PasswordPrompt } from '../components/PasswordPrompt';
+import type { SeatPage } from '../pages/SeatPage';
+import { useServices, useSoftphone } from '../services';
+import { AgentSupervisionActions, SupervisionBar } from './SupervisionControls';
+import { useSupervision } from './useSupervision';
 import { useWallboard } from './useWallboard';
 
 const WAIT_ALERT_MS = 15_000;
@@ -18,16 +25,41 @@ function longCallMinutes(): number {
   return Number.isFinite(n) && n > 0 ? n : 10;
 }
 
-export function WallboardPage({ session, onLogout, onExpired }: { session: StoredSession; onLogout: () => void; onExpired: () => void }) {
+/** As the seat page: the session and the login password (= SIP password) held in memory by the app. */
+type Props = ComponentProps<typeof SeatPage>;
+
+export function WallboardPage({ session, secret, onSecret, onLogout, onExpired }: Props) {
   const t = useT();
   const now = useNow(1000, true);
-  const { figures, agents, emergencies } = useWallboard(session.token, onExpired);
+  const { figures, agents, emergencies, recordingFailures } = useWallboard(session.token, onExpired);
+  const supervising = session.user.role === 'supervisor';
+  const sup = useSupervision(session.token, session.user.id, onExpired);
+  const { phone } = useServices();
+  const { registration, registrationError } = useSoftphone();
+  const { sip } = session;
+  const extension = supervising && sip !== null ? session.user.extension : null;
+  const [number, setNumber] = useState('');
+
+  useEffect(() => {
+    if (!sip || !extension || !secret) return;
+    // the only calls to this phone are the supervision legs the supervisor has just asked for
+    const autoAnswerBefore = phone.getSnapshot().autoAnswer;
+    phone.setAutoAnswer(true);
+    phone.start({ wsUrl: sip.wsUrl, domain: sip.domain, extension, password: secret.value });
+    return () => {
+      phone.stop();
+      phone.setAutoAnswer(autoAnswerBefore);
+    };
+  }, [phone, sip?.wsUrl, sip?.domain, extension, secret]);
+  const supPhone = { softphone: extension !== null && registration === 'registered', number };
+  const authRejected = registrationError?.reason === 'auth_failed';
   const longCallMs = longCallMinutes() * 60_000;
   const queues = Object.entries(figures?.queues ?? {}) as [string, Fig][];
   const total = (figures?.total ?? {}) as Fig;
 
   const alerts: { key: string; type: 'error' | 'warning'; text: string }[] = [
     ...emergencies.map((e) => ({ key: `e-${e.callId}-${e.at}`, type: 'error' as const, text: t('wallboard.alert.emergency', { keyword: e.keyword, number: e.callerNumber }) })),
+    ...recordingFailures.map((r) => ({ key: `r-${r.callId}-${r.at}`, type: 'error' as const, text: t('wallboard.alert.recordingFailed', { callId: r.callId, reason: r.reason }) })),
     ...queues
       .filter(([, q]) => (q.longestWaitMs ?? 0) > WAIT_ALERT_MS)
       .map(([id, q]) => ({ key: `w-${id}`, type: 'warning' as const, text: t('wallboard.alert.longWait', { queue: id, seconds: Math.round((q.longestWaitMs ?? 0) / 1000) }) })),
@@ -58,6 +90,9 @@ export function WallboardPage({ session, onLogout, onExpired }: { session: Store
           '—'
         ),
     },
+    ...(supervising
+      ? [{ title: t('supervision.actions'), key: 'sup', render: (_: unknown, a: WallboardAgent) => <AgentSupervisionActions agent={a} sup={sup} phone={supPhone} /> }]
+      : []),
   ];
 
   return (
@@ -68,6 +103,9 @@ export function WallboardPage({ session, onLogout, onExpired }: { session: Store
         </Typography.Title>
         <Button onClick={onLogout}>{t('wallboard.logout')}</Button>
       </Layout.Header>
+      {extension !== null && (!secret || authRejected) && (
+        <PasswordPrompt rejected={authRejected} extension={extension} username={session.user.username} onSubmit={(password) => onSecret({ value: password })} />
+      )}
       <Layout.Content style={{ padding: 12 }}>
         <Row gutter={12} data-testid="wb-total" data-waiting={total.waiting ?? 0} data-answered={total.answered ?? 0} data-abandoned={total.abandoned ?? 0}>
           <Col span={6}><Card><Statistic title={t('wallboard.waiting')} value={total.waiting ?? 0} /></Card></Col>
@@ -95,6 +133,7 @@ export function WallboardPage({ session, onLogout, onExpired }: { session: Store
               />
             </Card>
             <Card size="small" title={t('wallboard.agents')}>
+              {supervising && <SupervisionBar sup={sup} agents={agents} phone={supPhone} extension={extension} onNumber={setNumber} />}
               <Table
                 size="small"
                 pagination={false}

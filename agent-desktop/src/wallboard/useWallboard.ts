@@ -1,7 +1,8 @@
 // The wallboard's live data: queue figures (GET /api/acd/figures, then the `acd:figures` push), the agent grid
-// (polled: states change with every call) and emergency alerts (`alert:emergency` push).
+// (polled: states change with every call), emergency alerts (`alert:emergency` push) and recordings that failed
+// (`alert:recording_failed` push).
 import { useEffect, useState } from 'react';
-import type { AcdFiguresPush, EmergencyAlertPush } from '../../../contracts/desktop-events.js';
+import type { AcdFiguresPush, EmergencyAlertPush, ServerToClientEvents } from '../../../contracts/desktop-events.js';
 import type { WallboardAgent } from '../../../contracts/transfer.js';
 import { ApiError, requestJson } from '../api/http';
 import { connectAgentSocket } from '../realtime/agent-socket';
@@ -13,12 +14,16 @@ export interface WallboardData {
   figures: AcdFiguresPush | null;
   agents: WallboardAgent[];
   emergencies: EmergencyAlertPush[];
+  recordingFailures: RecordingFailedPush[];
 }
+
+export type RecordingFailedPush = Parameters<ServerToClientEvents['alert:recording_failed']>[0];
 
 export function useWallboard(token: string, onExpired: () => void): WallboardData {
   const [figures, setFigures] = useState<AcdFiguresPush | null>(null);
   const [agents, setAgents] = useState<WallboardAgent[]>([]);
   const [emergencies, setEmergencies] = useState<EmergencyAlertPush[]>([]);
+  const [recordingFailures, setRecordingFailures] = useState<RecordingFailedPush[]>([]);
 
   useEffect(() => {
     let stopped = false;
@@ -33,6 +38,7 @@ export function useWallboard(token: string, onExpired: () => void): WallboardDat
     const socket = connectAgentSocket(token);
     socket.on('acd:figures', (push) => setFigures(push));
     socket.on('alert:emergency', (push) => setEmergencies((list) => [push, ...list].slice(0, MAX_ALERTS)));
+    socket.on('alert:recording_failed', (push) => setRecordingFailures((list) => [push, ...list].slice(0, MAX_ALERTS)));
     return () => {
       stopped = true;
       clearInterval(timer);
@@ -41,5 +47,5 @@ export function useWallboard(token: string, onExpired: () => void): WallboardDat
     };
   }, [token, onExpired]);
 
-  return { figures, agents, emergencies };
+  return { figures, agents, emergencies, recordingFailures };
 }

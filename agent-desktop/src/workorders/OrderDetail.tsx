@@ -29,6 +29,7 @@ import {
   URGENCY_KEYS,
 } from './labels';
 import { DueCell } from './OrderTable';
+import { CallRecordings, callsWithRecording } from './RecordingPlayer';
 import type { Reference } from './useReference';
 
 /** Actions that move the order forward get the primary style; refusals the danger style. */
@@ -177,6 +178,14 @@ export function OrderDetail({ api, reference, code, onChanged }: Props) {
         />
       )}
       <OrderFacts order={order} reference={reference} callCount={calls.length} />
+      {callsWithRecording(calls).length > 0 && (
+        <>
+          <Divider orientation="left" plain style={{ margin: '16px 0 12px' }}>
+            {t('recording.title')}
+          </Divider>
+          <CallRecordings api={api} calls={calls} />
+        </>
+      )}
 
       <Divider orientation="left" plain style={{ margin: '16px 0 12px' }}>
         {t('detail.history')}

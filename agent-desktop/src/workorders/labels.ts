@@ -93,6 +93,7 @@ export const EVENT_KEYS: Record<WorkOrderEventAction, MessageKey> = {
   archive: 'wo.event.archive',
   remind: 'wo.event.remind',
   escalate: 'wo.event.escalate',
+  mark_urgent: 'wo.event.mark_urgent',
 };
 
 /** Button labels: short imperative words (通过 / 退回 on the review tab). */
