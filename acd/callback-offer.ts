@@ -52,6 +52,11 @@ export class CallbackOffers {
     this.step(call, { type: 'refused', reason });
   }
 
+  /** A callback offer is talking to (or waiting for keys from) this caller right now. */
+  isOffering(callId: string): boolean {
+    return this.sessions.has(callId);
+  }
+
   /** True once for a call whose caller left with a callback registered (asked when the caller's channel ends). */
   takeEndedWithCallback(callId: string): boolean {
     return this.requested.delete(callId);

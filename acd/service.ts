@@ -10,6 +10,8 @@ import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import type { PromptSet } from '../ivr/prompts.js';
 import { CallbackDialer } from './callback-dialer.js';
 import { CallbackOffers } from './callback-offer.js';
+import { WaitAnnouncer } from './wait-announcer.js';
+import type { TextToSpeech } from '../ivr/tts.js';
 import { callerPriority, type PriorityCallers } from './caller-priority.js';
 import type { AcdConfig, AgentProfile } from './config.js';
 import { AcdEngine, type AcdCommand, type AcdEvent, type PriorityTag } from './engine.js';
@@ -36,6 +38,8 @@ export interface QueueServiceDeps {
   };
   log: Logger;
   now?: () => number;
+  /** Position and expected wait told to waiting callers (text-to-speech); off when absent. */
+  announcements?: { tts: TextToSpeech; mediaPath: (file: string) => string; firstAfterMs: number; everyMs: number };
   /** Queue callbacks (offer to waiting callers, call back through the trunk): on when prompts are given. */
   callbacks?: { prompts: PromptSet; serviceNumber: string };
 }
@@ -53,11 +57,22 @@ export class QueueService {
   private readonly connectedListeners = new Set<(callId: string) => void>();
   private readonly callbackOffers: CallbackOffers | null = null;
   private readonly callbackDialer: CallbackDialer | null = null;
+  private readonly announcer: WaitAnnouncer | null = null;
 
   constructor(private readonly d: QueueServiceDeps) {
     this.engine = new AcdEngine(d.settings);
     this.now = d.now ?? Date.now;
     this.profiles = new Map(d.profiles.map((p) => [p.id, p]));
+    if (d.announcements) {
+      this.announcer = new WaitAnnouncer({
+        ...d.announcements,
+        telephony: d.telephony,
+        calls: d.calls,
+        estimate: (callId) => this.engine.estimatedWait(callId, this.now()),
+        busy: (callId) => this.callbackOffers?.isOffering(callId) ?? false,
+        log: d.log,
+      });
+    }
     if (d.callbacks) {
       const { prompts, serviceNumber } = d.callbacks;
       this.callbackOffers = new CallbackOffers({
@@ -75,10 +90,15 @@ export class QueueService {
 
   /**
    * Callback telephony that must be seen before the IVR: a waiting caller's keys while a callback is offered
-   * (the IVR would take 1 for its progress query) and the legs of callbacks being placed.
+   * (the IVR would take 1 for its progress query), the legs of callbacks being placed, and the end of a
+   * position announcement (the caller then hears music again).
    */
   handleCallbackTelephony(ev: TelephonyEvent): boolean {
-    return (this.callbackOffers?.handleTelephony(ev) ?? false) || (this.callbackDialer?.handleTelephony(ev) ?? false);
+    return (
+      (this.callbackOffers?.handleTelephony(ev) ?? false) ||
+      (this.callbackDialer?.handleTelephony(ev) ?? false) ||
+      (this.announcer?.handleTelephony(ev) ?? false)
+    );
   }
 
   /** The IVR hands a call over: the citizen hears music on hold until an agent answers. */
@@ -90,6 +110,7 @@ export class QueueService {
     void writeFor(call, 'markQueued', () => this.d.records.markQueued(call.callId, queue, at));
     call.log.info({ queue, priority }, 'call queued');
     this.dispatch({ type: 'call_queued', callId: call.callId, queueId: queue, priority, number: call.callerNumber });
+    this.announcer?.queued(call.callId);
   }
 
   /** Told when an agent has taken a call (before the bridge is made), e.g. so the IVR stops its prompts. */
@@ -182,6 +203,7 @@ export class QueueService {
   }
 
   stop(): void {
+    this.announcer?.stop();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -247,6 +269,7 @@ export class QueueService {
     if (leg === 'caller' && call.stage === 'queue') {
       const callback = this.callbackOffers?.takeEndedWithCallback(call.callId) ?? false;
       call.log.info({ cause: causeText, callback }, callback ? 'caller left with a callback registered' : 'caller hung up while queued');
+      this.announcer?.ended(call.callId);
       this.dispatch({ type: 'caller_gone', callId: call.callId });
       void writeFor(call, 'markEnded', () =>
         this.d.records.markEnded(call.callId, { at, hangupCause: causeText, ...(callback ? { outcome: 'callback' as const } : {}) }),
@@ -421,6 +444,7 @@ export class QueueService {
     const leg = call?.agentLeg;
     if (!call || !leg) return;
     call.stage = 'connected';
+    this.announcer?.ended(callId);
     for (const listener of this.connectedListeners) {
       try {
         listener(callId);

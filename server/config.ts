@@ -63,6 +63,9 @@ const EnvSchema = z.object({
 
   ACD_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(120).default(15),
   ACD_WRAP_UP_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  /** Waiting callers hear their position and expected wait after this long, then every ACD_ANNOUNCE_EVERY_SECONDS; 0: never. */
+  ACD_ANNOUNCE_AFTER_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
+  ACD_ANNOUNCE_EVERY_SECONDS: z.coerce.number().int().min(10).max(600).default(60),
   HOTLINE_ACD_CONFIG: z.string().min(1).optional(),
   /** National hotlines merged into 12345 that the trunk takes, each straight to a queue: NUMBER:queue,… */
   HOTLINE_MERGED_NUMBERS: z.string().regex(/^(\d{3,8}:[a-z][a-z0-9_]*)?(,\d{3,8}:[a-z][a-z0-9_]*)*$/, 'must be NUMBER:queue_id,… e.g. 12329:housing_fund').default(DEFAULT_MERGED_HOTLINES),
@@ -129,6 +132,8 @@ export interface Config {
   acd: {
     ringTimeoutSeconds: number;
     wrapUpSeconds: number;
+    /** Position announcements to waiting callers, or null when off. */
+    announce: { firstAfterMs: number; everyMs: number } | null;
     configFile: string | undefined;
     mergedNumbers: MergedHotlines;
     priorityCallersFile: string | undefined;
@@ -211,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     acd: {
       ringTimeoutSeconds: e.ACD_RING_TIMEOUT_SECONDS,
       wrapUpSeconds: e.ACD_WRAP_UP_SECONDS,
+      announce: e.ACD_ANNOUNCE_AFTER_SECONDS > 0 ? { firstAfterMs: e.ACD_ANNOUNCE_AFTER_SECONDS * 1000, everyMs: e.ACD_ANNOUNCE_EVERY_SECONDS * 1000 } : null,
       configFile: e.HOTLINE_ACD_CONFIG,
       mergedNumbers: parseMergedHotlines(e.HOTLINE_MERGED_NUMBERS),
       priorityCallersFile: e.ACD_PRIORITY_CALLERS,

@@ -218,6 +218,8 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     });
     cleanups.push(() => recordings.stop());
     const calls = new LiveCalls();
+    // Mandarin readouts (order status in the IVR, position in the queue), synthesised where Asterisk can play them
+    const tts = new EspeakMandarinTts(ttsDir);
     const queue = new QueueService({
       telephony,
       priorityCallers,
@@ -231,6 +233,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       recordCalls: config.recordCalls,
       ...(config.recordCalls ? { recorder: recordings.recorder } : {}),
       callbacks: { prompts, serviceNumber: config.serviceNumber },
+      ...(config.acd.announce ? { announcements: { ...config.acd.announce, tts, mediaPath } } : {}),
       log: log.child({ component: 'acd' }),
     });
     cleanups.push(() => queue.stop());
@@ -283,7 +286,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       queue,
       flow,
       prompts,
-      tts: new EspeakMandarinTts(ttsDir),
+      tts,
       mediaPath,
       lookupOrder: (code) => lookupOrderForIvr(crm, code),
       queueFor: (call, q, skillHint) => {

@@ -1,5 +1,6 @@
 // Citizens who wait: one gives up while queued (recorded as abandoned, nothing left in Asterisk); another
 // waits with music while no agent is free and is answered as soon as an agent becomes available.
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -20,7 +21,8 @@ describe('waiting citizens', () => {
 
   beforeAll(async () => {
     media = await ensureTestMedia(path.join(ARTIFACTS, 'media'));
-    t = await startTestHotline('abandon-and-wait', { ACD_WRAP_UP_SECONDS: '0' });
+    // the position readout comes early here, so the waiting caller below hears it before the agent frees up
+    t = await startTestHotline('abandon-and-wait', { ACD_WRAP_UP_SECONDS: '0', ACD_ANNOUNCE_AFTER_SECONDS: '6', ACD_ANNOUNCE_EVERY_SECONDS: '600' });
     browser = await launchChromium({ fakeMicWav: media.agentToneWav });
     page = await newAgentPage(browser, t.url, { label: 'agent 1002' });
   });
@@ -65,7 +67,7 @@ describe('waiting citizens', () => {
 
     const caller = startCaller({
       sipTarget: t.trunk, dialed: '12345', callerNumber: '13700137000', localPort: 15074, mediaPort: 16200,
-      pcap: media.callerPcap, hangupAfterMs: 40_000, maxCallMs: 60_000, name: 'wait',
+      pcap: media.callerPcap, hangupAfterMs: 70_000, maxCallMs: 90_000, name: 'wait',
     });
     await queued();
     // music on hold: the citizen receives steady, non-silent audio while waiting
@@ -76,6 +78,21 @@ describe('waiting citizens', () => {
     }, { timeoutMs: 10_000, what: '3 s of audio to the waiting caller' });
     await capture.stop();
     expect(moh.rms).toBeGreaterThan(0.005);
+
+    // the position readout in Mandarin (nobody who could answer is logged in: no time estimate), then music again
+    const readout = await waitUntil(async () => {
+      const lines = fs.readFileSync(t.logFile, 'utf8').split('\n').filter((l) => l.includes('"position announced"'));
+      const hit = lines.map((l) => JSON.parse(l) as { text: string; position: number }).at(-1);
+      return hit ?? null;
+    }, { timeoutMs: 20_000, what: 'the position announcement' });
+    expect(readout).toMatchObject({ position: 1, text: '您是下一位，请耐心等待。' });
+    const after = await startRtpCapture({ mediaPort: 16200, file: path.join(ARTIFACTS, 'abandon-and-wait', 'moh-after-readout.pcap') });
+    const mohAgain = await waitUntil(async () => {
+      const s = await after.snapshot();
+      return s.seconds >= 6 ? s : null;
+    }, { timeoutMs: 15_000, what: '6 s of audio after the readout' });
+    await after.stop();
+    expect(mohAgain.rms, 'music (or the readout) keeps playing: the caller is never left in silence').toBeGreaterThan(0.005);
     expect(await agentState(page)).toBe('break');
     expect(await page.getByTestId('incoming-call').count()).toBe(0);
 

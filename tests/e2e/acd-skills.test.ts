@@ -6,6 +6,8 @@
 //     who were waiting before it, who are then served in their arrival order;
 //   - an agent who lets the phone ring goes to 未接 (missed) after the ring timeout, and the call rings the next
 //     agent at once.
+// The fourth case of the issue — a callback keeps its place and connects only after the citizen presses 1 — has its
+// own hotline and sipp parties and lives in acd-callback.scenario.ts, registered here by its import.
 // Agents (demo skills): 1001 housing fund 3 + social security 2, 1002 housing fund 5, 1003 social security 4 + English 3.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +19,8 @@ import { ensureTestMedia, type TestMedia } from '../support/media.js';
 import { startCaller, type SippProcess } from '../support/sipp.js';
 import { startSippAgent, type SippAgent } from '../support/sipp-agent.js';
 import { waitUntil } from '../support/wait.js';
+// queue callbacks on the real PBX: their own describe block and hotline, run as part of this file
+import './acd-callback.scenario.js';
 
 const DIR = path.join(ARTIFACTS, 'acd-skills');
 /** The 110 centre's linkage line: a standing urgent priority (ACD_PRIORITY_CALLERS). */
