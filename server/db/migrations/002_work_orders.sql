@@ -106,13 +106,7 @@ CREATE INDEX work_orders_received_by_idx ON work_orders (received_by, received_a
 CREATE INDEX work_orders_resolve_due_idx ON work_orders (resolve_due_at)
   WHERE state IN ('received', 'returned', 'dispatched', 'signed', 'in_progress');
 CREATE INDEX work_orders_next_deadline_idx ON work_orders (next_deadline_at) WHERE next_deadline_at IS NOT NULL;
--- Text search: to_tsvector('simple', …) does not segment Chinese, and pg_trgm must be loaded into PGlite by the
--- adapter at start (PGlite.create({ extensions })), which ours does not do. So `q` is a case-insensitive
--- substring match (LIKE) on search_text, combined with the role filter and newest-first paging: a scan. Measured
--- (one page of 20, ~130-character texts): 20 000 orders 25–35 ms on PGlite; 200 000 orders 0.35–0.8 s on PGlite,
--- 0.15–0.22 s on PostgreSQL 15. Fine for a city's first years; beyond that, on PostgreSQL,
---   CREATE EXTENSION pg_trgm; CREATE INDEX work_orders_search_trgm_idx ON work_orders USING gin (search_text gin_trgm_ops);
--- makes the same LIKE query indexed without changing the code (queries of 3+ characters).
+-- Text search (`q`): indexed by 005_work_order_search_grams.sql (2-character grams of search_text, GIN).
 
 -- One row per lifecycle event (creation, every action, every reminder/escalation).
 CREATE TABLE work_order_events (
