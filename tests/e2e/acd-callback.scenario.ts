@@ -41,7 +41,7 @@ describe('queue callback', () => {
       ACD_WRAP_UP_SECONDS: '0',
     });
     phone = startSippAgent({
-      extension: '1002', password: t.agent('1002').password, sipTarget: t.trunk, localPort: 15490, mediaPort: 16900,
+      extension: '1002', password: t.agent('1002').password, sipTarget: t.trunk, localPort: 15490, mediaPort: 16960,
       pcap: media.tonePcap, answerDelayMs: 500, maxCallMs: 120_000, name: 'callback-agent-1002',
     });
     await phone.registered(20_000);
@@ -131,7 +131,7 @@ describe('queue callback', () => {
 
     // audio both ways once bridged: the citizen hears the agent's tone, the agent hears the citizen's speech
     const toCitizen = await startRtpCapture({ mediaPort: 16700, file: path.join(OUT, 'citizen-rx.pcap') });
-    const toAgent = await startRtpCapture({ mediaPort: 16900, file: path.join(OUT, 'agent-rx.pcap') });
+    const toAgent = await startRtpCapture({ mediaPort: 16960, file: path.join(OUT, 'agent-rx.pcap') });
     await waitUntil(async () => ((await toCitizen.snapshot()).seconds >= 4 && (await toAgent.snapshot()).seconds >= 4 ? true : null), {
       timeoutMs: 20_000, intervalMs: 250, what: '4 s of audio to both sides',
     });
