@@ -89,11 +89,11 @@ export class QueueService {
   }
 
   /**
-   * Callback telephony that must be seen before the IVR: a waiting caller's keys while a callback is offered
+   * What the queue must see before the IVR does: a waiting caller's keys while a callback is offered
    * (the IVR would take 1 for its progress query), the legs of callbacks being placed, and the end of a
    * position announcement (the caller then hears music again).
    */
-  handleCallbackTelephony(ev: TelephonyEvent): boolean {
+  handleBeforeIvr(ev: TelephonyEvent): boolean {
     return (
       (this.callbackOffers?.handleTelephony(ev) ?? false) ||
       (this.callbackDialer?.handleTelephony(ev) ?? false) ||

@@ -322,19 +322,25 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
         void telephony.hangup(ev.channelId, 'congestion').catch(() => {});
         return;
       }
-      if (ev.type === 'channel_gone' && calls.byAnyChannel(ev.channelId)?.leg === 'caller') {
-        recordings.recorder.callEnded(calls.byAnyChannel(ev.channelId)!.call.callId);
-      }
-      if (ev.type === 'channel_gone' && speech) {
-        const found = calls.byAnyChannel(ev.channelId);
-        if (found?.leg === 'caller') {
-          speech.stop(found.call.callId);
-          alerts?.ended(found.call.callId);
-        }
+      // the caller's hang-up ends what follows the whole call: its recording, listening to it
+      const callerGone = ev.type === 'channel_gone' ? calls.byAnyChannel(ev.channelId) : undefined;
+      if (callerGone?.leg === 'caller') {
+        recordings.recorder.callEnded(callerGone.call.callId);
+        speech?.stop(callerGone.call.callId);
+        alerts?.ended(callerGone.call.callId);
       }
       // supervision and transfers first: the legs they dial are theirs, and an agent hanging up mid-consult
-      // completes a transfer
-      if (!supervision.handleTelephony(ev) && !transfer.transfers.handleTelephony(ev) && !survey.handleTelephony(ev) && !queue.handleCallbackTelephony(ev) && !ivr.handleTelephony(ev)) queue.handleTelephony(ev);
+      // completes a transfer; the queue's callback and announcement parts before the IVR, which would take a
+      // waiting caller's 1 for its progress query
+      if (
+        !supervision.handleTelephony(ev) &&
+        !transfer.transfers.handleTelephony(ev) &&
+        !survey.handleTelephony(ev) &&
+        !queue.handleBeforeIvr(ev) &&
+        !ivr.handleTelephony(ev)
+      ) {
+        queue.handleTelephony(ev);
+      }
     };
     let firstConnect = true;
     telephony.onEvent((ev) => {

@@ -243,6 +243,7 @@ function mutableValues(o: WorkOrder, nextDeadlineAt: number | null): unknown[] {
     json(o.deadlineActions),
     date(o.closedAt),
     date(o.archivedAt),
+    o.urgency,
     date(nextDeadlineAt),
   ];
 }
@@ -271,6 +272,8 @@ const MUTABLE_COLUMNS = [
   'deadline_actions',
   'closed_at',
   'archived_at',
+  // normal at receipt, urgent from then on once the call is linked with 110/120/119 (service.markUrgentForLinkage)
+  'urgency',
   'next_deadline_at',
 ] as const;
 const JSONB_COLUMNS = new Set(['replies', 'returns', 'extensions', 'ratings', 'deadline_actions', 'links']);
@@ -340,7 +343,6 @@ export class WorkOrderRepository {
       ['address', o.place.address ?? null],
       ['content', o.content],
       ['summary', o.summary],
-      ['urgency', o.urgency],
       ['time_limit_class', o.timeLimitClass],
       ['links', json(o.links)],
       ['received_at', date(o.receivedAt)],

@@ -274,8 +274,6 @@ export class WorkOrderService {
           updatedAt: now,
         };
         if (!(await repo.updateOrder(marked, order.version, this.nextDeadlineAt(marked)))) throw new VersionConflictError(null);
-        // urgency is among the columns fixed at creation (updateOrder leaves it); a linkage is the one thing that changes it
-        await tx.query(`UPDATE work_orders SET urgency = 'urgent' WHERE id = $1`, [order.id]);
         await repo.insertEvent({
           orderId: order.id,
           orderCode: order.code,

@@ -1,9 +1,9 @@
 // An agent seat without a browser: log in over HTTP and hold the desktop's socket.io connection, so tests and
 // benchmarks with sipp desk phones can change agent states and see what the ACD pushes.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
 import type { AgentStatePush, ClientToServerEvents, ServerToClientEvents } from '../../contracts/desktop-events.js';
 import type { IssuedCredential } from '../../server/auth/demo-users.js';
+import { waitUntil } from './wait.js';
 
 export type AgentSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -26,12 +26,14 @@ export async function logInSocket(url: string, cred: IssuedCredential): Promise<
 /** Sets the agent's ACD state; retries while the ACD has not yet seen the agent's phone register. */
 export async function setAgentState(socket: AgentSocket, state: 'available' | 'offline' | 'break', who = 'agent'): Promise<void> {
   const request = state === 'break' ? { state, reason: 'rest' as const } : { state };
-  for (let attempt = 0; ; attempt++) {
+  let refusal: unknown = null;
+  await waitUntil(async () => {
     const r = await socket.timeout(5000).emitWithAck('agent:set-state', request);
-    if (r.ok) return;
-    if (attempt >= 50) throw new Error(`${who}: set-state ${state} refused: ${JSON.stringify(r)}`);
-    await sleep(100);
-  }
+    refusal = r;
+    return r.ok ? true : null;
+  }, { timeoutMs: 5_000, intervalMs: 100, what: `${who} set-state ${state}` }).catch((err: unknown) => {
+    throw new Error(`${who}: set-state ${state} refused: ${JSON.stringify(refusal)}`, { cause: err });
+  });
 }
 
 /** Every state the ACD pushed to this agent, in order. */

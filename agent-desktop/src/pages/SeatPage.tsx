@@ -161,7 +161,7 @@ export function SeatPage({ session, secret, onSecret, onLogout, onExpired }: Pro
               onResume={resume}
               onOpenOrder={setOpenOrder}
             />
-            <TranscriptPanel token={session.token} callId={context?.callId ?? agent.connectedCallId} />
+            <TranscriptPanel callId={context?.callId ?? agent.connectedCallId} />
           </Col>
         </Row>
       </Layout.Content>

@@ -1,6 +1,8 @@
-// React binding of the agent's socket.io session: connection flag, pushed agent state and call offer.
+// React binding of the agent's socket.io session: connection flag, pushed agent state and call offer. The one
+// connection of the seat: what speech hears on the call goes from here into the store the seat's panels read.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AgentStatePush, CallOfferPush, SetStateRequest } from '../../../contracts/desktop-events.js';
+import { speechStore } from '../transcript/speech-store';
 import { connectAgentSocket, isUnauthorized, requestAgentState, type AgentSocket, type SetStateResult } from './agent-socket';
 
 const MANUAL_RECONNECT_MS = 3000;
@@ -59,6 +61,10 @@ export function useAgentSocket(token: string, onUnauthorized: () => void): Agent
     socket.on('call:offered', setOffer);
     socket.on('call:connected', (push) => setConnectedCallId(push.callId));
     socket.on('call:ended', (push) => setOffer((current) => (current?.callId === push.callId ? null : current)));
+    socket.on('speech:keyword', (p) => speechStore.keyword(p));
+    socket.on('speech:transcript', (p) => speechStore.segment(p));
+    socket.on('speech:status', (p) => speechStore.status(p));
+    socket.on('alert:emergency', (p) => speechStore.emergency(p));
 
     return () => {
       clearTimeout(retry);

@@ -2,13 +2,10 @@
 // caller when SPEECH_KEYWORD_SPOTTING is on), transcript segments only when a streaming recognizer is configured
 // (it needs an operator-supplied model: without one the panel says so). An emergency word shows a 紧急 tag.
 import { Alert, Card, Empty, Space, Tag, Typography } from 'antd';
-import { useEffect } from 'react';
 import { useT } from '../i18n/i18n';
-import { connectAgentSocket } from '../realtime/agent-socket';
-import { speechStore, useCallSpeech } from './speech-store';
+import { useCallSpeech } from './speech-store';
 
 interface Props {
-  token: string;
   /** The call the seat works on, or null. */
   callId: string | null;
 }
@@ -18,22 +15,10 @@ function mmss(ms: number): string {
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 
-export function TranscriptPanel({ token, callId }: Props) {
+/** Reads the speech store, which the seat's socket (realtime/useAgentSocket.ts) fills. */
+export function TranscriptPanel({ callId }: Props) {
   const t = useT();
   const speech = useCallSpeech(callId);
-
-  // Its own connection to the agent's room: the pushes land in the store the other panels read.
-  useEffect(() => {
-    const socket = connectAgentSocket(token);
-    socket.on('speech:keyword', (p) => speechStore.keyword(p));
-    socket.on('speech:transcript', (p) => speechStore.segment(p));
-    socket.on('speech:status', (p) => speechStore.status(p));
-    socket.on('alert:emergency', (p) => speechStore.emergency(p));
-    return () => {
-      socket.removeAllListeners();
-      socket.disconnect();
-    };
-  }, [token]);
 
   const { keywords, segments, emergency, status } = speech;
   const title = (

@@ -1,5 +1,5 @@
 // What the speech side heard on each call (keyword hits, transcript segments, emergency), kept per callId for the
-// seat's panels: the transcript panel fills it from the socket, the order form and the transfer panel read it
+// seat's panels: the seat's socket (realtime/useAgentSocket.ts) fills it, the panels read it
 // (紧急 pre-ticked, 110/120/119 highlighted). Module-level so every panel sees the same call without prop threading.
 import { useSyncExternalStore } from 'react';
 import type { EmergencyAlertPush, SpeechKeywordPush, SpeechStatusPush, TranscriptSegmentPush } from '../../../contracts/desktop-events.js';
