@@ -1,5 +1,5 @@
 // Agents' routing profiles (skills with levels, groups, site, allowed queues) as stored in the database.
-import type { Queryable } from '../server/db/database.js';
+import type { Queryable } from '../platform/db/database.js';
 import type { AgentProfile } from './config.js';
 
 export class AgentProfileRepository {

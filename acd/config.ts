@@ -3,6 +3,7 @@
 // the compiled form it returns (defaults filled in, overflow steps sorted, requirement sets precomputed).
 //
 // Times are milliseconds. Skill levels are integers 1 (beginner) … 5 (expert).
+import type { ServiceTarget } from '../contracts/figures.js';
 
 export const SKILL_LEVEL_MIN = 1;
 export const SKILL_LEVEL_MAX = 5;
@@ -34,11 +35,7 @@ export interface SkillRequirement {
   minLevel?: number;
 }
 
-export interface ServiceTarget {
-  answeredWithinMs: number;
-  /** 0–100. */
-  percent: number;
-}
+export type { ServiceTarget } from '../contracts/figures.js';
 
 /**
  * After `afterMs` in the queue (counted from the moment the call entered this queue), either widen the set of

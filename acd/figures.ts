@@ -14,7 +14,9 @@
 // for. Calls turned into callbacks count neither as answered nor as abandoned; their outcome is counted
 // under `callbacks`.
 import { AGENT_STATES, type AgentState } from '../contracts/agent-state.js';
-import type { ServiceTarget } from './config.js';
+import type { AcdFigures, Figures, QueueFigures, ServiceTarget } from '../contracts/figures.js';
+
+export type { AcdFigures, Figures, QueueFigures };
 
 export type CallOutcome =
   | { kind: 'answered'; at: number; queueId: string; skills: readonly string[]; waitMs: number; withinTarget: boolean }
@@ -32,37 +34,6 @@ export interface FiguresSnapshot {
   callbacksPending: readonly { queueId: string; skills: readonly string[] }[];
   agents: readonly { state: AgentState; skills: readonly string[]; queues: readonly string[] }[];
   outcomes: readonly CallOutcome[];
-}
-
-export interface Figures {
-  waiting: number;
-  ringing: number;
-  longestWaitMs: number;
-  answered: number;
-  answeredWithinTarget: number;
-  abandoned: number;
-  shortAbandoned: number;
-  /** 0–1, or null when no call counts yet. */
-  serviceLevel: number | null;
-  asaMs: number | null;
-  ahtMs: number | null;
-  /** 0–1, or null. */
-  abandonRate: number | null;
-  handled: number;
-  callbacks: { pending: number; requested: number; connected: number; abandoned: number };
-  agents: Record<AgentState, number>;
-}
-
-export interface QueueFigures extends Figures {
-  target: ServiceTarget;
-}
-
-export interface AcdFigures {
-  at: number;
-  windowMs: number;
-  total: Figures;
-  queues: Record<string, QueueFigures>;
-  skills: Record<string, Figures>;
 }
 
 class Acc {

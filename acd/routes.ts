@@ -2,10 +2,10 @@
 // (`acd:figures`) to the supervisors' room every few seconds.
 import type { FastifyInstance } from 'fastify';
 import type { Role } from '../contracts/api.js';
-import type { SessionTokens } from '../server/auth/session-tokens.js';
-import type { UserRepository } from '../server/auth/user-repository.js';
-import { bearer } from '../server/http/app.js';
-import { ApiError } from '../server/http/errors.js';
+import type { SessionTokens } from '../platform/auth/session-tokens.js';
+import type { UserRepository } from '../platform/auth/user-repository.js';
+import { bearer } from '../platform/http/app.js';
+import { ApiError } from '../platform/http/errors.js';
 import type { QueueService } from './service.js';
 
 export const FIGURE_READERS: readonly Role[] = ['supervisor', 'dispatcher', 'admin'];

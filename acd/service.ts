@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { BreakReason, RequestableState } from '../contracts/agent-state.js';
 import type { AgentStatePush } from '../contracts/desktop-events.js';
 import type { CallRecordRepository } from '../crm/call-records.js';
-import type { UserRepository } from '../server/auth/user-repository.js';
+import type { UserRepository } from '../platform/auth/user-repository.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import type { PromptSet } from '../ivr/prompts.js';
 import { CallbackDialer } from './callback-dialer.js';

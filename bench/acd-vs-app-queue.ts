@@ -29,15 +29,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
-import { logInSocket, setAgentState, type AgentSocket } from '../tests/support/acd-seat.js';
-import type { IssuedCredential } from '../server/auth/demo-users.js';
-import { loadConfig } from '../server/config.js';
+import { logInSocket, setAgentState, type AgentSocket } from '../testkit/acd-seat.js';
+import type { IssuedCredential } from '../platform/auth/demo-users.js';
+import { loadConfig } from '../platform/config.js';
 import { startHotline, type Hotline } from '../server/hotline.js';
 import { fillTemplate } from '../telephony/asterisk-config.js';
-import setup, { ARTIFACTS } from '../tests/support/global-setup.js';
-import { ensureTestMedia } from '../tests/support/media.js';
-import { errorProblems, renderScenario, runSipp, xmlAttr } from '../tests/support/sipp.js';
-import { parseAgentInvites, parseTrace, startSippAgent, type SippAgent } from '../tests/support/sipp-agent.js';
+import setup, { ARTIFACTS } from '../testkit/global-setup.js';
+import { ensureTestMedia } from '../testkit/media.js';
+import { errorProblems, renderScenario, runSipp, xmlAttr } from '../testkit/sipp.js';
+import { parseAgentInvites, parseTrace, startSippAgent, type SippAgent } from '../testkit/sipp-agent.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // settings

@@ -38,8 +38,9 @@ import { createCrm, type Crm } from '../crm/index.js';
 import type { WorkOrderCommand } from '../crm/work-orders/lifecycle.js';
 import type { Actor } from '../crm/work-orders/model.js';
 import type { CreateWorkOrderRawInput } from '../crm/work-orders/schemas.js';
-import { SessionTokens } from '../server/auth/session-tokens.js';
-import { openDatabase, type Database, type Queryable } from '../server/db/database.js';
+import { SessionTokens } from '../platform/auth/session-tokens.js';
+import { openDatabase } from '../platform/db/open-database.js';
+import type { Database, Queryable } from '../platform/db/database.js';
 import { OrderGenerator, rng } from './crm/generate.js';
 import { parallelLoad, withoutSecondaryIndexes, type LoadSamples, type LoadStats } from './crm/load.js';
 

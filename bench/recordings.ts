@@ -12,7 +12,7 @@ import pino from 'pino';
 import { CallRecorder } from '../recordings/capture.js';
 import type { RecordingRepository } from '../recordings/repository.js';
 import { FsRecordingStorage } from '../recordings/storage.js';
-import { sine, wavBuffer } from '../tests/support/media.js';
+import { sine, wavBuffer } from '../testkit/media.js';
 
 const MINUTES = Number(process.argv[2] ?? 5);
 const CALLS = Number(process.argv[3] ?? 6);

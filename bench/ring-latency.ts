@@ -3,13 +3,13 @@
 // and of its parts (greeting played by the IVR; queue → ringing, the part the hotline's own code decides).
 // Run: npm run bench:ring [-- CALLS]
 import path from 'node:path';
-import { goAvailable, logInAgent } from '../tests/support/agent-seat.js';
-import { launchChromium, newAgentPage } from '../tests/support/browser.js';
-import { ARTIFACTS } from '../tests/support/global-setup.js';
-import setup from '../tests/support/global-setup.js';
-import { startTestHotline } from '../tests/support/hotline-harness.js';
-import { ensureTestMedia } from '../tests/support/media.js';
-import { startCaller } from '../tests/support/sipp.js';
+import { goAvailable, logInAgent } from '../testkit/agent-seat.js';
+import { launchChromium, newAgentPage } from '../testkit/browser.js';
+import { ARTIFACTS } from '../testkit/global-setup.js';
+import setup from '../testkit/global-setup.js';
+import { startTestHotline } from '../testkit/hotline-harness.js';
+import { ensureTestMedia } from '../testkit/media.js';
+import { startCaller } from '../testkit/sipp.js';
 
 const CALLS = Number(process.argv[2] ?? 20);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;

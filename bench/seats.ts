@@ -10,13 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
-import { hashPassword, sipHa1 } from '../server/auth/passwords.js';
-import { UserRepository } from '../server/auth/user-repository.js';
-import { loadConfig } from '../server/config.js';
-import { openDatabase } from '../server/db/database.js';
+import { hashPassword, sipHa1 } from '../platform/auth/passwords.js';
+import { UserRepository } from '../platform/auth/user-repository.js';
+import { loadConfig } from '../platform/config.js';
+import { openDatabase } from '../platform/db/open-database.js';
 import { startHotline } from '../server/hotline.js';
 import { renderAgentEndpoints } from '../telephony/asterisk-config.js';
-import { waitUntil } from '../tests/support/wait.js';
+import { waitUntil } from '../testkit/wait.js';
 import { registerSeats } from './sip-register.js';
 
 const N = Number(process.argv[2] ?? 700);

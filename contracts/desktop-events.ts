@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { BREAK_REASONS, REQUESTABLE_STATES, type AgentState, type BreakReason } from './agent-state.js';
 import type { ApiErrorBody } from './errors.js';
+import type { AcdFigures } from './figures.js';
 import type { TransferView } from './transfer.js';
 
 export const SetStateRequest = z
@@ -39,14 +40,8 @@ export interface CallEndedPush {
   outcome: 'answered' | 'abandoned' | 'missed';
 }
 
-/** Real-time queue figures (see acd/figures.ts AcdFigures), pushed to supervisors every few seconds. */
-export interface AcdFiguresPush {
-  at: number;
-  windowMs: number;
-  total: Record<string, unknown>;
-  queues: Record<string, Record<string, unknown>>;
-  skills: Record<string, Record<string, unknown>>;
-}
+/** Real-time queue figures (contracts/figures.ts), pushed to supervisors every few seconds. */
+export type AcdFiguresPush = AcdFigures;
 
 /** 疑似紧急: an emergency word was heard from a caller. Sent to supervisors and to the agent on the call. */
 export interface EmergencyAlertPush {

@@ -1,5 +1,5 @@
 // Call detail records: one row per inbound call, plus one row per ring attempt (call_offers).
-import type { Queryable } from '../server/db/database.js';
+import type { Queryable } from '../platform/db/database.js';
 
 /** 'callback': the caller chose a queue callback and was hung up with their place kept (not an abandon). */
 export type CallOutcome = 'answered' | 'abandoned' | 'failed' | 'callback';

@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { generatePassword, hashPassword } from '../server/auth/passwords.js';
-import type { IssuedCredential } from '../server/auth/demo-users.js';
-import type { Database } from '../server/db/database.js';
+import { generatePassword, hashPassword } from '../platform/auth/passwords.js';
+import type { IssuedCredential } from '../platform/auth/demo-users.js';
+import type { Database } from '../platform/db/database.js';
 import { loadSampleCatalog } from './catalog/sample.js';
 import type { CrmAuth } from './http/auth.js';
 import { registerCrmRoutes } from './routes.js';

@@ -31,8 +31,8 @@ import {
   type WorkOrderDetailResponse,
   type WorkOrderListResponse,
 } from '../contracts/work-orders.js';
-import type { Database } from '../server/db/database.js';
-import { ApiError } from '../server/http/errors.js';
+import type { Database } from '../platform/db/database.js';
+import { ApiError } from '../platform/http/errors.js';
 import { exportCatalogCsv, importCatalogCsv } from './catalog/csv.js';
 import { detectDistrict, dispatch as dispatchByCatalog, suggestItems } from './catalog/dispatch.js';
 import { exportCatalogJson, importCatalogJson } from './catalog/json.js';

@@ -1,5 +1,5 @@
 // call_recordings, recording_access_log and calls.recording_error in SQL (migration 007).
-import type { Queryable } from '../server/db/database.js';
+import type { Queryable } from '../platform/db/database.js';
 
 export interface RecordingRecord {
   callId: string;

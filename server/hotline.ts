@@ -9,7 +9,7 @@ import { reconcile } from '../acd/reconcile.js';
 import { AgentProfileRepository } from '../acd/agent-profiles.js';
 import { validateAcdConfig } from '../acd/config.js';
 import { parsePriorityCallers } from '../acd/caller-priority.js';
-import { unknownMergedQueues } from '../acd/merged-hotlines.js';
+import { unknownMergedQueues } from '../platform/merged-hotlines.js';
 import type { PriorityTag } from '../acd/routing.js';
 import { loadAcdConfig, seedDemoSkills } from '../acd/hotline-queues.js';
 import { QueueService } from '../acd/service.js';
@@ -36,22 +36,24 @@ import { provisionAsteriskRoot } from '../telephony/asterisk-root.js';
 import { AmiConnection } from '../telephony/ami.js';
 import { AriTelephony } from '../telephony/ari-telephony.js';
 import type { TelephonyEvent } from '../telephony/call-control.js';
-import { seedUsersIfEmpty, type IssuedCredential } from './auth/demo-users.js';
-import { SessionTokens } from './auth/session-tokens.js';
-import { UserRepository, type AgentSipAccount } from './auth/user-repository.js';
-import type { Config } from './config.js';
-import { openDatabase, type Database } from './db/database.js';
-import { buildApp } from './http/app.js';
-import { createLogger } from './logger.js';
-import { attachSocket, pushFigures, socketNotifier, SUPERVISORS_ROOM, wireAgentSockets } from './socket.js';
+import { seedUsersIfEmpty, type IssuedCredential } from '../platform/auth/demo-users.js';
+import { SessionTokens } from '../platform/auth/session-tokens.js';
+import { UserRepository, type AgentSipAccount } from '../platform/auth/user-repository.js';
+import type { Config } from '../platform/config.js';
+import { openDatabase } from '../platform/db/open-database.js';
+import type { Database } from '../platform/db/database.js';
+import { buildApp } from '../platform/http/app.js';
+import { createLogger } from '../platform/logger.js';
+import { attachSocket, SUPERVISORS_ROOM, userRoom } from '../platform/realtime/io.js';
+import { pushFigures, socketNotifier, wireAgentSockets } from '../acd/socket-handlers.js';
 import { registerAcdRoutes } from '../acd/routes.js';
 import { seedDemoOrders } from '../crm/demo/past-orders.js';
 import { createTransferFeature } from '../transfer/plugin.js';
 import { createSupervisionFeature } from '../supervision/plugin.js';
 import { IntakeLimit } from '../telephony/intake-limit.js';
-import { sipHa1 } from './auth/passwords.js';
+import { sipHa1 } from '../platform/auth/passwords.js';
 import { CITIZEN_SIP_USER, registerCitizenPhoneRoute } from './http/citizen-phone-route.js';
-import { acquireInstanceLock, ensureStateDir, loadOrCreateSecrets } from './state-dir.js';
+import { acquireInstanceLock, ensureStateDir, loadOrCreateSecrets } from '../platform/state-dir.js';
 
 export interface Hotline {
   /** Accounts created by this start (first start only), with their one-time passwords. */
@@ -259,9 +261,9 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
         flagEmergency: (call, keyword, at) => void writeFor(call, 'flagEmergency', () => records.flagEmergency(call.callId, keyword, at)),
         sinks: {
           supervisors: (push) => io.to(SUPERVISORS_ROOM).emit('alert:emergency', push),
-          agentEmergency: (agentId, push) => io.to(`user:${agentId}`).emit('alert:emergency', push),
-          agentKeyword: (agentId, push) => io.to(`user:${agentId}`).emit('speech:keyword', push),
-          agentStatus: (agentId, push) => io.to(`user:${agentId}`).emit('speech:status', push),
+          agentEmergency: (agentId, push) => io.to(userRoom(agentId)).emit('alert:emergency', push),
+          agentKeyword: (agentId, push) => io.to(userRoom(agentId)).emit('speech:keyword', push),
+          agentStatus: (agentId, push) => io.to(userRoom(agentId)).emit('speech:status', push),
         },
         transcription: false, // no streaming recognizer is wired into calls yet (operator-supplied model)
       });

@@ -1,8 +1,8 @@
 // `npm start`: validates the configuration, starts the whole hotline, stops it cleanly on SIGINT/SIGTERM.
-import { AlreadyRunningError } from './state-dir.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { AlreadyRunningError } from '../platform/state-dir.js';
+import { ConfigError, loadConfig, type Config } from '../platform/config.js';
 import { startHotline } from './hotline.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '../platform/logger.js';
 
 /** Shown once, on the start that created the accounts; afterwards they are only in the credentials file. */
 function firstStartAccounts(created: { username: string; password: string; role: string; displayName: string }[]): string[] {

@@ -2,7 +2,7 @@
 // row and opens the next), and one row per forced state or log-out.
 import { randomUUID } from 'node:crypto';
 import type { SupervisionAuditRow } from '../contracts/transfer.js';
-import type { Database } from '../server/db/database.js';
+import type { Database } from '../platform/db/database.js';
 
 interface Row {
   id: string;

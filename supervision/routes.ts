@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DeviceOfflineError, IllegalTransitionError } from '../acd/engine.js';
 import { ForceStateRequest, SuperviseRequest, SwitchModeRequest } from '../contracts/transfer.js';
-import { ApiError } from '../server/http/errors.js';
+import { ApiError } from '../platform/http/errors.js';
 import { parseBody, refusalsAs, requireRole, type AuthDeps } from '../transfer/routes.js';
 import type { SupervisionService } from './service.js';
 import { SupervisionNotFoundError, SupervisionRefusedError } from './service.js';

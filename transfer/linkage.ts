@@ -8,7 +8,7 @@
 //   - retried with exponential backoff (base × 2^(attempts-1), capped) until delivered or given up.
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Database } from '../server/db/database.js';
+import type { Database } from '../platform/db/database.js';
 import type { EmergencyCentre } from './directory.js';
 
 export interface LinkageSheet {

@@ -3,11 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { LiveCalls } from '../acd/live-calls.js';
 import type { QueueService } from '../acd/service.js';
-import type { SessionTokens } from '../server/auth/session-tokens.js';
-import type { UserRepository } from '../server/auth/user-repository.js';
-import type { Config } from '../server/config.js';
-import type { Database } from '../server/db/database.js';
-import type { HotlineIo } from '../server/socket.js';
+import type { SessionTokens } from '../platform/auth/session-tokens.js';
+import type { UserRepository } from '../platform/auth/user-repository.js';
+import type { Config } from '../platform/config.js';
+import type { Database } from '../platform/db/database.js';
+import { userRoom, type HotlineIo } from '../platform/realtime/io.js';
 import type { CallControl } from '../telephony/call-control.js';
 import { loadTransferDirectory } from './directory.js';
 import { LinkageService } from './linkage.js';
@@ -46,7 +46,7 @@ export function createTransferFeature(d: {
     releaseAgent: (callId, opts) => d.queue.releaseAgent(callId, opts),
     directory,
     linkage,
-    notify: (agentId, view) => d.io.to(`user:${agentId}`).emit('transfer:state', view),
+    notify: (agentId, view) => d.io.to(userRoom(agentId)).emit('transfer:state', view),
     publicUrl: d.config.server.publicUrl,
     log: d.log.child({ component: 'transfer' }),
   });

@@ -21,7 +21,7 @@ import { SYSTEM_ACTOR, type Actor, type WorkOrder, type WorkOrderEvent } from '.
 import type { CreateWorkOrderRawInput } from '../../crm/work-orders/schemas.js';
 import { DAY_MS, localDateKey, startOfLocalDay } from '../../crm/work-orders/working-calendar.js';
 import type { LabelledOrder } from '../../crm/catalog/sample.js';
-import { mulberry32 } from '../../tests/support/random.js';
+import { mulberry32 } from '../../testkit/random.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -11,7 +11,7 @@
 // threads (bench/crm/worker.ts) generate and encode, each a share of the days, while the main thread only
 // feeds the statements to the database, at most two at a time.
 import { Worker } from 'node:worker_threads';
-import type { Database, Queryable } from '../../server/db/database.js';
+import type { Database, Queryable } from '../../platform/db/database.js';
 import { WorkOrderRepository } from '../../crm/work-orders/repository.js';
 import type { GeneratedOrder, GeneratorOptions } from './generate.js';
 

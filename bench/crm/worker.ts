@@ -2,7 +2,7 @@
 // encodes each batch into one INSERT statement and posts it to the main thread; at most two batches unacknowledged.
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
-import type { Database } from '../../server/db/database.js';
+import type { Database } from '../../platform/db/database.js';
 import { CatalogStore, WorkOrderService } from '../../crm/work-orders/service.js';
 import { OrderGenerator, type GeneratedOrder } from './generate.js';
 import { encodeBatch, type LoadSamples, type WorkerJob, type WorkerMessage } from './load.js';

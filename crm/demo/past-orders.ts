@@ -1,7 +1,7 @@
 // Demo data: a few earlier work orders, so that the screen pop has something to show when a newcomer calls from
 // the citizen page with one of these numbers. Created through the real service (validation, codes, auto-dispatch,
 // 直办), by the demo agent 1001, only when the order table is empty.
-import type { Database } from '../../server/db/database.js';
+import type { Database } from '../../platform/db/database.js';
 import type { CreateWorkOrderRawInput } from '../work-orders/schemas.js';
 import type { WorkOrderService } from '../work-orders/service.js';
 

@@ -3,7 +3,7 @@
 // new cluster is logged and pushed to the dispatch desk and supervisors as soon as it forms.
 import type { Logger } from 'pino';
 import type { HotspotAlertView, HotspotListResponse } from '../../contracts/reports.js';
-import type { Queryable } from '../../server/db/database.js';
+import type { Queryable } from '../../platform/db/database.js';
 import type { CatalogStore } from '../work-orders/service.js';
 import { DEFAULT_HOTSPOT_CONFIG, detectHotspots, type HotspotAlert, type HotspotConfig, type HotspotOrder } from './detector.js';
 

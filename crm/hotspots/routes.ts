@@ -1,7 +1,7 @@
 // GET /api/hotspots: the current 未诉先办 alerts, for the dispatch desk and supervisors.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Database } from '../../server/db/database.js';
+import type { Database } from '../../platform/db/database.js';
 import { authenticate, requireRole, type CrmAuth } from '../http/auth.js';
 import { installCrmErrorHandler } from '../http/errors.js';
 import type { HotspotMonitor } from './monitor.js';

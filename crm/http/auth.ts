@@ -1,8 +1,8 @@
-// Who is calling: the Bearer session token (server/auth/session-tokens.ts) → the user row, with the department a
+// Who is calling: the Bearer session token (platform/auth/session-tokens.ts) → the user row, with the department a
 // handler belongs to (users.department_code, added by migration 002).
 import type { Role } from '../../contracts/api.js';
-import type { Queryable } from '../../server/db/database.js';
-import { ApiError } from '../../server/http/errors.js';
+import type { Queryable } from '../../platform/db/database.js';
+import { ApiError } from '../../platform/http/errors.js';
 import type { Actor } from '../work-orders/model.js';
 
 /** What registerRoutes needs from the auth pieces: a SessionTokens (or anything that verifies like it). */

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { ZodError } from 'zod';
 import { PUBLIC_RATE_LIMITED_CODE } from '../../contracts/work-orders.js';
-import { ApiError, errorBody, sendError } from '../../server/http/errors.js';
+import { ApiError, errorBody, sendError } from '../../platform/http/errors.js';
 import { CsvParseError } from '../catalog/csv.js';
 import { CatalogValidationError } from '../catalog/validate.js';
 import { WorkOrderError } from '../work-orders/errors.js';

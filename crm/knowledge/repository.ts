@@ -3,7 +3,7 @@
 //   - one of its keywords occurs in the query (the agent types the citizen's sentence: 我想提取公积金 → 提取公积金), or
 //   - every word of the query (split at spaces and punctuation) occurs in its title, keywords or body.
 // Keyword hits rank first, then titles containing the query, then the newest.
-import type { Queryable } from '../../server/db/database.js';
+import type { Queryable } from '../../platform/db/database.js';
 
 export interface KnowledgeArticleRecord {
   id: number;

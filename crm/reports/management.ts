@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HotspotAlertView } from '../../contracts/reports.js';
-import type { Database } from '../../server/db/database.js';
+import type { Database } from '../../platform/db/database.js';
 import { DEFAULT_HOTSPOT_CONFIG, type HotspotConfig } from '../hotspots/detector.js';
 import { HotspotMonitor } from '../hotspots/monitor.js';
 import { registerHotspotRoutes } from '../hotspots/routes.js';

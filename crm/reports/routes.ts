@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ReportExportQuery, ReportQuery, type ReportResponse } from '../../contracts/reports.js';
-import type { Database } from '../../server/db/database.js';
+import type { Database } from '../../platform/db/database.js';
 import { authenticate, requireRole, type CrmAuth } from '../http/auth.js';
 import { installCrmErrorHandler, invalid } from '../http/errors.js';
 import type { CatalogStore } from '../work-orders/service.js';

@@ -5,7 +5,7 @@
 // claimed by a process that died is sent again after claimTimeoutMs); gateways get the row id as an
 // idempotency key.
 import type { Logger } from 'pino';
-import type { Database, Queryable } from '../../server/db/database.js';
+import type { Database, Queryable } from '../../platform/db/database.js';
 
 export const SMS_TEMPLATES = ['order_accepted', 'order_closed', 'rating_request'] as const;
 export type SmsTemplate = (typeof SMS_TEMPLATES)[number];

@@ -1,7 +1,7 @@
 // Work orders in SQL: rows ↔ the domain shapes of model.ts. No rules here (lifecycle.ts decides, service.ts
 // orchestrates); every method runs on the Queryable it was built with, so the service builds one per
 // transaction. Instants are ms numbers in the model and timestamptz in the database.
-import type { Queryable } from '../../server/db/database.js';
+import type { Queryable } from '../../platform/db/database.js';
 import type { DeadlineBasis } from './config.js';
 import type {
   Actor,

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { detectDistrict, dispatch as dispatchByCatalog, type ManualReasonCode } from '../catalog/dispatch.js';
 import type { Catalog } from '../catalog/types.js';
 import type { SmsMessage } from '../sms/outbox.js';
-import type { Database, Queryable } from '../../server/db/database.js';
+import type { Database, Queryable } from '../../platform/db/database.js';
 import { DEFAULT_WORK_ORDER_CONFIG, type WorkOrderConfig } from './config.js';
 import { addDuration, checkDeadlines, DISPATCH_CLOCK_STATES, dispatchDeadlineFrom, recordDeadlineActions } from './deadlines.js';
 import { WorkOrderError } from './errors.js';

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateWorkOrderResponse, WorkOrderDetailResponse } from '../../contracts/work-orders.js';
 import { CallRecordRepository } from '../../crm/call-records.js';
 import { createCrm, seedCrmIfEmpty, type Crm } from '../../crm/index.js';
-import { hashPassword } from '../../server/auth/passwords.js';
-import { SessionTokens } from '../../server/auth/session-tokens.js';
-import { UserRepository } from '../../server/auth/user-repository.js';
+import { hashPassword } from '../../platform/auth/passwords.js';
+import { SessionTokens } from '../../platform/auth/session-tokens.js';
+import { UserRepository } from '../../platform/auth/user-repository.js';
 import { LinkageService } from '../../transfer/linkage.js';
 import { openTestDatabase, type TestDatabase } from '../db/test-database.js';
 

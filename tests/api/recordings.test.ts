@@ -16,10 +16,10 @@ import { RecordingRetention } from '../../recordings/retention.js';
 import { parseRange, registerRecordingRoutes } from '../../recordings/routes.js';
 import { FsRecordingStorage } from '../../recordings/storage.js';
 import { seedCrmIfEmpty } from '../../crm/index.js';
-import { SessionTokens } from '../../server/auth/session-tokens.js';
-import { UserRepository } from '../../server/auth/user-repository.js';
-import type { Database } from '../../server/db/database.js';
-import { sine, wavBuffer } from '../support/media.js';
+import { SessionTokens } from '../../platform/auth/session-tokens.js';
+import { UserRepository } from '../../platform/auth/user-repository.js';
+import type { Database } from '../../platform/db/database.js';
+import { sine, wavBuffer } from '../../testkit/media.js';
 import { openTestDatabase, type TestDatabase } from '../db/test-database.js';
 
 const log = pino({ level: 'silent' });

@@ -12,11 +12,11 @@ import { registerHotspotRoutes } from '../../crm/hotspots/routes.js';
 import { registerReportRoutes } from '../../crm/reports/routes.js';
 import { unzip } from '../../crm/reports/zip.js';
 import { CatalogStore } from '../../crm/work-orders/service.js';
-import { SessionTokens } from '../../server/auth/session-tokens.js';
-import { UserRepository } from '../../server/auth/user-repository.js';
-import type { Database } from '../../server/db/database.js';
+import { SessionTokens } from '../../platform/auth/session-tokens.js';
+import { UserRepository } from '../../platform/auth/user-repository.js';
+import type { Database } from '../../platform/db/database.js';
 import { openTestDatabase, type TestDatabase } from '../db/test-database.js';
-import { mulberry32 } from '../support/random.js';
+import { mulberry32 } from '../../testkit/random.js';
 
 const local = (s: string) => Date.parse(`${s.replace(' ', 'T')}+08:00`);
 const SEC = 1000;

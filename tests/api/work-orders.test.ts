@@ -28,10 +28,10 @@ import { DEFAULT_WORK_ORDER_CONFIG } from '../../crm/work-orders/config.js';
 import { resolveDeadlineFrom } from '../../crm/work-orders/deadlines.js';
 import { WorkOrderService } from '../../crm/work-orders/service.js';
 import { localDayStart } from '../../crm/work-orders/working-calendar.js';
-import { hashPassword } from '../../server/auth/passwords.js';
-import { SessionTokens } from '../../server/auth/session-tokens.js';
-import { UserRepository } from '../../server/auth/user-repository.js';
-import type { Database } from '../../server/db/database.js';
+import { hashPassword } from '../../platform/auth/passwords.js';
+import { SessionTokens } from '../../platform/auth/session-tokens.js';
+import { UserRepository } from '../../platform/auth/user-repository.js';
+import type { Database } from '../../platform/db/database.js';
 import { openTestDatabase, type TestDatabase } from '../db/test-database.js';
 
 /** Instant of a China local wall-clock time. */

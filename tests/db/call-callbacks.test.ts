@@ -2,7 +2,7 @@
 // callback's attempts and the agent who took it are kept on the same row.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallRecordRepository } from '../../crm/call-records.js';
-import { UserRepository } from '../../server/auth/user-repository.js';
+import { UserRepository } from '../../platform/auth/user-repository.js';
 import { openTestDatabase, type TestDatabase } from './test-database.js';
 
 const T0 = new Date('2024-06-02T09:00:00.000Z');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallNotFoundError, CallRecordRepository } from '../../crm/call-records.js';
-import { UserRepository } from '../../server/auth/user-repository.js';
+import { UserRepository } from '../../platform/auth/user-repository.js';
 import { openTestDatabase, type TestDatabase } from './test-database.js';
 
 const T0 = new Date('2024-06-01T09:00:00.000Z');

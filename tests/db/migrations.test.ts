@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMigrations } from '../../server/db/migrate.js';
-import { openDatabase, type MigratableDatabase } from '../../server/db/database.js';
+import { runMigrations } from '../../platform/db/migrate.js';
+import { openDatabase } from '../../platform/db/open-database.js';
+import type { MigratableDatabase } from '../../platform/db/database.js';
 import { createTestSchema, openTestDatabase, type TestDatabase } from './test-database.js';
 
 

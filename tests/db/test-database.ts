@@ -2,7 +2,8 @@
 // the PostgreSQL server inside a fresh schema per test file, so parallel files and reruns never collide.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../server/db/database.js';
+import { openDatabase } from '../../platform/db/open-database.js';
+import type { Database } from '../../platform/db/database.js';
 
 export interface TestDatabase {
   db: Database;

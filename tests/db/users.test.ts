@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isUniqueViolation } from '../../server/db/database.js';
-import { UserRepository, type NewUser } from '../../server/auth/user-repository.js';
-import { generatePassword, hashPassword, sipHa1, verifyPassword } from '../../server/auth/passwords.js';
+import { isUniqueViolation } from '../../platform/db/database.js';
+import { UserRepository, type NewUser } from '../../platform/auth/user-repository.js';
+import { generatePassword, hashPassword, sipHa1, verifyPassword } from '../../platform/auth/passwords.js';
 import { openTestDatabase, type TestDatabase } from './test-database.js';
 
 const user = (over: Partial<NewUser> & Pick<NewUser, 'id' | 'username'>): NewUser => ({

@@ -9,7 +9,7 @@ import { createWorkOrder } from '../../crm/work-orders/lifecycle.js';
 import type { WorkOrder } from '../../crm/work-orders/model.js';
 import { searchKey, WorkOrderRepository, type ListFilter } from '../../crm/work-orders/repository.js';
 import { agent, MIN, T0, validInput } from '../../crm/work-orders/testing.js';
-import type { Queryable } from '../../server/db/database.js';
+import type { Queryable } from '../../platform/db/database.js';
 import { openTestDatabase, type TestDatabase } from './test-database.js';
 
 const TEXTS: { summary: string; content: string; address?: string }[] = [

@@ -4,14 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { agentState, goAvailable, logInAgent } from '../support/agent-seat.js';
-import { launchChromium, newAgentPage } from '../support/browser.js';
-import { ARTIFACTS } from '../support/global-setup.js';
-import { startTestHotline, type TestHotline } from '../support/hotline-harness.js';
-import { ensureTestMedia, type TestMedia } from '../support/media.js';
-import { startRtpCapture } from '../support/rtp-capture.js';
-import { startCaller } from '../support/sipp.js';
-import { waitUntil } from '../support/wait.js';
+import { agentState, goAvailable, logInAgent } from '../../testkit/agent-seat.js';
+import { launchChromium, newAgentPage } from '../../testkit/browser.js';
+import { ARTIFACTS } from '../../testkit/global-setup.js';
+import { startTestHotline, type TestHotline } from '../../testkit/hotline-harness.js';
+import { ensureTestMedia, type TestMedia } from '../../testkit/media.js';
+import { startRtpCapture } from '../../testkit/rtp-capture.js';
+import { startCaller } from '../../testkit/sipp.js';
+import { waitUntil } from '../../testkit/wait.js';
 
 describe('waiting citizens', () => {
   let t: TestHotline;

@@ -12,13 +12,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { logInSocket, recordStates, setAgentState, type AgentSocket } from '../support/acd-seat.js';
-import { ARTIFACTS } from '../support/global-setup.js';
-import { startTestHotline, type TestHotline } from '../support/hotline-harness.js';
-import { ensureTestMedia, type TestMedia } from '../support/media.js';
-import { startCaller, type SippProcess } from '../support/sipp.js';
-import { startSippAgent, type SippAgent } from '../support/sipp-agent.js';
-import { waitUntil } from '../support/wait.js';
+import { logInSocket, recordStates, setAgentState, type AgentSocket } from '../../testkit/acd-seat.js';
+import { ARTIFACTS } from '../../testkit/global-setup.js';
+import { startTestHotline, type TestHotline } from '../../testkit/hotline-harness.js';
+import { ensureTestMedia, type TestMedia } from '../../testkit/media.js';
+import { startCaller, type SippProcess } from '../../testkit/sipp.js';
+import { startSippAgent, type SippAgent } from '../../testkit/sipp-agent.js';
+import { waitUntil } from '../../testkit/wait.js';
 // queue callbacks on the real PBX: their own describe block and hotline, run as part of this file
 import './acd-callback.scenario.js';
 

@@ -9,14 +9,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Route, WebSocketRoute } from 'playwright-core';
 import type { WorkOrderDetailResponse } from '../../contracts/work-orders.js';
-import { goAvailable, logInAgent, pageAudio } from '../support/agent-seat.js';
-import { apiLogin } from '../support/api-client.js';
-import { launchChromium, newAgentPage } from '../support/browser.js';
-import { ARTIFACTS } from '../support/global-setup.js';
-import { startTestHotline, type TestHotline } from '../support/hotline-harness.js';
-import { ensureTestMedia, type TestMedia } from '../support/media.js';
-import { startCaller, type SippProcess } from '../support/sipp.js';
-import { waitUntil } from '../support/wait.js';
+import { goAvailable, logInAgent, pageAudio } from '../../testkit/agent-seat.js';
+import { apiLogin } from '../../testkit/api-client.js';
+import { launchChromium, newAgentPage } from '../../testkit/browser.js';
+import { ARTIFACTS } from '../../testkit/global-setup.js';
+import { startTestHotline, type TestHotline } from '../../testkit/hotline-harness.js';
+import { ensureTestMedia, type TestMedia } from '../../testkit/media.js';
+import { startCaller, type SippProcess } from '../../testkit/sipp.js';
+import { waitUntil } from '../../testkit/wait.js';
 
 const SHOTS = path.join(ARTIFACTS, 'agent-reconnect');
 

@@ -20,15 +20,15 @@ import type {
   KnowledgeArticleResponse,
   WorkOrderDetailResponse,
 } from '../../contracts/work-orders.js';
-import { goAvailable, logInAgent } from '../support/agent-seat.js';
-import { apiLogin, type ApiUser } from '../support/api-client.js';
-import { launchChromium, newAgentPage } from '../support/browser.js';
-import { ARTIFACTS } from '../support/global-setup.js';
-import { startTestHotline, type TestHotline } from '../support/hotline-harness.js';
-import { ensureTestMedia, TONE_HZ, type TestMedia } from '../support/media.js';
-import { analyseRtp, startRtpCapture, type RtpCapture, type RtpPacket } from '../support/rtp-capture.js';
-import { startCaller, type SippProcess } from '../support/sipp.js';
-import { waitUntil } from '../support/wait.js';
+import { goAvailable, logInAgent } from '../../testkit/agent-seat.js';
+import { apiLogin, type ApiUser } from '../../testkit/api-client.js';
+import { launchChromium, newAgentPage } from '../../testkit/browser.js';
+import { ARTIFACTS } from '../../testkit/global-setup.js';
+import { startTestHotline, type TestHotline } from '../../testkit/hotline-harness.js';
+import { ensureTestMedia, TONE_HZ, type TestMedia } from '../../testkit/media.js';
+import { analyseRtp, startRtpCapture, type RtpCapture, type RtpPacket } from '../../testkit/rtp-capture.js';
+import { startCaller, type SippProcess } from '../../testkit/sipp.js';
+import { waitUntil } from '../../testkit/wait.js';
 
 const SHOTS = path.join(ARTIFACTS, 'agent-seat');
 const CITIZEN = '13800138000';

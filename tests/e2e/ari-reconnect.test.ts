@@ -4,14 +4,14 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { goAvailable, logInAgent } from '../support/agent-seat.js';
-import { launchChromium, newAgentPage } from '../support/browser.js';
-import { ARTIFACTS } from '../support/global-setup.js';
-import { startTestHotline, TEST_PORTS, type TestHotline } from '../support/hotline-harness.js';
-import { ensureTestMedia, type TestMedia } from '../support/media.js';
-import { startCaller } from '../support/sipp.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
-import { waitUntil } from '../support/wait.js';
+import { goAvailable, logInAgent } from '../../testkit/agent-seat.js';
+import { launchChromium, newAgentPage } from '../../testkit/browser.js';
+import { ARTIFACTS } from '../../testkit/global-setup.js';
+import { startTestHotline, TEST_PORTS, type TestHotline } from '../../testkit/hotline-harness.js';
+import { ensureTestMedia, type TestMedia } from '../../testkit/media.js';
+import { startCaller } from '../../testkit/sipp.js';
+import { startTcpProxy, type TcpProxy } from '../../testkit/tcp-proxy.js';
+import { waitUntil } from '../../testkit/wait.js';
 
 const PROXY_PORT = TEST_PORTS.ariProxy;
 

@@ -2,10 +2,10 @@
 // citizen (SIPp answering on the carrier side) rates the handling with RFC 4733 digits; the rating lands on the
 // work order and a satisfied order is closed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiLogin, type ApiUser } from '../support/api-client.js';
-import { startTestHotline, type TestHotline } from '../support/hotline-harness.js';
-import { startUas } from '../support/sipp.js';
-import { waitUntil } from '../support/wait.js';
+import { apiLogin, type ApiUser } from '../../testkit/api-client.js';
+import { startTestHotline, type TestHotline } from '../../testkit/hotline-harness.js';
+import { startUas } from '../../testkit/sipp.js';
+import { waitUntil } from '../../testkit/wait.js';
 
 const CARRIER = '127.0.0.1:15062';
 type Order = { code: string; version: number; state: string; ratings: { speed: number; result: number; attitude: number; replyQuality: number; satisfied: boolean }[] };

@@ -18,13 +18,13 @@ import type {
   WorkOrderActionResponse,
   WorkOrderDetailResponse,
 } from '../../contracts/work-orders.js';
-import type { IssuedCredential } from '../../server/auth/demo-users.js';
-import { launchChromium, newAgentPage } from '../support/browser.js';
-import { ARTIFACTS } from '../support/global-setup.js';
-import { startTestHotline, type TestHotline } from '../support/hotline-harness.js';
-import { ensureTestMedia } from '../support/media.js';
-import { startUas } from '../support/sipp.js';
-import { waitUntil } from '../support/wait.js';
+import type { IssuedCredential } from '../../platform/auth/demo-users.js';
+import { launchChromium, newAgentPage } from '../../testkit/browser.js';
+import { ARTIFACTS } from '../../testkit/global-setup.js';
+import { startTestHotline, type TestHotline } from '../../testkit/hotline-harness.js';
+import { ensureTestMedia } from '../../testkit/media.js';
+import { startUas } from '../../testkit/sipp.js';
+import { waitUntil } from '../../testkit/wait.js';
 
 /** Seeded accounts: handlers carry the department they work for. */
 type Credential = IssuedCredential & { departmentCode?: string | null };

@@ -4,15 +4,15 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { goAvailable, logInAgent, pageAudio } from '../support/agent-seat.js';
-import { launchChromium, newAgentPage } from '../support/browser.js';
-import { ARTIFACTS } from '../support/global-setup.js';
-import { startTestHotline, type TestHotline } from '../support/hotline-harness.js';
-import { ensureTestMedia, TONE_HZ, type TestMedia } from '../support/media.js';
-import { startRtpCapture } from '../support/rtp-capture.js';
-import { apiLogin } from '../support/api-client.js';
-import { startCaller } from '../support/sipp.js';
-import { waitUntil } from '../support/wait.js';
+import { goAvailable, logInAgent, pageAudio } from '../../testkit/agent-seat.js';
+import { launchChromium, newAgentPage } from '../../testkit/browser.js';
+import { ARTIFACTS } from '../../testkit/global-setup.js';
+import { startTestHotline, type TestHotline } from '../../testkit/hotline-harness.js';
+import { ensureTestMedia, TONE_HZ, type TestMedia } from '../../testkit/media.js';
+import { startRtpCapture } from '../../testkit/rtp-capture.js';
+import { apiLogin } from '../../testkit/api-client.js';
+import { startCaller } from '../../testkit/sipp.js';
+import { waitUntil } from '../../testkit/wait.js';
 
 describe('first call: trunk caller → IVR → queue → browser agent', () => {
   let t: TestHotline;

@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATE_LABELS_ZH } from '../../crm/work-orders/states.js';
 import { localDateKey } from '../../crm/work-orders/working-calendar.js';
 import { formatDateZh, STATUS_TEXT, type IvrOutcome } from '../../ivr/flow/index.js';
-import { apiLogin } from '../support/api-client.js';
-import { ARTIFACTS } from '../support/global-setup.js';
-import { startTestHotline, type TestHotline } from '../support/hotline-harness.js';
-import { ensureTestMedia, type TestMedia } from '../support/media.js';
-import { startRtpCapture } from '../support/rtp-capture.js';
-import { startCaller } from '../support/sipp.js';
-import { waitUntil } from '../support/wait.js';
+import { apiLogin } from '../../testkit/api-client.js';
+import { ARTIFACTS } from '../../testkit/global-setup.js';
+import { startTestHotline, type TestHotline } from '../../testkit/hotline-harness.js';
+import { ensureTestMedia, type TestMedia } from '../../testkit/media.js';
+import { startRtpCapture } from '../../testkit/rtp-capture.js';
+import { startCaller } from '../../testkit/sipp.js';
+import { waitUntil } from '../../testkit/wait.js';
 
 type Order = { code: string; state: keyof typeof STATE_LABELS_ZH; resolveDeadline: { dueAt: number } };
 

@@ -7,13 +7,13 @@ import path from 'node:path';
 import ari, { type Client } from 'ari-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { goAvailable, logInAgent, pageAudio } from '../support/agent-seat.js';
-import { launchChromium, newAgentPage } from '../support/browser.js';
-import { ARTIFACTS } from '../support/global-setup.js';
-import { startTestHotline, TEST_PORTS, type TestHotline } from '../support/hotline-harness.js';
-import { ensureTestMedia, type TestMedia } from '../support/media.js';
-import { startCaller, startUas } from '../support/sipp.js';
-import { waitUntil } from '../support/wait.js';
+import { goAvailable, logInAgent, pageAudio } from '../../testkit/agent-seat.js';
+import { launchChromium, newAgentPage } from '../../testkit/browser.js';
+import { ARTIFACTS } from '../../testkit/global-setup.js';
+import { startTestHotline, TEST_PORTS, type TestHotline } from '../../testkit/hotline-harness.js';
+import { ensureTestMedia, type TestMedia } from '../../testkit/media.js';
+import { startCaller, startUas } from '../../testkit/sipp.js';
+import { waitUntil } from '../../testkit/wait.js';
 
 const TEST_APP = 'hotline-test';
 

@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { goAvailable, logInAgent, pageAudio } from '../support/agent-seat.js';
-import { launchChromium, newAgentPage } from '../support/browser.js';
-import { ARTIFACTS } from '../support/global-setup.js';
-import { startTestHotline, type TestHotline } from '../support/hotline-harness.js';
-import { ensureTestMedia, readWav, wavBuffer } from '../support/media.js';
-import { waitUntil } from '../support/wait.js';
+import { goAvailable, logInAgent, pageAudio } from '../../testkit/agent-seat.js';
+import { launchChromium, newAgentPage } from '../../testkit/browser.js';
+import { ARTIFACTS } from '../../testkit/global-setup.js';
+import { startTestHotline, type TestHotline } from '../../testkit/hotline-harness.js';
+import { ensureTestMedia, readWav, wavBuffer } from '../../testkit/media.js';
+import { waitUntil } from '../../testkit/wait.js';
 
 const SHOTS = path.join(ARTIFACTS, 'try-it');
 /** A demo citizen: the first start created earlier orders for this number (crm/demo/past-orders.ts). */

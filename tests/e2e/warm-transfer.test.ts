@@ -15,16 +15,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TransferView } from '../../contracts/transfer.js';
 import { signSheet } from '../../transfer/linkage.js';
-import { goAvailable, logInAgent, pageAudio } from '../support/agent-seat.js';
-import { apiLogin, type ApiUser } from '../support/api-client.js';
-import { launchChromium, newAgentPage } from '../support/browser.js';
-import { ARTIFACTS } from '../support/global-setup.js';
-import { startTestHotline, type TestHotline } from '../support/hotline-harness.js';
-import { ensureTestMedia, readWav, TONE_HZ, type TestMedia } from '../support/media.js';
-import { bestToneRatio, startRtpCapture, type ReceivedAudio, type RtpCapture } from '../support/rtp-capture.js';
-import { startCaller } from '../support/sipp.js';
-import { nextWindow, round, startCarrierParty, type CarrierParty } from '../support/carrier-party.js';
-import { waitUntil } from '../support/wait.js';
+import { goAvailable, logInAgent, pageAudio } from '../../testkit/agent-seat.js';
+import { apiLogin, type ApiUser } from '../../testkit/api-client.js';
+import { launchChromium, newAgentPage } from '../../testkit/browser.js';
+import { ARTIFACTS } from '../../testkit/global-setup.js';
+import { startTestHotline, type TestHotline } from '../../testkit/hotline-harness.js';
+import { ensureTestMedia, readWav, TONE_HZ, type TestMedia } from '../../testkit/media.js';
+import { bestToneRatio, startRtpCapture, type ReceivedAudio, type RtpCapture } from '../../testkit/rtp-capture.js';
+import { startCaller } from '../../testkit/sipp.js';
+import { nextWindow, round, startCarrierParty, type CarrierParty } from '../../testkit/carrier-party.js';
+import { waitUntil } from '../../testkit/wait.js';
 
 const DIR = path.join(ARTIFACTS, 'warm-transfer');
 /** The 110 operator's tone: far from the agent's 1 kHz and from most of the music on hold's energy. */

@@ -1,6 +1,6 @@
 // loadConfig(env) against fresh env objects: never process.env.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config.js';
+import { ConfigError, loadConfig } from '../../platform/config.js';
 
 /** Runs loadConfig and returns the ConfigError it must throw. */
 function configError(env: NodeJS.ProcessEnv): ConfigError {

@@ -4,7 +4,7 @@
 // clusters must all be found and the background must not alert.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HOTSPOT_CONFIG, detectHotspots, normalizeAddress, type HotspotAlert, type HotspotOrder } from '../../crm/hotspots/detector.js';
-import { mulberry32 } from '../support/random.js';
+import { mulberry32 } from '../../testkit/random.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

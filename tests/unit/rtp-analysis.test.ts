@@ -1,7 +1,7 @@
 // The audio checks of the end-to-end tier must be right before they are trusted to prove that audio reached a
 // party: pcap writing and parsing, G.711 coding, and the tone ratio, all on synthetic captures.
 import { describe, expect, it } from 'vitest';
-import { alawEncode, buildRtpPcap, ipChecksum, linearToAlaw, linearToUlaw, sine, ulawEncode } from '../support/media.js';
+import { alawEncode, buildRtpPcap, ipChecksum, linearToAlaw, linearToUlaw, sine, ulawEncode } from '../../testkit/media.js';
 import {
   alawDecode,
   analyseRtp,
@@ -11,7 +11,7 @@ import {
   rtpPacketsFromPcap,
   udpDatagrams,
   ulawDecode,
-} from '../support/rtp-capture.js';
+} from '../../testkit/rtp-capture.js';
 
 /** Deterministic pseudo-random numbers in [-1, 1) (xorshift32). */
 function noise(n: number, amplitude: number, seed = 12345): Int16Array {

@@ -1,7 +1,7 @@
 // Drives the real agent desktop in Chromium the way an agent does: log in, wait for the softphone to register,
 // go available, answer, hang up. Reads the page's own audio meters (window.hotline) for media checks.
 import type { Page } from 'playwright-core';
-import type { IssuedCredential } from '../../server/auth/demo-users.js';
+import type { IssuedCredential } from '../platform/auth/demo-users.js';
 
 export interface PageAudio {
   rxRms: number;

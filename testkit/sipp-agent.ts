@@ -1,7 +1,7 @@
 // An agent's SIP desk phone played by sipp: registers as `<ext>-desk` (digest user `<ext>`, the agent's password)
 // and answers the calls Asterisk sends to it, with real RTP.
 //
-// One sipp process does both (tests/support/sipp/agent-register.xml + agent-answer.xml):
+// One sipp process does both (testkit/sipp/agent-register.xml + agent-answer.xml):
 //   - the main scenario (UAC mode, -m 1) is the registration: REGISTER → 401 → REGISTER with
 //     [authentication username=<ext> password=…] (realm and nonce from the challenge) → 200, then it re-registers
 //     every `refreshMs` (same Call-ID, CSeq + 1, challenged again) for as long as the process lives;
@@ -10,7 +10,7 @@
 //     Asterisk's BYE or hangs up itself after `talkMs`.
 // The registered Contact is therefore the port that answers. stop() kills sipp, then un-REGISTERs the Contact
 // (Expires: 0) from the same port with a one-shot run of the registration scenario, so Asterisk forgets the phone.
-// Like tests/support/sipp.ts: artifacts folder per phone, -nostdin, never -bg, 127.0.0.1 by default (recipe G13).
+// Like testkit/sipp.ts: artifacts folder per phone, -nostdin, never -bg, 127.0.0.1 by default (recipe G13).
 //
 //   const phone = startSippAgent({ extension: '1002', password, sipTarget: t.trunk, localPort: 15090,
 //     mediaPort: 16900, pcap: media.tonePcap, answerDelayMs: 300, talkMs: 5_000 });

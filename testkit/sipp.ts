@@ -16,7 +16,7 @@ import { buildDtmfPcap } from './media.js';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const SCENARIO_DIR = path.join(HERE, 'sipp');
 /** Default parent of the per-run artifacts folders (git-ignored). */
-export const DEFAULT_ARTIFACTS_ROOT = path.resolve(HERE, '..', '.artifacts', 'sipp');
+export const DEFAULT_ARTIFACTS_ROOT = path.resolve(HERE, '..', 'tests', '.artifacts', 'sipp');
 
 export interface SippResult {
   /** sipp's exit code: 0 all calls succeeded, 1 some failed, 97 internal command, 99 no call processed,
@@ -213,7 +213,7 @@ export function startUas(o: UasOptions): SippProcess {
 // scenario templates
 
 /**
- * Renders `tests/support/sipp/<template>` to `outFile`, replacing every `{{NAME}}` with `vars[NAME]`.
+ * Renders `testkit/sipp/<template>` to `outFile`, replacing every `{{NAME}}` with `vars[NAME]`.
  * Values are inserted verbatim (callers escape attribute values with {@link xmlAttr}); a placeholder without a
  * value, or a value without a placeholder, is an error.
  */

@@ -1,8 +1,6 @@
 // One database API for both backends: embedded PGlite (default) and a PostgreSQL server (DATABASE_URL).
 // Callers write plain PostgreSQL with $n parameters; each adapter makes results look the same
-// (timestamptz → Date, int4/int8 → number).
-import { mkdir } from 'node:fs/promises';
-import { runMigrations } from './migrate.js';
+// (timestamptz → Date, int4/int8 → number). openDatabase (open-database.ts) picks the backend.
 
 export interface Queryable {
   /** Runs ONE statement. Multi-statement scripts are only supported by migrations. */
@@ -34,30 +32,6 @@ export interface ScriptQueryable extends Queryable {
 /** What the adapters offer on top of Database so migrations can run multi-statement files. */
 export interface MigratableDatabase extends Database {
   transaction<T>(fn: (tx: ScriptQueryable) => Promise<T>): Promise<T>;
-}
-
-export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  const db = opts.url ? await openPostgres(opts.url) : await openPglite(opts.dataDir);
-  try {
-    await runMigrations(db);
-  } catch (err) {
-    await db.close();
-    throw err;
-  }
-  return db;
-}
-
-async function openPostgres(url: string): Promise<MigratableDatabase> {
-  // Imported lazily so an embedded deployment never loads pg, and vice versa.
-  const { PostgresDatabase } = await import('./postgres-database.js');
-  return PostgresDatabase.open(url);
-}
-
-async function openPglite(dataDir: string): Promise<MigratableDatabase> {
-  // PGlite wants the parent directory to exist; scheme-prefixed dirs (memory://, idb://) are not paths.
-  if (!/^[a-z]+:\/\//i.test(dataDir)) await mkdir(dataDir, { recursive: true });
-  const { PgliteDatabase } = await import('./pglite-database.js');
-  return PgliteDatabase.open(dataDir);
 }
 
 /** SQLSTATE 23505; both pg and PGlite errors carry `code` (and `constraint`). */

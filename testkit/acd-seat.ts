@@ -1,8 +1,8 @@
 // An agent seat without a browser: log in over HTTP and hold the desktop's socket.io connection, so tests and
 // benchmarks with sipp desk phones can change agent states and see what the ACD pushes.
 import { io, type Socket } from 'socket.io-client';
-import type { AgentStatePush, ClientToServerEvents, ServerToClientEvents } from '../../contracts/desktop-events.js';
-import type { IssuedCredential } from '../../server/auth/demo-users.js';
+import type { AgentStatePush, ClientToServerEvents, ServerToClientEvents } from '../contracts/desktop-events.js';
+import type { IssuedCredential } from '../platform/auth/demo-users.js';
 import { waitUntil } from './wait.js';
 
 export type AgentSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

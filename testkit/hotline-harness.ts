@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import type { IssuedCredential } from '../../server/auth/demo-users.js';
-import { loadConfig } from '../../server/config.js';
-import { startHotline, type Hotline } from '../../server/hotline.js';
+import type { IssuedCredential } from '../platform/auth/demo-users.js';
+import { loadConfig } from '../platform/config.js';
+import { startHotline, type Hotline } from '../server/hotline.js';
 import { waitUntil } from './wait.js';
 
 // Ports of this test process's hotline: derived from the pid so two test runs on one machine (a developer's and
@@ -35,7 +35,7 @@ export interface TestHotline {
 
 export async function startTestHotline(name: string, env: Record<string, string> = {}): Promise<TestHotline> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `hotline-${name}-`));
-  const artifacts = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '.artifacts', name);
+  const artifacts = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'tests', '.artifacts', name);
   fs.mkdirSync(artifacts, { recursive: true });
   const logFile = path.join(artifacts, 'hotline.log');
   const config = loadConfig({

@@ -1,6 +1,6 @@
 // A logged-in user of the hotline's REST API, for end-to-end tests that drive steps a person would take in a
 // browser elsewhere (the browser parts are tested by their own pages).
-import type { IssuedCredential } from '../../server/auth/demo-users.js';
+import type { IssuedCredential } from '../platform/auth/demo-users.js';
 
 export interface ApiUser {
   token: string;

@@ -2,7 +2,7 @@
 // A bad setting stops the process with a message naming the variable and what is wrong with it.
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_MERGED_HOTLINES, parseMergedHotlines, type MergedHotlines } from '../acd/merged-hotlines.js';
+import { DEFAULT_MERGED_HOTLINES, parseMergedHotlines, type MergedHotlines } from './merged-hotlines.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 

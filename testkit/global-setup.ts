@@ -1,11 +1,11 @@
 // Once per end-to-end run: the Asterisk root (cached after the first build) and the test audio.
 import path from 'node:path';
 import pino from 'pino';
-import { provisionAsteriskRoot } from '../../telephony/asterisk-root.js';
-import { loadConfig } from '../../server/config.js';
+import { provisionAsteriskRoot } from '../telephony/asterisk-root.js';
+import { loadConfig } from '../platform/config.js';
 import { ensureTestMedia } from './media.js';
 
-export const ARTIFACTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '.artifacts');
+export const ARTIFACTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'tests', '.artifacts');
 
 export default async function setup(): Promise<void> {
   const config = loadConfig({});
