@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Four tiers: fast pure-logic tests, database tests and API tests (PGlite, or PostgreSQL when DATABASE_URL is set),
+// Five tiers: fast pure-logic tests, the desktop's logic in a DOM (happy-dom), database tests and API tests (PGlite, or PostgreSQL when DATABASE_URL is set),
 // and end-to-end tests against the real Asterisk, real SIP callers and real Chromium.
 export default defineConfig({
   test: {
@@ -14,6 +14,10 @@ export default defineConfig({
           // the speech engine tests run real models on real audio; under a parallel run they take seconds
           testTimeout: 60_000,
         },
+      },
+      {
+        // the agent desktop's state machines, hooks and socket handling, beside their code, in a simulated DOM
+        test: { name: 'desktop', include: ['agent-desktop/src/**/*.test.{ts,tsx}'], environment: 'happy-dom' },
       },
       { test: { name: 'db', include: ['tests/db/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 } },
       // the HTTP API in-process (fastify inject) over PGlite, or PostgreSQL when DATABASE_URL is set
