@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CallRecordRepository } from '../crm/call-records.js';
-import type { PromptSet } from '../ivr/prompts.js';
+import type { PromptSet } from '../telephony/prompts.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import type { CallbackFailure } from './callbacks.js';
 import { confirmStep, dialFailureForCause, initialConfirm, type ConfirmCommand, type ConfirmState } from './callback-dial-flow.js';

@@ -2,7 +2,7 @@
 // caller hears the offer (music stops for it and comes back after), may press 1, confirms their own number (1)
 // or types another one ending with # (2), and the engine accepts or refuses the request. Digits are only claimed
 // while the offer runs; afterwards 1 is the IVR's progress-query key again.
-import type { PromptName } from '../ivr/prompts.js';
+import type { PromptName } from '../telephony/prompts.js';
 import type { CallbackRefusal } from './callbacks.js';
 
 /** After the offer prompt, how long 1 still takes the offer (music plays meanwhile). */

@@ -2,7 +2,7 @@
 // key presses and timers. The queue service asks for it when the engine says `offer_callback` and tells it the
 // engine's answer to the request; the request itself goes back to the engine through `request`.
 import { randomUUID } from 'node:crypto';
-import type { PromptSet } from '../ivr/prompts.js';
+import type { PromptSet } from '../telephony/prompts.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import type { CallbackRefusal } from './callbacks.js';
 import { initialOffer, offerStep, type OfferCommand, type OfferEvent, type OfferState } from './callback-offer-flow.js';

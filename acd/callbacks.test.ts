@@ -1,7 +1,6 @@
 // Callbacks: the virtual entry keeps the caller's place, one pending callback per number, the agent is reserved
 // before the number is dialled, retries by policy, abandoned after the last attempt.
 import { describe, expect, it } from 'vitest';
-import { normalizeCallerNumber } from './callbacks.js';
 import type { AcdEngine } from './engine.js';
 import { engineWith, moveLines, offered, ofType, online } from './testing.js';
 
@@ -100,12 +99,6 @@ describe('one pending callback per number', () => {
     expect(ofType(e.handle({ type: 'callback_requested', callId: 'c1', number: '13800138000' }, 3), 'callback_refused')[0]?.reason).toBe('not_waiting');
   });
 
-  it('given different spellings of one mobile number, when normalised, then they are equal; landlines keep their area code', () => {
-    expect(normalizeCallerNumber('+86 138-0013-8000')).toBe('13800138000');
-    expect(normalizeCallerNumber('008613800138000')).toBe('13800138000');
-    expect(normalizeCallerNumber('8613800138000')).toBe('13800138000');
-    expect(normalizeCallerNumber('010-12345678')).toBe('01012345678');
-  });
 });
 
 describe('retry policy', () => {

@@ -12,13 +12,3 @@ export type CallbackRefusal =
   /** the number has no digits */
   | 'invalid_number';
 
-/**
- * The form numbers are compared in: digits only, without the +86 / 0086 country prefix of a mainland number.
- * "+86 138-0013-8000", "008613800138000" and "13800138000" are the same caller; landlines keep their area code.
- */
-export function normalizeCallerNumber(raw: string): string {
-  let d = raw.replace(/\D/g, '');
-  if (d.startsWith('0086') && d.length > 11) d = d.slice(4);
-  else if (d.startsWith('86') && d.length === 13) d = d.slice(2);
-  return d;
-}

@@ -1,6 +1,6 @@
 // Which priority line a call joins. GB/T 33358 asks 12345 centres to serve urgent matters first; centres also
 // keep lines for the elderly and for calls from partner centres (110/119/120 linkage lines). Pure.
-import { normalizeCallerNumber } from './callbacks.js';
+import { normalizePhone } from '../contracts/phone.js';
 import { PRIORITY_TAGS, type PriorityTag } from './routing.js';
 
 export interface PriorityFacts {
@@ -15,7 +15,7 @@ export type PriorityCallers = ReadonlyMap<string, PriorityTag>;
 /** A suspected emergency is urgent whoever calls; otherwise the caller's standing priority, else normal. */
 export function callerPriority(call: PriorityFacts, callers: PriorityCallers): PriorityTag {
   if (call.emergencyKeyword) return 'urgent';
-  return callers.get(normalizeCallerNumber(call.callerNumber)) ?? 'normal';
+  return callers.get(normalizePhone(call.callerNumber)) ?? 'normal';
 }
 
 /** Parses the priority callers file's JSON; a bad entry is an error naming it. */
@@ -24,7 +24,7 @@ export function parsePriorityCallers(json: unknown): PriorityCallers {
   const map = new Map<string, PriorityTag>();
   const allowed = PRIORITY_TAGS.filter((t) => t !== 'callback_due' && t !== 'normal');
   for (const [raw, tag] of Object.entries(json)) {
-    const number = normalizeCallerNumber(raw);
+    const number = normalizePhone(raw);
     if (!number) throw new Error(`priority callers: "${raw}" is not a phone number`);
     if (!(allowed as readonly unknown[]).includes(tag)) throw new Error(`priority callers: "${raw}" has tag ${JSON.stringify(tag)}; expected one of ${allowed.join(', ')}`);
     map.set(number, tag as PriorityTag);

@@ -14,7 +14,8 @@
 //   - real-time figures and estimated waits (acd/figures.ts).
 import type { AgentState, BreakReason, RequestableState } from '../contracts/agent-state.js';
 import { IllegalTransitionError, newAgent, transition, type AgentRecord, type AgentTransition } from './agent-machine.js';
-import { normalizeCallerNumber, type CallbackRefusal } from './callbacks.js';
+import type { CallbackRefusal } from './callbacks.js';
+import { normalizePhone } from '../contracts/phone.js';
 import {
   AcdConfigError,
   compileAgentProfile,
@@ -808,7 +809,7 @@ export class AcdEngine {
   // ---- callbacks ----
 
   private callbackRequested(callId: string, rawNumber: string, now: number, out: AcdCommand[]): void {
-    const number = normalizeCallerNumber(rawNumber);
+    const number = normalizePhone(rawNumber);
     const refuse = (reason: CallbackRefusal, pendingCallbackId?: string) =>
       out.push({ type: 'callback_refused', callId, number, reason, ...(pendingCallbackId ? { pendingCallbackId } : {}) });
     if (!number) return void refuse('invalid_number');

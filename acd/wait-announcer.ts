@@ -3,7 +3,7 @@
 // the readout and comes back after it. Not while a callback offer is talking to the caller.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { TextToSpeech } from '../ivr/tts.js';
+import type { TextToSpeech } from '../telephony/tts.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import { waitAnnouncementZh, type WaitEstimate } from './figures.js';
 import type { LiveCalls } from './live-calls.js';

@@ -44,7 +44,8 @@ import { canSee, decodeCursor, encodeCursor, mustMask, toEventView, toLinkedCall
 import { KnowledgeRepository, type KnowledgeArticleRecord } from './knowledge/repository.js';
 import type { WorkOrderCommand } from './work-orders/lifecycle.js';
 import type { WorkOrder } from './work-orders/model.js';
-import { normalizePhone, searchKey, WorkOrderRepository } from './work-orders/repository.js';
+import { searchKey, WorkOrderRepository } from './work-orders/repository.js';
+import { normalizePhone } from '../contracts/phone.js';
 import type { CatalogStore, DispatchOutcome, WorkOrderService } from './work-orders/service.js';
 import { STATE_LABELS_ZH } from './work-orders/states.js';
 import { localDateKey } from './work-orders/working-calendar.js';

@@ -17,8 +17,8 @@ import {
   type IvrState,
   type LookupResult,
 } from './flow/index.js';
-import type { PromptSet } from './prompts.js';
-import type { TextToSpeech } from './tts.js';
+import type { PromptSet } from '../telephony/prompts.js';
+import type { TextToSpeech } from '../telephony/tts.js';
 
 export interface IvrServiceDeps {
   telephony: CallControl;

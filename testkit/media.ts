@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { synthesizeMandarin } from '../ivr/prompts.js';
+import { synthesizeMandarin } from '../telephony/prompts.js';
 
 export interface TestMedia {
   /** RTP/PCMA pcap of a citizen talking (~180 s). */

@@ -2,7 +2,7 @@
 // who rates speed, result, attitude and reply quality (1–5) and says whether they are satisfied overall (1/2).
 // Digits typed ahead are kept and used for the next questions, so a citizen who knows the survey is not held
 // up by the prompts. Each question tolerates one invalid or missing answer, then the survey ends incomplete.
-import type { PromptName } from '../../ivr/prompts.js';
+import type { PromptName } from '../../telephony/prompts.js';
 import type { RatingScores } from '../work-orders/model.js';
 
 export type SurveyQuestion = 'speed' | 'result' | 'attitude' | 'replyQuality' | 'overall';

@@ -2,7 +2,7 @@
 // The outcome goes to a sink (the work-order service records the rating as the system actor).
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { PromptSet } from '../../ivr/prompts.js';
+import type { PromptSet } from '../../telephony/prompts.js';
 import type { CallControl, TelephonyEvent } from '../../telephony/call-control.js';
 import type { RatingScores } from '../work-orders/model.js';
 import { initialSurvey, surveyStep, type SurveyCommand, type SurveyEvent, type SurveyState } from './survey-flow.js';

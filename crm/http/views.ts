@@ -1,9 +1,9 @@
 // What each user may see of an order: visibility (404 when not) and masking of confidential citizens.
 import type { LinkedCall, WorkOrderEventView, WorkOrderSummary, WorkOrderView } from '../../contracts/work-orders.js';
-import { maskPhone } from '../sms/outbox.js';
+import { maskPhone, normalizePhone } from '../../contracts/phone.js';
 import { isOverdue } from '../work-orders/deadlines.js';
 import type { WorkOrder, WorkOrderEvent } from '../work-orders/model.js';
-import { normalizePhone, type CallLink, type Visibility } from '../work-orders/repository.js';
+import type { CallLink, Visibility } from '../work-orders/repository.js';
 import type { CatalogSnapshot } from '../work-orders/service.js';
 import { ACTION_LABELS_ZH, STATE_LABELS_ZH } from '../work-orders/states.js';
 import type { CrmUser } from './auth.js';

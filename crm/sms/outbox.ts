@@ -5,6 +5,7 @@
 // claimed by a process that died is sent again after claimTimeoutMs); gateways get the row id as an
 // idempotency key.
 import type { Logger } from 'pino';
+import { maskPhone } from '../../contracts/phone.js';
 import type { Database, Queryable } from '../../platform/db/database.js';
 
 export const SMS_TEMPLATES = ['order_accepted', 'order_closed', 'rating_request'] as const;
@@ -43,13 +44,6 @@ export function renderSms(template: SmsTemplate, p: Record<string, string>): str
     case 'rating_request':
       return `${SIGNATURE}您的工单${p.code}已由${p.departmentName}答复办理，请对办理结果进行评价：回复1为满意，回复2为不满意。`;
   }
-}
-
-/** 138****8000: for logs and for people who may not see the number. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length >= 7) return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
-  return digits.length > 2 ? `${'*'.repeat(digits.length - 2)}${digits.slice(-2)}` : '**';
 }
 
 /** Default gateway: writes one log line per message (development, or until a carrier is configured). */

@@ -1,6 +1,7 @@
 // Work orders in SQL: rows ↔ the domain shapes of model.ts. No rules here (lifecycle.ts decides, service.ts
 // orchestrates); every method runs on the Queryable it was built with, so the service builds one per
 // transaction. Instants are ms numbers in the model and timestamptz in the database.
+import { normalizePhone } from '../../contracts/phone.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { DeadlineBasis } from './config.js';
 import type {
@@ -122,13 +123,6 @@ export interface ListFilter {
 }
 
 const OPEN_RESOLVE_STATES: readonly WorkOrderState[] = ['received', 'returned', 'dispatched', 'signed', 'in_progress'];
-
-/** Digits only; a mobile number loses its +86 / 0086 / 86 / 0 prefix. Landlines keep their area code. */
-export function normalizePhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  const m = /^(?:0086|86|0)?(1[3-9]\d{9})$/.exec(digits);
-  return m ? (m[1] as string) : digits;
-}
 
 /** What text search compares: lower case, no whitespace (Chinese text has no word boundaries anyway). */
 export function searchKey(text: string): string {

@@ -1,4 +1,4 @@
-// Prompts the flows in this folder use that ivr/prompts.ts does not have yet, with the text the caller hears
+// Prompts the flows in this folder use that telephony/prompts.ts does not have yet, with the text the caller hears
 // and the tone-numbered pinyin espeak-ng reads (voice cmn-latn-pinyin). To be merged into PROMPT_NAMES /
 // PROMPT_TEXTS; until then validateFlow(…, [...PROMPT_NAMES, ...Object.keys(FLOW_PROMPT_TEXTS)]) accepts them.
 export interface RequestedPrompt {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROMPT_NAMES } from '../prompts.js';
+import { PROMPT_NAMES } from '../../telephony/prompts.js';
 import { FLOW_PROMPT_TEXTS } from './flow-prompts.js';
 import { buildHotlineFlow, DEFAULT_LANGUAGES, HOTLINE_STEPS as S, type HotlineFlowOptions } from './hotline-flow.js';
 import { driveFlow, ofType, plays, reports, says, types } from './testing.js';

@@ -16,7 +16,7 @@ export type StepId = string;
 export const RETURN = '@return';
 export type Target = StepId | typeof RETURN;
 
-/** What a play step plays: a prompt of the prompt set (ivr/prompts.ts) or a media URI the adapter plays as is. */
+/** What a play step plays: a prompt of the prompt set (telephony/prompts.ts) or a media URI the adapter plays as is. */
 export type PlaySource = { prompt: string } | { audio: string };
 
 /** A prompt (by name) or a recording (media URI) played, then `next`. */
