@@ -3,7 +3,7 @@
 // schemas; every message is Simplified Chinese and errors come back as ApiErrorBody (contracts/errors.ts) with
 // `fields: [{ field, message }]` naming the offending input (dotted path, e.g. "citizen.phone").
 //
-// Browser-safe: only zod and pure modules of crm/ (no Node imports). Instants are ms since the epoch (numbers);
+// Browser-safe: only zod and the other contracts (no Node imports). Instants are ms since the epoch (numbers);
 // local dates are 'YYYY-MM-DD' in China time (UTC+8).
 //
 // Endpoints (Authorization: Bearer <token> unless noted):
@@ -30,8 +30,8 @@
 // says when that happened.
 import { z } from 'zod';
 import type { FieldIssue } from './errors.js';
-import type { Catalog, CatalogItem, Department, District, ItemClass } from '../crm/catalog/types.js';
-import type { DispatchResult, ItemSuggestion, ManualReasonCode, DistrictMatch } from '../crm/catalog/dispatch.js';
+import type { Catalog, CatalogItem, Department, District, ItemClass } from './catalog.js';
+import type { DispatchResult, ItemSuggestion, ManualReasonCode, DistrictMatch } from './catalog.js';
 import type {
   Actor,
   Deadline,
@@ -44,7 +44,7 @@ import type {
   ReturnRecord,
   WorkOrder,
   WorkOrderEvent,
-} from '../crm/work-orders/model.js';
+} from './work-order-model.js';
 import {
   CHANNEL_LABELS_ZH,
   CHANNELS,
@@ -62,7 +62,7 @@ import {
   type OrderType,
   type TimeLimitClass,
   type Urgency,
-} from '../crm/work-orders/schemas.js';
+} from './work-order-schemas.js';
 import {
   ACTION_LABELS_ZH,
   ROLE_LABELS_ZH,
@@ -73,7 +73,7 @@ import {
   type WorkOrderAction,
   type WorkOrderEventAction,
   type WorkOrderState,
-} from '../crm/work-orders/states.js';
+} from './work-order-states.js';
 
 export {
   ACTION_LABELS_ZH,
@@ -210,7 +210,7 @@ const optionalId = (label: string) =>
     .optional();
 
 /**
- * Extra fields of the creation body, beside the creation input (crm/work-orders/schemas.ts CreateWorkOrderInput,
+ * Extra fields of the creation body, beside the creation input (contracts/work-order-schemas.ts CreateWorkOrderInput,
  * which the server validates with validateCreateWorkOrder). `callId` links the order to the call it came from
  * (it must exist); it is also added to links.callIds.
  */

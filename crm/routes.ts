@@ -43,11 +43,11 @@ import { FixedWindowRateLimit } from './http/rate-limit.js';
 import { canSee, decodeCursor, encodeCursor, mustMask, toEventView, toLinkedCall, toSummary, toView, visibilityOf } from './http/views.js';
 import { KnowledgeRepository, type KnowledgeArticleRecord } from './knowledge/repository.js';
 import type { WorkOrderCommand } from './work-orders/lifecycle.js';
-import type { WorkOrder } from './work-orders/model.js';
+import type { WorkOrder } from '../contracts/work-order-model.js';
 import { searchKey, WorkOrderRepository } from './work-orders/repository.js';
 import { normalizePhone } from '../contracts/phone.js';
 import type { CatalogStore, DispatchOutcome, WorkOrderService } from './work-orders/service.js';
-import { STATE_LABELS_ZH } from './work-orders/states.js';
+import { STATE_LABELS_ZH } from '../contracts/work-order-states.js';
 import { localDateKey } from './work-orders/working-calendar.js';
 
 export interface CrmRouteDeps {

@@ -26,7 +26,7 @@ import { EspeakMandarinTts } from '../telephony/tts.js';
 import { CallSpeechService } from '../speech/call-speech-service.js';
 import { tryCreateKeywordSpotter } from '../speech/keyword-spotter.js';
 import { CallKeywordAlerts } from '../speech/call-keyword-alerts.js';
-import { STATE_LABELS_ZH } from '../crm/work-orders/states.js';
+import { STATE_LABELS_ZH } from '../contracts/work-order-states.js';
 import { localDateKey } from '../crm/work-orders/working-calendar.js';
 import { IvrService } from '../ivr/service.js';
 import { renderAgentEndpoints, renderAsteriskConfig } from '../telephony/asterisk-config.js';

@@ -5,7 +5,7 @@
 // team-written summaries: speech/draft.test.ts (fixtures in speech/fixtures/summaries.json).
 import { detectDistrict, suggestItems } from '../crm/catalog/dispatch.js';
 import { loadSampleCatalog } from '../crm/catalog/sample.js';
-import type { Catalog } from '../crm/catalog/types.js';
+import type { Catalog } from '../contracts/catalog.js';
 
 export const ORDER_TYPES = ['咨询', '求助', '投诉', '举报', '建议'] as const;
 export type OrderType = (typeof ORDER_TYPES)[number];

@@ -13,12 +13,12 @@
 //   archiving after 30 days, each step only if its time is before `now` — so the open states are the recent
 //   orders, plus the ~0.4 % that a department sat on for weeks (the long tail of the overdue list).
 import { detectDistrict, dispatch as dispatchByCatalog } from '../../crm/catalog/dispatch.js';
-import type { Catalog } from '../../crm/catalog/types.js';
+import type { Catalog } from '../../contracts/catalog.js';
 import type { WorkOrderConfig } from '../../crm/work-orders/config.js';
 import { checkDeadlines, DISPATCH_CLOCK_STATES, recordDeadlineActions, RESOLVE_CLOCK_STATES, type DeadlineAction, type DeadlineTarget } from '../../crm/work-orders/deadlines.js';
 import { createWorkOrder, transition, type WorkOrderCommand } from '../../crm/work-orders/lifecycle.js';
-import { SYSTEM_ACTOR, type Actor, type WorkOrder, type WorkOrderEvent } from '../../crm/work-orders/model.js';
-import type { CreateWorkOrderRawInput } from '../../crm/work-orders/schemas.js';
+import { SYSTEM_ACTOR, type Actor, type WorkOrder, type WorkOrderEvent } from '../../contracts/work-order-model.js';
+import type { CreateWorkOrderRawInput } from '../../contracts/work-order-schemas.js';
 import { DAY_MS, localDateKey, startOfLocalDay } from '../../crm/work-orders/working-calendar.js';
 import type { LabelledOrder } from '../../crm/catalog/sample.js';
 import { mulberry32 } from '../../testkit/random.js';

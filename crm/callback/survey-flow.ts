@@ -3,7 +3,7 @@
 // Digits typed ahead are kept and used for the next questions, so a citizen who knows the survey is not held
 // up by the prompts. Each question tolerates one invalid or missing answer, then the survey ends incomplete.
 import type { PromptName } from '../../telephony/prompts.js';
-import type { RatingScores } from '../work-orders/model.js';
+import type { RatingScores } from '../../contracts/work-order-model.js';
 
 export type SurveyQuestion = 'speed' | 'result' | 'attitude' | 'replyQuality' | 'overall';
 const QUESTIONS: readonly SurveyQuestion[] = ['speed', 'result', 'attitude', 'replyQuality', 'overall'];

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { PromptSet } from '../../telephony/prompts.js';
 import type { CallControl, TelephonyEvent } from '../../telephony/call-control.js';
-import type { RatingScores } from '../work-orders/model.js';
+import type { RatingScores } from '../../contracts/work-order-model.js';
 import { initialSurvey, surveyStep, type SurveyCommand, type SurveyEvent, type SurveyState } from './survey-flow.js';
 
 export interface SurveyOutcomeSink {

@@ -1,7 +1,7 @@
 // Records a 回访 survey's outcome on the work order as the system: the rating, then 办结 when the citizen is
 // satisfied. A dissatisfied rating stays at 已评价 for the dispatch desk to send back for rework (halved time).
 import type { Logger } from 'pino';
-import { SYSTEM_ACTOR } from '../work-orders/model.js';
+import { SYSTEM_ACTOR } from '../../contracts/work-order-model.js';
 import type { WorkOrderService } from '../work-orders/service.js';
 import type { SurveyOutcomeSink } from './survey-service.js';
 

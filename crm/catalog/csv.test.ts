@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CSV_BOM, CsvParseError, exportCatalogCsv, formatCsv, importCatalogCsv, parseCsv } from './csv.js';
 import { exportCatalogJson, importCatalogJson } from './json.js';
 import { loadSampleCatalog } from './sample.js';
-import type { Catalog } from './types.js';
+import type { Catalog } from '../../contracts/catalog.js';
 import { CatalogValidationError } from './validate.js';
 
 const sample = loadSampleCatalog();

@@ -3,8 +3,8 @@
 // items file has one row per item with its responsibility flattened into a department_code column (city-wide
 // items) or one `district:<code>` column per district (local items). List cells are joined with "、".
 // The RFC 4180 reader/writer is included here: no CSV dependency.
-import type { Catalog, CatalogItem, Department, District, Responsibility } from './types.js';
-import { DEPARTMENT_LEVELS, LIST_SEPARATOR, TIME_LIMIT_CLASSES } from './types.js';
+import type { Catalog, CatalogItem, Department, District, Responsibility } from '../../contracts/catalog.js';
+import { DEPARTMENT_LEVELS, LIST_SEPARATOR, TIME_LIMIT_CLASSES } from '../../contracts/catalog.js';
 import { CatalogValidationError, parseCatalog } from './validate.js';
 
 export const CSV_BOM = '\uFEFF';

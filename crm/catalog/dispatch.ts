@@ -3,19 +3,15 @@
 // - suggestItems():   Chinese summary/transcript → ranked catalog items, by keyword substring matching
 // - detectDistrict(): address text → district, from its full name, short name, or a street/landmark
 // All pure: the only state is a per-catalog index cached in a WeakMap (catalogs are treated as immutable).
-import type { Catalog, CatalogItem } from './types.js';
+import type { Catalog, CatalogItem, DispatchResult, DistrictMatch, ItemSuggestion, ManualReasonCode } from '../../contracts/catalog.js';
+
+export type { DispatchResult, DistrictMatch, ItemSuggestion, ManualReasonCode };
 
 export interface DispatchRequest {
   itemCode: string | null | undefined;
   /** District code (see detectDistrict); only needed for local (属地) items. */
   district?: string | null | undefined;
 }
-
-export type ManualReasonCode = 'no_item' | 'unknown_item' | 'district_missing' | 'unknown_district' | 'district_unmapped';
-
-export type DispatchResult =
-  | { kind: 'auto'; departmentCode: string; itemCode: string; reason: string }
-  | { kind: 'manual'; code: ManualReasonCode; reason: string; itemCode?: string };
 
 /**
  * Decides where an order goes. City-wide items go to their department whatever the district; local items go to
@@ -48,15 +44,6 @@ export function dispatch(catalog: Catalog, request: DispatchRequest): DispatchRe
     return { kind: 'manual', code: 'district_unmapped', itemCode: item.code, reason: `${label} 未配置 ${d.name} 的承办部门，转人工派单` };
   }
   return { kind: 'auto', itemCode: item.code, departmentCode, reason: `${label}：属地管理，${d.name} 由 ${departmentName(catalog, departmentCode)} 承办` };
-}
-
-export interface ItemSuggestion {
-  itemCode: string;
-  score: number;
-  /** The item's keywords found whole in the text, strongest first. */
-  matchedKeywords: string[];
-  /** Weaker evidence: the start or end of one of the item's keywords found in the text (工资 of 拖欠工资). */
-  matchedFragments: { fragment: string; keyword: string }[];
 }
 
 export interface SuggestOptions {
@@ -130,13 +117,6 @@ export function suggestItems(catalog: Catalog, text: string, options: SuggestOpt
     (a, b) => b.score - a.score || b.matchedKeywords.length - a.matchedKeywords.length || index.order.get(a.itemCode)! - index.order.get(b.itemCode)!,
   );
   return suggestions.slice(0, Math.max(0, limit));
-}
-
-export interface DistrictMatch {
-  districtCode: string;
-  /** The text that identified the district, e.g. 南山区, 南山 or 科技园. */
-  matched: string;
-  via: 'name' | 'short_name' | 'place';
 }
 
 /**

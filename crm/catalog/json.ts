@@ -1,6 +1,6 @@
 // JSON import/export of a whole catalog. The export is stable (fixed key order, 2-space indent, trailing newline)
 // so that exported files diff cleanly; the import refuses anything parseCatalog would refuse.
-import type { Catalog, CatalogItem, Department, District, ItemClass, Responsibility } from './types.js';
+import type { Catalog, CatalogItem, Department, District, ItemClass, Responsibility } from '../../contracts/catalog.js';
 import { CatalogValidationError, parseCatalog } from './validate.js';
 
 export function exportCatalogJson(catalog: Catalog): string {

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { importCatalogJson } from './json.js';
-import type { Catalog } from './types.js';
-import { DepartmentCode, DistrictCode, ItemCode } from './types.js';
+import type { Catalog } from '../../contracts/catalog.js';
+import { DepartmentCode, DistrictCode, ItemCode } from '../../contracts/catalog.js';
 
 const dataFile = (name: string) => new URL(`./data/${name}`, import.meta.url);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadLabelledOrders, loadSampleCatalog } from './sample.js';
-import type { Catalog } from './types.js';
+import type { Catalog } from '../../contracts/catalog.js';
 import { CatalogValidationError, parseCatalog } from './validate.js';
 
 const sample = loadSampleCatalog();

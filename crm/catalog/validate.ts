@@ -1,7 +1,7 @@
 // Catalog loader: shape check (zod) plus cross-reference checks. Inconsistent data is refused as a whole, with
 // one message per problem naming the offending code, e.g. `item C03.015: unknown department city.foo`.
 import type { ZodError } from 'zod';
-import { Catalog } from './types.js';
+import { Catalog } from '../../contracts/catalog.js';
 
 export class CatalogValidationError extends Error {
   constructor(readonly issues: readonly string[]) {

@@ -2,7 +2,7 @@
 // the citizen page with one of these numbers. Created through the real service (validation, codes, auto-dispatch,
 // 直办), by the demo agent 1001, only when the order table is empty.
 import type { Database } from '../../platform/db/database.js';
-import type { CreateWorkOrderRawInput } from '../work-orders/schemas.js';
+import type { CreateWorkOrderRawInput } from '../../contracts/work-order-schemas.js';
 import type { WorkOrderService } from '../work-orders/service.js';
 
 /** The numbers the README suggests typing on the citizen page. */

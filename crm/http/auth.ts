@@ -3,7 +3,7 @@
 import type { Role } from '../../contracts/api.js';
 import type { Queryable } from '../../platform/db/database.js';
 import { ApiError } from '../../platform/http/errors.js';
-import type { Actor } from '../work-orders/model.js';
+import type { Actor } from '../../contracts/work-order-model.js';
 
 /** What registerRoutes needs from the auth pieces: a SessionTokens (or anything that verifies like it). */
 export interface CrmAuth {

@@ -2,10 +2,10 @@
 import type { LinkedCall, WorkOrderEventView, WorkOrderSummary, WorkOrderView } from '../../contracts/work-orders.js';
 import { maskPhone, normalizePhone } from '../../contracts/phone.js';
 import { isOverdue } from '../work-orders/deadlines.js';
-import type { WorkOrder, WorkOrderEvent } from '../work-orders/model.js';
+import type { WorkOrder, WorkOrderEvent } from '../../contracts/work-order-model.js';
 import type { CallLink, Visibility } from '../work-orders/repository.js';
 import type { CatalogSnapshot } from '../work-orders/service.js';
-import { ACTION_LABELS_ZH, STATE_LABELS_ZH } from '../work-orders/states.js';
+import { ACTION_LABELS_ZH, STATE_LABELS_ZH } from '../../contracts/work-order-states.js';
 import type { CrmUser } from './auth.js';
 
 export { maskPhone };

@@ -44,7 +44,7 @@
 //   satisfaction rate (满意率)    = satisfied / rated.
 import type { CallFigures, CountByKey, DailyFigures, OrderFigures, Rate, ReportResponse, ThreeRates } from '../../contracts/reports.js';
 import type { Queryable } from '../../platform/db/database.js';
-import { ORDER_TYPE_LABELS_ZH, type OrderType } from '../work-orders/schemas.js';
+import { ORDER_TYPE_LABELS_ZH, type OrderType } from '../../contracts/work-order-schemas.js';
 import { DAY_MS } from '../work-orders/working-calendar.js';
 import type { PeriodRange } from './periods.js';
 

@@ -1,15 +1,16 @@
 // The rules an operator may tune: time limits by class, reminder and escalation ladders, the return window
 // and the working calendar. makeWorkOrderConfig() fills in the defaults and refuses nonsense.
 import { WorkOrderError } from './errors.js';
-import { TIME_LIMIT_CLASSES, type TimeLimitClass } from './schemas.js';
+import { TIME_LIMIT_CLASSES, type TimeLimitClass } from '../../contracts/work-order-schemas.js';
 import { CHINA_2026_CALENDAR, type WorkingCalendar } from './working-calendar.js';
+import type { DeadlineBasis } from '../../contracts/work-order-model.js';
 
 /**
  * A span of time. Minutes and hours are calendar time (nights and holidays count). Working days count only
  * working days of the calendar, in steps of half a day (morning 00:00–12:00 / afternoon 12:00–24:00 local).
  */
 export type Duration = { unit: 'minutes' | 'hours' | 'working_days'; amount: number };
-export type DeadlineBasis = 'calendar' | 'working';
+export type { DeadlineBasis };
 
 export const minutes = (amount: number): Duration => ({ unit: 'minutes', amount });
 export const hours = (amount: number): Duration => ({ unit: 'hours', amount });

@@ -11,7 +11,7 @@ import {
   usedFractionInstant,
 } from './deadlines.js';
 import { transition } from './lifecycle.js';
-import { SYSTEM_ACTOR, type WorkOrder } from './model.js';
+import { SYSTEM_ACTOR, type WorkOrder } from '../../contracts/work-order-model.js';
 import { CHINA_2026_CALENDAR as CAL } from './working-calendar.js';
 import { caught, DEPT, dispatcher, handler, HOUR, MIN, newOrder, orderIn, t, T0 } from './testing.js';
 

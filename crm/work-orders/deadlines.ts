@@ -20,9 +20,9 @@ import {
   type DeadlineName,
   type WorkOrder,
   type WorkOrderEvent,
-} from './model.js';
-import type { TimeLimitClass, Urgency } from './schemas.js';
-import type { WorkOrderState } from './states.js';
+} from '../../contracts/work-order-model.js';
+import type { TimeLimitClass, Urgency } from '../../contracts/work-order-schemas.js';
+import type { WorkOrderState } from '../../contracts/work-order-states.js';
 import { addWorkingDays, addWorkingTime, DAY_MS, endOfLocalDay, workingTimeBetween, type WorkingCalendar } from './working-calendar.js';
 
 const MINUTE_MS = 60_000;

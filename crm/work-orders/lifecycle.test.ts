@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WorkOrderError } from './errors.js';
 import { createWorkOrder, transition, type WorkOrderCommand } from './lifecycle.js';
-import { pendingExtension, type Actor, type WorkOrder } from './model.js';
-import { ACTION_LABELS_ZH, MOVES, STATE_LABELS_ZH, WORK_ORDER_ACTIONS, WORK_ORDER_STATES, type ActorRole, type WorkOrderAction } from './states.js';
+import { pendingExtension, type Actor, type WorkOrder } from '../../contracts/work-order-model.js';
+import { ACTION_LABELS_ZH, MOVES, STATE_LABELS_ZH, WORK_ORDER_ACTIONS, WORK_ORDER_STATES, type ActorRole, type WorkOrderAction } from '../../contracts/work-order-states.js';
 import {
   admin,
   agent,

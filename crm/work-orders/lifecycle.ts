@@ -15,9 +15,9 @@ import {
   type RatingScores,
   type WorkOrder,
   type WorkOrderEvent,
-} from './model.js';
+} from '../../contracts/work-order-model.js';
 import { orderCodeFor } from './order-code.js';
-import { validateCreateWorkOrder } from './schemas.js';
+import { validateCreateWorkOrder } from '../../contracts/work-order-schemas.js';
 import {
   ACTION_LABELS_ZH,
   canApply,
@@ -26,7 +26,7 @@ import {
   ROLE_LABELS_ZH,
   STATE_LABELS_ZH,
   type WorkOrderAction,
-} from './states.js';
+} from '../../contracts/work-order-states.js';
 import { DAY_MS, formatLocal, isDateKey, localDayStart } from './working-calendar.js';
 
 interface Base {

@@ -15,9 +15,9 @@ import type {
   ReturnRecord,
   WorkOrder,
   WorkOrderEvent,
-} from './model.js';
-import type { Channel, OrderType, TimeLimitClass, Urgency } from './schemas.js';
-import type { ActorRole, WorkOrderEventAction, WorkOrderState } from './states.js';
+} from '../../contracts/work-order-model.js';
+import type { Channel, OrderType, TimeLimitClass, Urgency } from '../../contracts/work-order-schemas.js';
+import type { ActorRole, WorkOrderEventAction, WorkOrderState } from '../../contracts/work-order-states.js';
 
 interface OrderRow {
   id: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIELD_LABELS_ZH, validateCreateWorkOrder } from './schemas.js';
+import { FIELD_LABELS_ZH, validateCreateWorkOrder } from '../../contracts/work-order-schemas.js';
 import { validInput } from './testing.js';
 
 function issuesOf(raw: unknown) {

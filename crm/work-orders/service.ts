@@ -4,16 +4,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { detectDistrict, dispatch as dispatchByCatalog, type ManualReasonCode } from '../catalog/dispatch.js';
-import type { Catalog } from '../catalog/types.js';
+import type { Catalog } from '../../contracts/catalog.js';
 import type { SmsMessage } from '../sms/outbox.js';
 import type { Database, Queryable } from '../../platform/db/database.js';
 import { DEFAULT_WORK_ORDER_CONFIG, type WorkOrderConfig } from './config.js';
 import { addDuration, checkDeadlines, DISPATCH_CLOCK_STATES, dispatchDeadlineFrom, recordDeadlineActions } from './deadlines.js';
 import { WorkOrderError } from './errors.js';
 import { createWorkOrder, transition, type WorkOrderCommand } from './lifecycle.js';
-import { lastRating, pendingExtension, SYSTEM_ACTOR, type Actor, type WorkOrder, type WorkOrderEvent } from './model.js';
-import { validateCreateWorkOrder } from './schemas.js';
-import { legalActions, MOVES, RECEIVE_ROLES, ROLE_LABELS_ZH, type WorkOrderAction } from './states.js';
+import { lastRating, pendingExtension, SYSTEM_ACTOR, type Actor, type WorkOrder, type WorkOrderEvent } from '../../contracts/work-order-model.js';
+import { validateCreateWorkOrder } from '../../contracts/work-order-schemas.js';
+import { legalActions, MOVES, RECEIVE_ROLES, ROLE_LABELS_ZH, type WorkOrderAction } from '../../contracts/work-order-states.js';
 import { CatalogRepository, WorkOrderRepository, type DepartmentRecord } from './repository.js';
 import { localDateKey } from './working-calendar.js';
 

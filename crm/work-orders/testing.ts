@@ -2,9 +2,9 @@
 // input, and orders walked into every state through the real transition function.
 import { DEFAULT_WORK_ORDER_CONFIG, type WorkOrderConfig } from './config.js';
 import { createWorkOrder, transition, type WorkOrderCommand } from './lifecycle.js';
-import type { Actor, WorkOrder, WorkOrderEvent } from './model.js';
-import type { CreateWorkOrderRawInput } from './schemas.js';
-import type { WorkOrderState } from './states.js';
+import type { Actor, WorkOrder, WorkOrderEvent } from '../../contracts/work-order-model.js';
+import type { CreateWorkOrderRawInput } from '../../contracts/work-order-schemas.js';
+import type { WorkOrderState } from '../../contracts/work-order-states.js';
 
 /** Instant of a China local wall-clock time: t('2026-11-23 10:00'). */
 export function t(local: string): number {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WORK_ORDER_CONFIG } from '../../crm/work-orders/config.js';
 import { createWorkOrder } from '../../crm/work-orders/lifecycle.js';
-import type { WorkOrder } from '../../crm/work-orders/model.js';
+import type { WorkOrder } from '../../contracts/work-order-model.js';
 import { searchKey, WorkOrderRepository, type ListFilter } from '../../crm/work-orders/repository.js';
 import { agent, MIN, T0, validInput } from '../../crm/work-orders/testing.js';
 import type { Queryable } from '../../platform/db/database.js';

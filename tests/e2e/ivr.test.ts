@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STATE_LABELS_ZH } from '../../crm/work-orders/states.js';
+import { STATE_LABELS_ZH } from '../../contracts/work-order-states.js';
 import { localDateKey } from '../../crm/work-orders/working-calendar.js';
 import { formatDateZh, STATUS_TEXT, type IvrOutcome } from '../../ivr/flow/index.js';
 import { apiLogin } from '../../testkit/api-client.js';

@@ -13,7 +13,7 @@ interface Values {
   phone: string;
 }
 
-/** crm/work-orders/schemas.ts PHONE_PATTERN: mobile, or landline with area code. */
+/** contracts/work-order-schemas.ts PHONE_PATTERN: mobile, or landline with area code. */
 const PHONE = /^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 const FIELDS = new Set<string>(['code', 'phone']);
 

@@ -1,7 +1,7 @@
 // Creation input of a work order (受理), validated with zod. Every message is Simplified Chinese and names
 // the field in Chinese, so the desk can show it beside the input; `field` is the dotted path.
 import { z } from 'zod';
-import type { FieldIssue } from '../../contracts/errors.js';
+import type { FieldIssue } from './errors.js';
 
 export const CHANNELS = ['phone', 'web', 'app', 'wechat', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];

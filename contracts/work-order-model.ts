@@ -1,9 +1,11 @@
 // The shape of a work order and of the facts recorded about it. Plain data: JSON-friendly (instants are ms
 // since the epoch), never mutated by this package: every step returns a new order with `version` + 1, so an
 // adapter can UPDATE … WHERE version = <old> (optimistic locking) and INSERT the event as a history row.
-import type { DeadlineBasis } from './config.js';
-import type { CreateWorkOrderInput } from './schemas.js';
-import type { ActorRole, WorkOrderEventAction, WorkOrderState } from './states.js';
+import type { CreateWorkOrderInput } from './work-order-schemas.js';
+import type { ActorRole, WorkOrderEventAction, WorkOrderState } from './work-order-states.js';
+
+/** Whether a time limit counts calendar days or working days (holidays and weekends skipped). */
+export type DeadlineBasis = 'calendar' | 'working';
 
 export interface Actor {
   id: string;

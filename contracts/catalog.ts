@@ -92,3 +92,26 @@ export const Catalog = z.object({
   items: z.array(CatalogItem),
 });
 export type Catalog = z.infer<typeof Catalog>;
+
+// What auto-dispatch and the text helpers answer (crm/catalog/dispatch.ts computes them).
+export type ManualReasonCode = 'no_item' | 'unknown_item' | 'district_missing' | 'unknown_district' | 'district_unmapped';
+
+export type DispatchResult =
+  | { kind: 'auto'; departmentCode: string; itemCode: string; reason: string }
+  | { kind: 'manual'; code: ManualReasonCode; reason: string; itemCode?: string };
+
+export interface ItemSuggestion {
+  itemCode: string;
+  score: number;
+  /** The item's keywords found whole in the text, strongest first. */
+  matchedKeywords: string[];
+  /** Weaker evidence: the start or end of one of the item's keywords found in the text (工资 of 拖欠工资). */
+  matchedFragments: { fragment: string; keyword: string }[];
+}
+
+export interface DistrictMatch {
+  districtCode: string;
+  /** The text that identified the district, e.g. 南山区, 南山 or 科技园. */
+  matched: string;
+  via: 'name' | 'short_name' | 'place';
+}

@@ -11,7 +11,7 @@ import {
   WORK_ORDER_ROLES,
   WORK_ORDER_STATES,
   type WorkOrderState,
-} from './states.js';
+} from './work-order-states.js';
 
 describe('the legal-moves table', () => {
   it('labels every state, action and role in Chinese', () => {
