@@ -20,5 +20,6 @@ export interface FieldIssue {
 }
 
 export interface ApiErrorBody {
-  error: { code: ErrorCode; message: string; fields?: FieldIssue[] };
+  /** `retryAfterSeconds` comes with rate_limited (also as the retry-after header). */
+  error: { code: ErrorCode; message: string; fields?: FieldIssue[]; retryAfterSeconds?: number };
 }

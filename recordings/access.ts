@@ -4,7 +4,9 @@
 //  - handlers of the department holding a linked order: listen, when the hotline allows it (default on), so the
 //    department hears the citizen's own words; no download;
 //  - everyone else (other agents, dispatchers, other departments): refused, and the refusal is audited.
+// The role-wide parts (listen to any call, download) are permissions of the one role table.
 import type { Role } from '../contracts/api.js';
+import { can } from '../platform/auth/permissions.js';
 
 export interface Listener {
   id: string;
@@ -22,12 +24,12 @@ export interface AccessPolicy {
 }
 
 export function mayListen(u: Listener, r: RecordingFacts, p: AccessPolicy): boolean {
-  if (u.role === 'supervisor' || u.role === 'admin') return true;
+  if (can(u.role, 'recording.listen.any')) return true;
   if (u.role === 'agent') return r.agentId === u.id;
   if (u.role === 'handler') return p.handlersMayListen && u.departmentCode !== null && r.departments.includes(u.departmentCode);
   return false;
 }
 
 export function mayDownload(u: Listener): boolean {
-  return u.role === 'supervisor' || u.role === 'admin';
+  return can(u.role, 'recording.download');
 }

@@ -5,20 +5,16 @@
 // The stored sha256 is checked before audio is served (once per recording per INTEGRITY_TTL_MS): a mismatch is
 // refused with 500, audited and logged as an error.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
 import { z } from 'zod';
-import { authenticate, type CrmAuth, type CrmUser } from '../crm/http/auth.js';
-import { installCrmErrorHandler, invalid } from '../crm/http/errors.js';
-import type { Database } from '../platform/db/database.js';
-import { ApiError } from '../platform/http/errors.js';
+import { refusalOf } from '../platform/auth/permissions.js';
+import { userOf, type AuthGuard, type AuthUser } from '../platform/http/auth-guard.js';
+import { ApiError, parseBody } from '../platform/http/errors.js';
 import { mayDownload, mayListen, type AccessPolicy } from './access.js';
 import type { RecordingRecord, RecordingRepository } from './repository.js';
 import { hashStream, type ByteRange, type RecordingStorage } from './storage.js';
 
 export interface RecordingRouteDeps {
-  db: Database;
-  log: Logger;
-  auth: CrmAuth;
+  guard: AuthGuard;
   repo: RecordingRepository;
   storage: RecordingStorage;
   policy: AccessPolicy;
@@ -66,15 +62,15 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return { start, end };
 }
 
-export async function registerRecordingRoutes(app: FastifyInstance, d: RecordingRouteDeps): Promise<void> {
+export function registerRecordingRoutes(app: FastifyInstance, d: RecordingRouteDeps): void {
   const now = d.now ?? Date.now;
   const verifiedAt = new Map<string, number>();
 
-  const audit = (r: { callId: string }, u: CrmUser | null, action: Parameters<RecordingRepository['audit']>[0]['action'], req: FastifyRequest, byteRange?: string) =>
+  const audit = (r: { callId: string }, u: AuthUser | null, action: Parameters<RecordingRepository['audit']>[0]['action'], req: FastifyRequest, byteRange?: string) =>
     d.repo.audit({ callId: r.callId, userId: u?.id ?? null, role: u?.role ?? null, action, byteRange: byteRange ?? null, ip: req.ip, at: new Date(now()) });
 
   /** The recording if `u` may listen; audits and refuses (403) otherwise; 404 when there is none. */
-  async function allowed(req: FastifyRequest, u: CrmUser, callId: string): Promise<RecordingRecord> {
+  async function allowed(req: FastifyRequest, u: AuthUser, callId: string): Promise<RecordingRecord> {
     const r = await d.repo.get(callId);
     if (!r || r.status !== 'stored') {
       const reason = r ? '录音已超过保存期限被删除' : '该通话没有录音';
@@ -83,12 +79,12 @@ export async function registerRecordingRoutes(app: FastifyInstance, d: Recording
     if (!mayListen(u, r, d.policy)) {
       await audit(r, u, 'denied', req);
       req.log.warn({ userId: u.id, role: u.role, callId }, 'recording access refused');
-      throw new ApiError('forbidden', '您无权收听该通话录音');
+      throw new ApiError('forbidden', refusalOf(u.role, 'recording.listen.any'));
     }
     return r;
   }
 
-  async function verify(r: RecordingRecord, u: CrmUser, req: FastifyRequest): Promise<void> {
+  async function verify(r: RecordingRecord, u: AuthUser, req: FastifyRequest): Promise<void> {
     const seen = verifiedAt.get(r.callId);
     if (seen !== undefined && now() - seen < INTEGRITY_TTL_MS) return;
     const { sha256, size } = await hashStream(await d.storage.read(r.storageKey));
@@ -100,7 +96,7 @@ export async function registerRecordingRoutes(app: FastifyInstance, d: Recording
     verifiedAt.set(r.callId, now());
   }
 
-  const view = (r: RecordingRecord, u: CrmUser): RecordingView => ({
+  const view = (r: RecordingRecord, u: AuthUser): RecordingView => ({
     callId: r.callId,
     orderCodes: r.orderCodes,
     agentId: r.agentId,
@@ -116,46 +112,40 @@ export async function registerRecordingRoutes(app: FastifyInstance, d: Recording
     mayDownload: mayDownload(u),
   });
 
-  await app.register(async (scope) => {
-    installCrmErrorHandler(scope, d.log);
+  // any signed-in user may ask; who hears which call is decided per recording (access.ts), refusals audited
+  app.get('/api/recordings/:callId', { preHandler: d.guard.signedIn }, async (req) => {
+    const u = userOf(req);
+    const { callId } = parseBody(Params, req.params);
+    const r = await allowed(req, u, callId);
+    await audit(r, u, 'metadata', req);
+    return view(r, u);
+  });
 
-    scope.get('/api/recordings/:callId', async (req) => {
-      const u = await authenticate(d.db, d.auth, req.headers.authorization);
-      const p = Params.safeParse(req.params);
-      if (!p.success) throw invalid(p.error);
-      const r = await allowed(req, u, p.data.callId);
-      await audit(r, u, 'metadata', req);
-      return view(r, u);
-    });
-
-    scope.get('/api/recordings/:callId/audio', async (req, reply: FastifyReply) => {
-      const u = await authenticate(d.db, d.auth, req.headers.authorization);
-      const p = Params.safeParse(req.params);
-      if (!p.success) throw invalid(p.error);
-      const q = AudioQuery.safeParse(req.query ?? {});
-      if (!q.success) throw invalid(q.error);
-      const r = await allowed(req, u, p.data.callId);
-      const download = q.data.download === '1';
-      if (download && !mayDownload(u)) {
-        await audit(r, u, 'denied', req, 'download');
-        throw new ApiError('forbidden', '仅值班长和管理员可以下载录音');
-      }
-      await verify(r, u, req);
-      const range = parseRange(req.headers.range, r.sizeBytes);
-      if (range === 'unsatisfiable') {
-        return reply.code(416).header('content-range', `bytes */${r.sizeBytes}`).send();
-      }
-      await audit(r, u, download ? 'download' : 'play', req, range ? `${range.start}-${range.end}` : undefined);
-      reply.header('accept-ranges', 'bytes').header('cache-control', 'no-store').type('audio/wav');
-      if (download) reply.header('content-disposition', `attachment; filename="recording-${r.callId.replace(/[^\w.-]/g, '_')}.wav"`);
-      if (range) {
-        return reply
-          .code(206)
-          .header('content-range', `bytes ${range.start}-${range.end}/${r.sizeBytes}`)
-          .header('content-length', String(range.end - range.start + 1))
-          .send(await d.storage.read(r.storageKey, range));
-      }
-      return reply.header('content-length', String(r.sizeBytes)).send(await d.storage.read(r.storageKey));
-    });
+  app.get('/api/recordings/:callId/audio', { preHandler: d.guard.signedIn }, async (req, reply: FastifyReply) => {
+    const u = userOf(req);
+    const { callId } = parseBody(Params, req.params);
+    const q = parseBody(AudioQuery, req.query);
+    const r = await allowed(req, u, callId);
+    const download = q.download === '1';
+    if (download && !mayDownload(u)) {
+      await audit(r, u, 'denied', req, 'download');
+      throw new ApiError('forbidden', refusalOf(u.role, 'recording.download'));
+    }
+    await verify(r, u, req);
+    const range = parseRange(req.headers.range, r.sizeBytes);
+    if (range === 'unsatisfiable') {
+      return reply.code(416).header('content-range', `bytes */${r.sizeBytes}`).send();
+    }
+    await audit(r, u, download ? 'download' : 'play', req, range ? `${range.start}-${range.end}` : undefined);
+    reply.header('accept-ranges', 'bytes').header('cache-control', 'no-store').type('audio/wav');
+    if (download) reply.header('content-disposition', `attachment; filename="recording-${r.callId.replace(/[^\w.-]/g, '_')}.wav"`);
+    if (range) {
+      return reply
+        .code(206)
+        .header('content-range', `bytes ${range.start}-${range.end}/${r.sizeBytes}`)
+        .header('content-length', String(range.end - range.start + 1))
+        .send(await d.storage.read(r.storageKey, range));
+    }
+    return reply.header('content-length', String(r.sizeBytes)).send(await d.storage.read(r.storageKey));
   });
 }

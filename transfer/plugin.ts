@@ -1,12 +1,12 @@
-// Wiring of transfers and linkage sheets into the hotline (server/hotline.ts calls this once).
+// The transfer plugin: warm / blind transfers, 110/120 linkage sheets and their routes (server/hotline.ts
+// creates it once; start() runs the linkage delivery, stop() ends it).
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { LiveCalls } from '../acd/live-calls.js';
 import type { QueueService } from '../acd/service.js';
-import type { SessionTokens } from '../platform/auth/session-tokens.js';
-import type { UserRepository } from '../platform/auth/user-repository.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db/database.js';
+import type { AuthGuard } from '../platform/http/auth-guard.js';
 import { userRoom, type HotlineIo } from '../platform/realtime/io.js';
 import type { CallControl } from '../telephony/call-control.js';
 import { loadTransferDirectory } from './directory.js';
@@ -14,25 +14,26 @@ import { LinkageService } from './linkage.js';
 import { registerTransferRoutes } from './routes.js';
 import { TransferService } from './service.js';
 
-export interface TransferFeature {
+export interface TransferPluginDeps {
+  config: Config;
+  app: FastifyInstance;
+  guard: AuthGuard;
+  io: HotlineIo;
+  db: Database;
+  telephony: CallControl;
+  calls: LiveCalls;
+  queue: QueueService;
+  log: Logger;
+}
+
+export interface TransferPlugin {
   transfers: TransferService;
   linkage: LinkageService;
   start(): void;
   stop(): Promise<void>;
 }
 
-export function createTransferFeature(d: {
-  config: Config;
-  app: FastifyInstance;
-  io: HotlineIo;
-  db: Database;
-  telephony: CallControl;
-  calls: LiveCalls;
-  queue: QueueService;
-  tokens: SessionTokens;
-  users: UserRepository;
-  log: Logger;
-}): TransferFeature {
+export function createTransferPlugin(d: TransferPluginDeps): TransferPlugin {
   const directory = loadTransferDirectory(d.config.transfer.directoryFile);
   const linkage = new LinkageService({
     db: d.db,
@@ -50,6 +51,6 @@ export function createTransferFeature(d: {
     publicUrl: d.config.server.publicUrl,
     log: d.log.child({ component: 'transfer' }),
   });
-  registerTransferRoutes(d.app, { tokens: d.tokens, users: d.users, transfers, directory, linkage });
+  registerTransferRoutes(d.app, { guard: d.guard, transfers, directory, linkage });
   return { transfers, linkage, start: () => linkage.start(), stop: () => linkage.stop() };
 }

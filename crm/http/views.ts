@@ -6,7 +6,7 @@ import type { WorkOrder, WorkOrderEvent } from '../../contracts/work-order-model
 import type { CallLink, Visibility } from '../work-orders/repository.js';
 import type { CatalogSnapshot } from '../work-orders/service.js';
 import { ACTION_LABELS_ZH, STATE_LABELS_ZH } from '../../contracts/work-order-states.js';
-import type { CrmUser } from './auth.js';
+import type { AuthUser } from '../../platform/http/auth-guard.js';
 
 export { maskPhone };
 
@@ -17,17 +17,17 @@ export function maskName(name: string): string {
 }
 
 /** Supervisors, admins and the department holding the order see a confidential citizen in clear. */
-export function seesConfidential(user: CrmUser, order: { departmentId: string | null }): boolean {
+export function seesConfidential(user: AuthUser, order: { departmentId: string | null }): boolean {
   if (user.role === 'supervisor' || user.role === 'admin') return true;
   return user.role === 'handler' && user.departmentCode !== null && user.departmentCode === order.departmentId;
 }
 
-export function mustMask(user: CrmUser, order: WorkOrder): boolean {
+export function mustMask(user: AuthUser, order: WorkOrder): boolean {
   return order.citizen.confidential && !seesConfidential(user, order);
 }
 
 /** The list filter of a user. `agentPhones`: normalized numbers of the agent's recent callers. */
-export function visibilityOf(user: CrmUser, agentPhones: readonly string[]): Visibility {
+export function visibilityOf(user: AuthUser, agentPhones: readonly string[]): Visibility {
   switch (user.role) {
     case 'dispatcher':
     case 'supervisor':
@@ -62,7 +62,7 @@ function departmentName(snap: CatalogSnapshot, code: string | null): string | nu
   return code === null ? null : snap.departments.get(code)?.name ?? code;
 }
 
-export function toView(order: WorkOrder, user: CrmUser, snap: CatalogSnapshot, now: number): WorkOrderView {
+export function toView(order: WorkOrder, user: AuthUser, snap: CatalogSnapshot, now: number): WorkOrderView {
   const masked = mustMask(user, order);
   return {
     ...order,
@@ -74,7 +74,7 @@ export function toView(order: WorkOrder, user: CrmUser, snap: CatalogSnapshot, n
   };
 }
 
-export function toSummary(order: WorkOrder, user: CrmUser, snap: CatalogSnapshot, now: number): WorkOrderSummary {
+export function toSummary(order: WorkOrder, user: AuthUser, snap: CatalogSnapshot, now: number): WorkOrderSummary {
   const masked = mustMask(user, order);
   return {
     id: order.id,

@@ -1,18 +1,19 @@
 // GET /api/reports (figures of one day/week/month) and GET /api/reports/export (CSV or Excel of the same), for
-// the dispatch desk, supervisors and admins. Query validated with contracts/reports.ts; errors as the CRM's.
+// the dispatch desk, supervisors and admins (permissions report.read / report.export). Query validated with
+// contracts/reports.ts; errors through the app's one handler.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ReportExportQuery, ReportQuery, type ReportResponse } from '../../contracts/reports.js';
 import type { Database } from '../../platform/db/database.js';
-import { authenticate, requireRole, type CrmAuth } from '../http/auth.js';
-import { installCrmErrorHandler, invalid } from '../http/errors.js';
+import { userOf } from '../../platform/http/auth-guard.js';
+import { parseBody } from '../../platform/http/errors.js';
+import { guardOf, type CrmAuth } from '../http/auth.js';
+import { registerCrmErrorMappings } from '../http/errors.js';
 import type { CatalogStore } from '../work-orders/service.js';
 import { localDateKey } from '../work-orders/working-calendar.js';
 import { reportCsv, reportFileName, reportXlsx } from './export.js';
 import { computeReport } from './figures.js';
 import { periodRange } from './periods.js';
-
-export const REPORT_ROLES = ['dispatcher', 'supervisor', 'admin'] as const;
 
 export interface ReportRouteDeps {
   db: Database;
@@ -35,34 +36,25 @@ export async function registerReportRoutes(app: FastifyInstance, deps: ReportRou
     });
   };
 
-  await app.register(async (scope) => {
-    installCrmErrorHandler(scope, deps.log);
+  const guard = guardOf(deps.auth, deps.db);
+  registerCrmErrorMappings();
 
-    scope.get('/api/reports', async (req) => {
-      const u = await authenticate(deps.db, deps.auth, req.headers.authorization);
-      requireRole(u, REPORT_ROLES, '查看统计报表');
-      const q = ReportQuery.safeParse(req.query ?? {});
-      if (!q.success) throw invalid(q.error);
-      return build(q.data);
-    });
+  app.get('/api/reports', { preHandler: guard.require('report.read') }, async (req) => build(parseBody(ReportQuery, req.query)));
 
-    scope.get('/api/reports/export', async (req, reply) => {
-      const u = await authenticate(deps.db, deps.auth, req.headers.authorization);
-      requireRole(u, REPORT_ROLES, '导出统计报表');
-      const q = ReportExportQuery.safeParse(req.query ?? {});
-      if (!q.success) throw invalid(q.error);
-      const report = await build(q.data);
-      deps.log.info({ userId: u.id, period: report.period, firstDate: report.firstDate, format: q.data.format }, 'report exported');
-      if (q.data.format === 'xlsx') {
-        return reply
-          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-          .header('content-disposition', `attachment; filename="${reportFileName(report, 'xlsx')}"`)
-          .send(reportXlsx(report));
-      }
+  app.get('/api/reports/export', { preHandler: guard.require('report.export') }, async (req, reply) => {
+    const u = userOf(req);
+    const q = parseBody(ReportExportQuery, req.query);
+    const report = await build(q);
+    deps.log.info({ userId: u.id, period: report.period, firstDate: report.firstDate, format: q.format }, 'report exported');
+    if (q.format === 'xlsx') {
       return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${reportFileName(report, 'csv')}"`)
-        .send(reportCsv(report));
-    });
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${reportFileName(report, 'xlsx')}"`)
+        .send(reportXlsx(report));
+    }
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${reportFileName(report, 'csv')}"`)
+      .send(reportCsv(report));
   });
 }

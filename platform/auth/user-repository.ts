@@ -16,6 +16,8 @@ export interface NewUser {
 }
 
 export interface UserRecord extends NewUser {
+  /** The department a handler (承办人) belongs to (users.department_code); null for everyone else. */
+  departmentCode: string | null;
   disabled: boolean;
   createdAt: Date;
 }
@@ -51,6 +53,7 @@ interface UserRow {
   extension: string | null;
   password_hash: string;
   sip_ha1: string | null;
+  department_code: string | null;
   disabled: boolean;
   created_at: Date;
 }
@@ -152,6 +155,7 @@ function toUser(r: UserRow): UserRecord {
     extension: r.extension,
     passwordHash: r.password_hash,
     sipHa1: r.sip_ha1,
+    departmentCode: r.department_code ?? null,
     disabled: r.disabled,
     createdAt: r.created_at,
   };

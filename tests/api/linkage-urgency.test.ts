@@ -10,6 +10,8 @@ import { createCrm, seedCrmIfEmpty, type Crm } from '../../crm/index.js';
 import { hashPassword } from '../../platform/auth/passwords.js';
 import { SessionTokens } from '../../platform/auth/session-tokens.js';
 import { UserRepository } from '../../platform/auth/user-repository.js';
+import { createAuthGuard } from '../../platform/http/auth-guard.js';
+import { installErrorHandler } from '../../platform/http/error-handler.js';
 import { LinkageService } from '../../transfer/linkage.js';
 import { openTestDatabase, type TestDatabase } from '../db/test-database.js';
 
@@ -28,14 +30,16 @@ const log = pino({ level: 'silent' });
 beforeAll(async () => {
   t = await openTestDatabase();
   await seedCrmIfEmpty(t.db, { now: () => clock });
-  await new UserRepository(t.db).createUser({
+  const users = new UserRepository(t.db);
+  await users.createUser({
     id: 'lk-agent', username: 'lk-agent', displayName: '座席', role: 'agent', extension: '2901', passwordHash: await hashPassword('pw'), sipHa1: null,
   });
   const tokens = new SessionTokens('linkage-urgency-test');
   agentToken = tokens.issue('lk-agent', 'agent');
   crm = createCrm({ db: t.db, log, now: () => clock });
   app = Fastify({ logger: false });
-  await crm.registerRoutes(app, { tokens });
+  installErrorHandler(app);
+  await crm.registerRoutes(app, createAuthGuard({ tokens, users }));
   await app.ready();
   linkage = new LinkageService({ db: t.db, log, centre: () => undefined, now: () => clock });
   calls = new CallRecordRepository(t.db);

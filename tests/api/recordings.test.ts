@@ -19,6 +19,8 @@ import { seedCrmIfEmpty } from '../../crm/index.js';
 import { SessionTokens } from '../../platform/auth/session-tokens.js';
 import { UserRepository } from '../../platform/auth/user-repository.js';
 import type { Database } from '../../platform/db/database.js';
+import { createAuthGuard } from '../../platform/http/auth-guard.js';
+import { installErrorHandler } from '../../platform/http/error-handler.js';
 import { sine, wavBuffer } from '../../testkit/media.js';
 import { openTestDatabase, type TestDatabase } from '../db/test-database.js';
 
@@ -86,7 +88,8 @@ beforeAll(async () => {
     onFailure: (callId, reason) => failures.push(`${callId}: ${reason}`),
   });
   app = Fastify({ logger: false });
-  await registerRecordingRoutes(app, { db, log, auth: { tokens }, repo, storage, policy: { handlersMayListen: true }, now: () => clock });
+  installErrorHandler(app);
+  registerRecordingRoutes(app, { guard: createAuthGuard({ tokens, users }), repo, storage, policy: { handlersMayListen: true }, now: () => clock });
   await app.ready();
 });
 

@@ -15,6 +15,8 @@ import { CatalogStore } from '../../crm/work-orders/service.js';
 import { SessionTokens } from '../../platform/auth/session-tokens.js';
 import { UserRepository } from '../../platform/auth/user-repository.js';
 import type { Database } from '../../platform/db/database.js';
+import { createAuthGuard } from '../../platform/http/auth-guard.js';
+import { installErrorHandler } from '../../platform/http/error-handler.js';
 import { openTestDatabase, type TestDatabase } from '../db/test-database.js';
 import { mulberry32 } from '../../testkit/random.js';
 
@@ -331,10 +333,12 @@ beforeAll(async () => {
   for (const u of USERS) token[u.id] = tokens.issue(u.id, u.role);
   await insertData(db);
   app = Fastify({ logger: false });
+  installErrorHandler(app);
+  const guard = createAuthGuard({ tokens, users });
   const catalog = new CatalogStore(db, () => AS_OF);
   const log = pino({ level: 'silent' });
-  await registerReportRoutes(app, { db, log, catalog, auth: { tokens }, now: () => AS_OF });
-  await registerHotspotRoutes(app, { db, log, auth: { tokens }, monitor: new HotspotMonitor({ db, catalog, log, now: () => AS_OF }) });
+  await registerReportRoutes(app, { db, log, catalog, auth: guard, now: () => AS_OF });
+  await registerHotspotRoutes(app, { db, log, auth: guard, monitor: new HotspotMonitor({ db, catalog, log, now: () => AS_OF }) });
   await app.ready();
 });
 

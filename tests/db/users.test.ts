@@ -42,6 +42,7 @@ describe('UserRepository', () => {
       passwordHash: 'scrypt$placeholder',
       sipHa1: 'ab'.repeat(16),
       disabled: false,
+      departmentCode: null,
       createdAt: created.createdAt,
     });
     expect(await users.findUserById('u1')).toEqual(byName);

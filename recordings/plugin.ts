@@ -1,13 +1,13 @@
-// Wires call recording into the hotline: storage (folder or S3), the stereo recorder the ACD calls on connect,
-// the recording API, and the retention job. server/hotline.ts:
-//   const recordings = await createRecordings({ … });   // before the QueueService (it takes recordings.recorder)
+// The recordings plugin: storage (folder or S3), the stereo recorder the ACD calls on connect, the recording API
+// and the retention job. server/hotline.ts:
+//   const recordings = createRecordingsPlugin({ … });   // before the QueueService (it takes recordings.recorder)
 //   deliver(): on the caller's channel_gone → recordings.recorder.callEnded(callId)
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { CrmAuth } from '../crm/http/auth.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db/database.js';
+import type { AuthGuard } from '../platform/http/auth-guard.js';
 import { CallRecorder, type MixMonitorControl } from './capture.js';
 import { RecordingRepository } from './repository.js';
 import { RecordingRetention } from './retention.js';
@@ -15,7 +15,19 @@ import { registerRecordingRoutes } from './routes.js';
 import { S3RecordingStorage } from './s3-storage.js';
 import { FsRecordingStorage, type RecordingStorage } from './storage.js';
 
-export interface Recordings {
+export interface RecordingsPluginDeps {
+  config: Config;
+  app: FastifyInstance;
+  guard: AuthGuard;
+  db: Database;
+  log: Logger;
+  ami: MixMonitorControl;
+  /** The embedded Asterisk's instance folder as Asterisk sees it and as the host does; null for an external one. */
+  asterisk: { instanceDir: string; hostInstanceDir: string } | null;
+  onFailure?: (callId: string, reason: string) => void;
+}
+
+export interface RecordingsPlugin {
   recorder: CallRecorder;
   repo: RecordingRepository;
   storage: RecordingStorage;
@@ -24,17 +36,7 @@ export interface Recordings {
   stop(): Promise<void>;
 }
 
-export async function createRecordings(d: {
-  config: Config;
-  app: FastifyInstance;
-  db: Database;
-  log: Logger;
-  auth: CrmAuth;
-  ami: MixMonitorControl;
-  /** The embedded Asterisk's instance folder as Asterisk sees it and as the host does; null for an external one. */
-  asterisk: { instanceDir: string; hostInstanceDir: string } | null;
-  onFailure?: (callId: string, reason: string) => void;
-}): Promise<Recordings> {
+export function createRecordingsPlugin(d: RecordingsPluginDeps): RecordingsPlugin {
   const c = d.config.recordings;
   const storage: RecordingStorage = c.storage === 's3' && c.s3 ? new S3RecordingStorage(c.s3) : new FsRecordingStorage(c.dir);
   const repo = new RecordingRepository(d.db);
@@ -52,7 +54,7 @@ export async function createRecordings(d: {
     bridgeRecordingFile: a ? (callId) => path.join(a.hostInstanceDir, 'spool', 'recording', `call-${callId}.wav`) : () => null,
     ...(d.onFailure ? { onFailure: d.onFailure } : {}),
   });
-  await registerRecordingRoutes(d.app, { db: d.db, log: d.log, auth: d.auth, repo, storage, policy: { handlersMayListen: c.handlersMayListen } });
+  registerRecordingRoutes(d.app, { guard: d.guard, repo, storage, policy: { handlersMayListen: c.handlersMayListen } });
   const retention = new RecordingRetention({ repo, storage, log: d.log, retentionDays: c.retentionDays });
   d.log.info({ storage: storage.kind, dir: c.storage === 'fs' ? c.dir : undefined, retentionDays: c.retentionDays }, 'call recordings');
   return {
