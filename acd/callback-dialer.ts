@@ -5,13 +5,13 @@
 // call. Every other ending is reported to the engine as callback_failed, which retries or abandons by policy.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { CallRecordRepository } from '../crm/call-records.js';
+import type { CallEventBus } from '../platform/events/call-event-bus.js';
 import type { PromptSet } from '../telephony/prompts.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import type { CallbackFailure } from './callbacks.js';
 import { confirmStep, dialFailureForCause, initialConfirm, type ConfirmCommand, type ConfirmState } from './callback-dial-flow.js';
 import type { AcdCommand, AcdEvent } from './engine.js';
-import { writeFor, type LiveCall, type LiveCalls } from './live-calls.js';
+import { publishFor, type LiveCall, type LiveCalls } from './live-calls.js';
 import type { AgentNotifier } from './notifier.js';
 import { StepTimers } from './step-timers.js';
 
@@ -24,7 +24,8 @@ export const CITIZEN_RING_SECONDS = 30;
 export interface CallbackDialerDeps {
   telephony: CallControl;
   calls: LiveCalls;
-  records: CallRecordRepository;
+  /** Where the attempt's offer and the callback's progress are published (call records subscribe). */
+  bus: CallEventBus;
   notifier: AgentNotifier;
   prompts: PromptSet;
   /** The agent's device to ring (web softphone or desk phone), or undefined when the agent has none. */
@@ -46,8 +47,7 @@ interface Attempt {
   confirm: ConfirmState;
   citizenAnswered: boolean;
   timers: StepTimers;
-  dbOffer: Promise<number | null>;
-  /** The original call's record (and its write chain): the callback is written on it. */
+  /** The original call's record (and what its subscribers still do): the callback is written on it. */
   record: LiveCall;
   startedAt: number;
   log: Logger;
@@ -66,13 +66,13 @@ export class CallbackDialer {
       callId: cmd.callId, channelId: '', callerNumber: cmd.number, dialed: this.d.serviceNumber, arrivedAt: new Date(this.d.now()),
       stage: 'queue', log, agentLeg: null, bridgeId: null, writes: Promise.resolve(),
     };
-    const at = new Date(this.d.now());
+    const at = this.d.now();
     const a: Attempt = {
       cmd, agentLeg: `cb-agent-${randomUUID()}`, citizenLeg: `cb-citizen-${randomUUID()}`, stage: 'ringing_agent', confirm: initialConfirm(),
       citizenAnswered: false, timers: new StepTimers(), record, startedAt: this.d.now(), log,
-      dbOffer: writeFor(record, 'recordOffer', () => this.d.records.recordOffer(cmd.callId, cmd.agentId, at)),
     };
-    void writeFor(record, 'markCallbackAttempt', () => this.d.records.markCallbackAttempt(cmd.callId, cmd.attempt));
+    publishFor(record, this.d.bus, 'call.offered', { callId: cmd.callId, agentId: cmd.agentId, offerId: cmd.attemptId, at });
+    publishFor(record, this.d.bus, 'callback.attempt_started', { callId: cmd.callId, callbackId: cmd.callbackId, attempt: cmd.attempt, at });
     if (!device) {
       log.warn({ agentId: cmd.agentId }, 'callback: the reserved agent has no phone');
       this.byCallback.set(cmd.callbackId, a);
@@ -234,13 +234,13 @@ export class CallbackDialer {
       arrivedAt: at,
       stage: 'queue',
       log: a.log,
-      agentLeg: { channelId: a.agentLeg, agentId: cmd.agentId, offerId: cmd.attemptId, dbOffer: a.dbOffer },
+      agentLeg: { channelId: a.agentLeg, agentId: cmd.agentId, offerId: cmd.attemptId },
       bridgeId: null,
       writes: a.record.writes,
     };
     this.d.calls.add(call);
     this.d.calls.linkAgentLeg(call, a.agentLeg);
-    void writeFor(call, 'markCallbackConnected', () => this.d.records.markCallbackConnected(cmd.callId, cmd.agentId, at));
+    publishFor(call, this.d.bus, 'callback.connected', { callId: cmd.callId, callbackId: cmd.callbackId, agentId: cmd.agentId, at: at.getTime() });
     // the engine answers with `connect` (callbackId set): the queue bridges, records and tells the desktop
     this.d.report({ type: 'callback_connected', callbackId: cmd.callbackId });
   }
@@ -259,11 +259,7 @@ export class CallbackDialer {
     for (const leg of [a.agentLeg, a.citizenLeg]) {
       if (this.byChannel.has(leg)) void this.d.telephony.hangup(leg).catch(() => {});
     }
-    const at = new Date(this.d.now());
-    void writeFor(a.record, 'closeOffer', async () => {
-      const id = await a.dbOffer;
-      if (id !== null) await this.d.records.closeOffer(id, offerResult, at);
-    });
+    publishFor(a.record, this.d.bus, 'call.offer_closed', { callId: a.cmd.callId, offerId: a.cmd.attemptId, result: offerResult, at: this.d.now() });
     this.d.notifier.callEnded(a.cmd.agentId, { callId: a.cmd.callId, outcome: offerResult === 'missed' ? 'missed' : 'abandoned' });
   }
 

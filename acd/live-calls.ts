@@ -1,6 +1,8 @@
 // Calls in progress, shared by the IVR and the queue. A call is owned by one stage at a time, so a hang-up
 // is handled exactly once by whoever owns it.
 import type { Logger } from 'pino';
+import type { CallEvents } from '../contracts/call-events.js';
+import type { CallEventBus } from '../platform/events/call-event-bus.js';
 
 export type CallStage = 'ivr' | 'queue' | 'connected' | 'ended';
 
@@ -13,24 +15,23 @@ export interface LiveCall {
   stage: CallStage;
   log: Logger;
   /** Set while an agent leg is ringing or connected. */
-  agentLeg: { channelId: string; agentId: string; offerId: string; dbOffer: Promise<number | null> } | null;
+  agentLeg: { channelId: string; agentId: string; offerId: string } | null;
   bridgeId: string | null;
   /** 疑似紧急: an emergency word heard from the caller (keyword spotting). */
   emergencyKeyword?: string;
   /** A skill the caller's own words asked for (社保 → social_security), used when the call is queued. */
   spokenSkillHint?: string;
-  /** The call's database writes, chained so they land in order (created before queued before ended). */
+  /**
+   * Settles once the subscribers have done what the call's events published so far asked of them (the call
+   * record written, …): e.g. a linkage sheet waits for the call's row. Never rejects.
+   */
   writes: Promise<void>;
 }
 
-/** Queues a database write for the call. A failed write is logged with the call id and never breaks the call. */
-export function writeFor<T>(call: LiveCall, what: string, fn: () => Promise<T>): Promise<T | null> {
-  const result = call.writes.then(fn).catch((err: unknown) => {
-    call.log.error({ err, what }, 'database write failed');
-    return null;
-  });
-  call.writes = result.then(() => undefined);
-  return result;
+/** Publishes a call event and lets `call.writes` wait for its subscribers too. Their failures are the bus's to log. */
+export function publishFor<K extends keyof CallEvents>(call: LiveCall, bus: CallEventBus, event: K, payload: CallEvents[K]): void {
+  const settled = bus.emit(event, payload);
+  call.writes = call.writes.then(() => settled);
 }
 
 export class LiveCalls {

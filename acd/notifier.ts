@@ -1,4 +1,4 @@
-// What the queue tells agents' desktops. Implemented over socket.io in server/socket.ts.
+// What the queue tells agents' desktops. Implemented over socket.io in acd/socket-handlers.ts.
 import type { AgentStatePush, CallEndedPush, CallOfferPush } from '../contracts/desktop-events.js';
 
 export interface AgentNotifier {

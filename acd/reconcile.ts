@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import type { LiveCalls } from './live-calls.js';
-import { BRIDGE_PREFIX } from './service.js';
+import { BRIDGE_PREFIX } from './call-legs.js';
 
 export interface ReconcileReport {
   endedCalls: number;

@@ -10,7 +10,7 @@ import type { QueueService } from './service.js';
 
 export function wireAgentSockets(io: HotlineIo, queue: QueueService, log: Logger): void {
   io.on('connection', (socket) => {
-    const userId = socket.data.userId as string;
+    const userId = socket.data.userId;
     const slog = log.child({ userId, socketId: socket.id });
     if (socket.data.role === 'agent') socket.emit('agent:state', queue.agentKnown(userId));
     slog.info('desktop connected');

@@ -3,6 +3,7 @@
 // the readout and comes back after it. Not while a callback offer is talking to the caller.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { CallEventBus } from '../platform/events/call-event-bus.js';
 import type { TextToSpeech } from '../telephony/tts.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import { waitAnnouncementZh, type WaitEstimate } from './figures.js';
@@ -28,6 +29,16 @@ export class WaitAnnouncer {
   private readonly playing = new Map<string, string>(); // playbackId → callId
 
   constructor(private readonly d: WaitAnnouncerDeps) {}
+
+  /** Follows the call events: a queued call is told its place until it is answered or gone. */
+  subscribe(bus: CallEventBus): () => void {
+    const offs = [
+      bus.on('call.queued', (e) => this.queued(e.callId)),
+      bus.on('call.answered', (e) => this.ended(e.callId)),
+      bus.on('call.ended', (e) => this.ended(e.callId)),
+    ];
+    return () => offs.forEach((off) => off());
+  }
 
   queued(callId: string): void {
     this.schedule(callId, this.d.firstAfterMs);

@@ -1,11 +1,12 @@
-// Runs the IVR flow (ivr/flow: flows as data) for each citizen's call: creates the call record, answers, greets,
+// Runs the IVR flow (ivr/flow: flows as data) for each citizen's call: announces the call, answers, greets,
 // hands the call to the queue, and keeps serving the caller's keypad while they wait (press 1 for the progress
-// query). The flow decides; this adapter carries its commands out over the call-control interface.
+// query). The flow decides; this adapter carries its commands out over the call-control interface and publishes
+// the call's arrival (and an end in the IVR) as call events.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { QueueService } from '../acd/service.js';
-import { writeFor, type LiveCall, type LiveCalls } from '../acd/live-calls.js';
-import type { CallRecordRepository } from '../crm/call-records.js';
+import { publishFor, type LiveCall, type LiveCalls } from '../acd/live-calls.js';
+import type { CallEventBus } from '../platform/events/call-event-bus.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import {
   initialIvrState,
@@ -23,7 +24,8 @@ import type { TextToSpeech } from '../telephony/tts.js';
 export interface IvrServiceDeps {
   telephony: CallControl;
   calls: LiveCalls;
-  records: CallRecordRepository;
+  /** Where the IVR publishes a call's arrival and an end in the IVR (call records subscribe). */
+  bus: CallEventBus;
   queue: QueueService;
   flow: FlowDefinition;
   prompts: PromptSet;
@@ -85,7 +87,7 @@ export class IvrService {
         this.end(call.callId);
         if (call.stage !== 'ivr') return false; // queued: the queue records the abandon
         call.log.info({ cause: ev.causeText }, 'caller hung up in the IVR');
-        void writeFor(call, 'markEnded', () => this.d.records.markEnded(call.callId, { at: ev.at, hangupCause: ev.causeText }));
+        publishFor(call, this.d.bus, 'call.ended', { callId: call.callId, at: ev.at.getTime(), hangupCause: ev.causeText });
         this.d.calls.remove(call);
         return true;
     }
@@ -108,9 +110,7 @@ export class IvrService {
     };
     this.d.calls.add(call);
     log.info({ callerNumber, dialed: call.dialed }, 'call arrived');
-    void writeFor(call, 'createCall', () =>
-      this.d.records.createCall({ id: callId, channelId, callerNumber, dialedNumber: call.dialed, arrivedAt: at }),
-    );
+    publishFor(call, this.d.bus, 'call.arrived', { callId, channelId, callerNumber, dialedNumber: call.dialed, at: at.getTime() });
     // a restart finds the call again through this variable (reconciliation)
     void this.d.telephony.setVariable(channelId, 'HOTLINE_CALL_ID', callId).catch(() => {});
     this.sessions.set(callId, { state: initialIvrState(), timers: new Map() });
@@ -176,7 +176,7 @@ export class IvrService {
         session.timers.delete(c.timerId);
         return;
       case 'lookup_order':
-        this.d
+        void this.d
           .lookupOrder(c.code)
           .catch((err): LookupResult => {
             call.log.warn({ err: String(err), code: c.code }, 'order look-up failed');

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { LiveCall } from '../acd/live-calls.js';
+import { createCallEventBus } from '../platform/events/call-event-bus.js';
 import { CallKeywordAlerts } from './call-keyword-alerts.js';
 import type { KeywordHeard } from './tap.js';
 
@@ -33,9 +34,11 @@ function setup() {
   const call = liveCall('c1');
   const sent: { to: string; event: string; keyword?: string }[] = [];
   const flags: string[] = [];
+  const bus = createCallEventBus(pino({ level: 'silent' }));
+  bus.on('call.emergency_suspected', (e) => void flags.push(e.keyword));
   const alerts = new CallKeywordAlerts({
     calls: { get: (id) => (id === call.callId ? call : undefined) },
-    flagEmergency: (_c, keyword) => flags.push(keyword),
+    bus,
     sinks: {
       supervisors: (p) => sent.push({ to: 'supervisors', event: 'alert:emergency', keyword: p.keyword }),
       agentEmergency: (a, p) => sent.push({ to: a, event: 'alert:emergency', keyword: p.keyword }),
@@ -57,7 +60,7 @@ describe('CallKeywordAlerts', () => {
     expect(call.emergencyKeyword).toBe('煤气泄漏');
     expect(sent).toEqual([{ to: 'supervisors', event: 'alert:emergency', keyword: '煤气泄漏' }]);
 
-    call.agentLeg = { channelId: 'a', agentId: 'u-1001', offerId: 'o', dbOffer: Promise.resolve(null) };
+    call.agentLeg = { channelId: 'a', agentId: 'u-1001', offerId: 'o' };
     alerts.connected('c1');
     expect(sent.slice(1)).toEqual([
       { to: 'u-1001', event: 'speech:status' },
@@ -78,7 +81,7 @@ describe('CallKeywordAlerts', () => {
 
   it('given a connected agent, then each word goes to the agent live; an unknown or ended call is ignored', () => {
     const { call, sent, alerts } = setup();
-    call.agentLeg = { channelId: 'a', agentId: 'u-1001', offerId: 'o', dbOffer: Promise.resolve(null) };
+    call.agentLeg = { channelId: 'a', agentId: 'u-1001', offerId: 'o' };
     alerts.heard(hit('c1', '停水', 'routing', 'water'));
     alerts.heard(hit('nope', '着火', 'emergency'));
     expect(sent).toEqual([{ to: 'u-1001', event: 'speech:keyword', keyword: '停水' }]);

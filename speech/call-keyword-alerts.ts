@@ -1,9 +1,10 @@
 // What a heard keyword does to the call and who is told. An emergency word (the first one) flags the call as
-// 疑似紧急 in the database, alerts supervisors and the agent; a routing word becomes the call's skill hint. Every
+// 疑似紧急 (a call event the call records follow), alerts supervisors and the agent; a routing word becomes the call's skill hint. Every
 // hit also goes to the agent's transcript panel. Words heard before an agent answers (greeting, queue) are kept and
 // replayed to the agent when the call connects, so the seat sees what the caller said while waiting.
-import type { LiveCall } from '../acd/live-calls.js';
+import { publishFor, type LiveCall } from '../acd/live-calls.js';
 import type { EmergencyAlertPush, SpeechKeywordPush, SpeechStatusPush } from '../contracts/desktop-events.js';
+import type { CallEventBus } from '../platform/events/call-event-bus.js';
 import type { KeywordHeard } from './tap.js';
 
 /** Where the pushes go (socket.io rooms in the server). */
@@ -16,8 +17,8 @@ export interface KeywordAlertSinks {
 
 export interface CallKeywordAlertsDeps {
   calls: { get(callId: string): LiveCall | undefined };
-  /** Stores the flag (call record); the first keyword heard is kept. */
-  flagEmergency(call: LiveCall, keyword: string, at: Date): void;
+  /** Where the flag is published (call.emergency_suspected: the call record keeps the first keyword). */
+  bus: CallEventBus;
   sinks: KeywordAlertSinks;
   /** A streaming recognizer sends transcripts as well (told to the seat). */
   transcription: boolean;
@@ -46,7 +47,7 @@ export class CallKeywordAlerts {
     if (hit.category === 'routing' && hit.skillHint && !call.spokenSkillHint) call.spokenSkillHint = hit.skillHint;
     if (hit.category !== 'emergency' || call.emergencyKeyword) return;
     call.emergencyKeyword = hit.keyword;
-    this.d.flagEmergency(call, hit.keyword, at);
+    publishFor(call, this.d.bus, 'call.emergency_suspected', { callId: call.callId, keyword: hit.keyword, at: at.getTime() });
     const alert: EmergencyAlertPush = { callId: call.callId, keyword: hit.keyword, callerNumber: call.callerNumber, at: at.toISOString(), agentId };
     entry.emergency = alert;
     this.d.sinks.supervisors(alert);

@@ -77,14 +77,14 @@ describe('menu step', () => {
   });
 
   it('given maxAttempts 1, when the key is wrong, then the menu fails at once without re-prompt', () => {
-    const d = started(flow({ start: { ...(pick as Extract<FlowStep, { kind: 'menu' }>), maxAttempts: 1 }, bye: { kind: 'hangup' } }));
+    const d = started(flow({ start: { ...(pick), maxAttempts: 1 }, bye: { kind: 'hangup' } }));
     const cmds = d.press('7');
     expect(plays(cmds)).toEqual([]);
     expect(reports(cmds)[0]).toEqual({ kind: 'no_valid_input', step: 'start' });
   });
 
   it('given a custom timeout, when the prompt has played, then the timer uses it', () => {
-    const d = started(flow({ start: { ...(pick as Extract<FlowStep, { kind: 'menu' }>), timeoutMs: 1234 }, bye: { kind: 'hangup' } }));
+    const d = started(flow({ start: { ...(pick), timeoutMs: 1234 }, bye: { kind: 'hangup' } }));
     expect(d.finish()).toEqual([{ type: 'start_timer', timerId: 'id2', ms: 1234 }]);
   });
 
@@ -169,18 +169,18 @@ describe('gather step', () => {
   });
 
   it('given no terminator, when # is pressed, then it is an invalid attempt', () => {
-    const d = started(flow({ start: { ...(code as Extract<FlowStep, { kind: 'gather' }>), terminator: null, invalidPrompt: 'oops' }, menu: pick, bye: { kind: 'hangup' } }));
+    const d = started(flow({ start: { ...(code), terminator: null, invalidPrompt: 'oops' }, menu: pick, bye: { kind: 'hangup' } }));
     expect(plays(d.press('12#'))).toEqual(['oops']);
   });
 
   it('given * as terminator, when * is pressed, then the input ends', () => {
-    const d = started(flow({ start: { ...(code as Extract<FlowStep, { kind: 'gather' }>), terminator: '*' }, menu: pick, bye: { kind: 'hangup' } }));
+    const d = started(flow({ start: { ...(code), terminator: '*' }, menu: pick, bye: { kind: 'hangup' } }));
     d.press('123*');
     expect(d.state.vars.code).toBe('123');
   });
 
   it('given custom timeouts, when used, then the timers carry them', () => {
-    const d = started(flow({ start: { ...(code as Extract<FlowStep, { kind: 'gather' }>), firstDigitTimeoutMs: 111, interDigitTimeoutMs: 222 }, menu: pick, bye: { kind: 'hangup' } }));
+    const d = started(flow({ start: { ...(code), firstDigitTimeoutMs: 111, interDigitTimeoutMs: 222 }, menu: pick, bye: { kind: 'hangup' } }));
     expect(d.finish()).toEqual([{ type: 'start_timer', timerId: 'id2', ms: 111 }]);
     expect(ofType(d.press('1'), 'start_timer')).toEqual([{ type: 'start_timer', timerId: 'id3', ms: 222 }]);
   });

@@ -14,7 +14,8 @@ export type StepId = string;
  * hot key (a queued caller gets `resume_queue` and keeps their place).
  */
 export const RETURN = '@return';
-export type Target = StepId | typeof RETURN;
+/** A step id, or RETURN (StepId is any string, so the union is spelled out for readers, not for the compiler). */
+export type Target = StepId;
 
 /** What a play step plays: a prompt of the prompt set (telephony/prompts.ts) or a media URI the adapter plays as is. */
 export type PlaySource = { prompt: string } | { audio: string };
