@@ -1,9 +1,13 @@
 // Typed socket.io events between the hotline server and the agent desktop.
 // Every client event carries an ack so the desktop can show the server's answer in place.
+// Every server event here is emitted by the server and listened to by a desktop page (seat, wallboard); an event
+// one side lacks is removed rather than kept "for later".
 import { z } from 'zod';
 import { BREAK_REASONS, REQUESTABLE_STATES, type AgentState, type BreakReason } from './agent-state.js';
+import type { Role } from './api.js';
 import type { ApiErrorBody } from './errors.js';
 import type { AcdFigures } from './figures.js';
+import type { HotspotAlertView } from './reports.js';
 import type { TransferView } from './transfer.js';
 
 export const SetStateRequest = z
@@ -66,33 +70,36 @@ export interface SpeechKeywordPush {
   at: string;
 }
 
-/** A transcript segment of the agent's call (only when a streaming recognizer is configured). */
-export interface TranscriptSegmentPush {
-  callId: string;
-  speaker: 'caller' | 'agent';
-  text: string;
-  /** false: a partial result, replaced by the next one for the same segment. */
-  final: boolean;
-  startMs: number;
-}
-
 /** What listens to the agent's call: sent to the agent when the call connects. */
 export interface SpeechStatusPush {
   callId: string;
   keywordSpotting: boolean;
-  /** A streaming recognizer (full transcript) is configured. */
+  /** A streaming recognizer (full transcript) is configured; none is wired into calls yet, so always false. */
   transcription: boolean;
+}
+
+/** A call recording failed to start or could not be stored. */
+export interface RecordingFailedPush {
+  callId: string;
+  reason: string;
+  /** ISO time of the failure. */
+  at: string;
+}
+
+/** Who the socket belongs to, set by the server at the handshake from the session token (never from the client). */
+export interface DesktopSocketData {
+  userId: string;
+  role: Role;
 }
 
 export interface ServerToClientEvents {
   'alert:emergency': (push: EmergencyAlertPush) => void;
   'speech:keyword': (push: SpeechKeywordPush) => void;
-  'speech:transcript': (push: TranscriptSegmentPush) => void;
   'speech:status': (push: SpeechStatusPush) => void;
-  /** New 未诉先办 hotspot alerts (dispatch desk and supervisors); see contracts/reports.ts. */
-  'alert:hotspot': (alerts: import('./reports.js').HotspotAlertView[]) => void;
+  /** New 未诉先办 hotspot alerts (supervisors' room: dispatchers, supervisors, admins; shown on the wallboard). */
+  'alert:hotspot': (alerts: HotspotAlertView[]) => void;
   /** A call recording failed to start or could not be stored (supervisors, wallboard). */
-  'alert:recording_failed': (push: { callId: string; reason: string; at: string }) => void;
+  'alert:recording_failed': (push: RecordingFailedPush) => void;
   'acd:figures': (push: AcdFiguresPush) => void;
   'agent:state': (push: AgentStatePush) => void;
   'call:offered': (push: CallOfferPush) => void;

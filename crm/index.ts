@@ -1,25 +1,24 @@
-// The CRM part of the hotline: work orders, the responsibility catalog, the SMS outbox, deadline checks and the
-// knowledge base, built from the database and a logger. server/hotline.ts wires it:
-//   const crm = createCrm({ db, log: log.child({ component: 'crm' }) });
+// The CRM core: work orders, the responsibility catalog, the SMS outbox, deadline checks and the knowledge base,
+// built from the database and a logger. The hotline wires it with the survey and the management side through
+// createCrmPlugin (plugin.ts); tests and the bench use createCrm directly:
+//   const crm = createCrm({ db, log });
 //   await crm.registerRoutes(app, { tokens });   // before app.listen
 //   crm.start();                                   // deadline scheduler + SMS worker
-//   cleanups.push(() => crm.close());
-import fs from 'node:fs';
+//   await crm.close();
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { generatePassword, hashPassword } from '../platform/auth/passwords.js';
-import type { IssuedCredential } from '../platform/auth/demo-users.js';
 import type { Database } from '../platform/db/database.js';
-import { loadSampleCatalog } from './catalog/sample.js';
+import { CatalogStore } from './catalog/store.js';
 import type { CrmAuth } from './http/auth.js';
 import { registerCrmRoutes } from './routes.js';
 import { LogSmsGateway, SmsOutbox, type SmsGateway } from './sms/outbox.js';
 import type { WorkOrderConfig } from './work-orders/config.js';
 import { DeadlineScheduler } from './work-orders/deadline-scheduler.js';
-import { CatalogStore, WorkOrderService } from './work-orders/service.js';
+import { WorkOrderService } from './work-orders/service.js';
 
 export type { CrmAuth } from './http/auth.js';
 export { HttpSmsGateway, LogSmsGateway, type SmsGateway } from './sms/outbox.js';
+export { DEMO_HANDLER_DEPARTMENTS, seedCrmIfEmpty, type CrmSeedResult, type IssuedCrmCredential } from './seed.js';
 
 export interface CrmDeps {
   db: Database;
@@ -97,78 +96,4 @@ export function createCrm(deps: CrmDeps): Crm {
       await outbox.stop();
     },
   };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// First start: the sample catalog and the CRM's own demo accounts.
-
-export interface IssuedCrmCredential extends IssuedCredential {
-  departmentCode: string | null;
-}
-
-export interface CrmSeedResult {
-  /** The catalog version imported now; null when a catalog was already there. */
-  catalogVersion: string | null;
-  /** Accounts created now, with their one-time passwords; empty when dispatchers/handlers already existed. */
-  created: IssuedCrmCredential[];
-}
-
-/** Departments that get a demo handler account (when the catalog lists them). */
-export const DEMO_HANDLER_DEPARTMENTS = ['util.water', 'city.hpf', 'city.housing', 'city.hrss', 'nanshan.urban'] as const;
-
-/**
- * Loads the sample catalog when none is active, and creates one dispatcher and one handler per demo department
- * when there is no dispatcher or handler yet. Passwords are generated and returned once (only scrypt hashes are
- * stored); with `credentialsFile` they are also appended to that JSON array file (mode 0600), e.g. the
- * credentials.json written by seedUsersIfEmpty.
- */
-export async function seedCrmIfEmpty(
-  db: Database,
-  opts: { credentialsFile?: string; now?: () => number; demo?: boolean } = {},
-): Promise<CrmSeedResult> {
-  // production (no demo data) starts empty: the administrator imports the city's own catalog and accounts
-  if (opts.demo === false) return { catalogVersion: null, created: [] };
-  const now = opts.now ?? Date.now;
-  const store = new CatalogStore(db, now);
-  let catalogVersion: string | null = null;
-  if (await store.isEmpty()) {
-    const sample = loadSampleCatalog();
-    await store.replace(sample, null);
-    catalogVersion = sample.version;
-  }
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::integer AS n FROM users WHERE role IN ('dispatcher', 'handler')`);
-  if ((rows[0]?.n ?? 0) > 0) return { catalogVersion, created: [] };
-
-  const snap = await store.snapshot();
-  const plan: Omit<IssuedCrmCredential, 'password'>[] = [
-    { username: 'dispatcher', role: 'dispatcher', extension: null, displayName: '派单员', departmentCode: null },
-  ];
-  for (const code of DEMO_HANDLER_DEPARTMENTS) {
-    const dep = snap.departments.get(code);
-    if (!dep || !dep.active) continue;
-    plan.push({ username: `handler-${code.replaceAll('.', '-')}`, role: 'handler', extension: null, displayName: `${dep.name}承办人`, departmentCode: code });
-  }
-  const created: IssuedCrmCredential[] = plan.map((p) => ({ ...p, password: generatePassword() }));
-  const hashes = await Promise.all(created.map((c) => hashPassword(c.password)));
-  await db.transaction(async (tx) => {
-    for (const [i, c] of created.entries()) {
-      await tx.query(
-        `INSERT INTO users (id, username, display_name, role, extension, password_hash, sip_ha1, department_code)
-         VALUES ($1, $2, $3, $4, NULL, $5, NULL, $6)`,
-        [`u-${c.username}`, c.username, c.displayName, c.role, hashes[i], c.departmentCode],
-      );
-    }
-  });
-  if (opts.credentialsFile !== undefined) appendCredentials(opts.credentialsFile, created);
-  return { catalogVersion, created };
-}
-
-function appendCredentials(file: string, created: readonly IssuedCrmCredential[]): void {
-  let existing: unknown[] = [];
-  if (fs.existsSync(file)) {
-    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (Array.isArray(parsed)) existing = parsed;
-  }
-  fs.writeFileSync(file, JSON.stringify([...existing, ...created], null, 2) + '\n', { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
 }

@@ -211,7 +211,7 @@ function buildIndex(catalog: Catalog): CatalogIndex {
       for (const fragment of [chars.slice(0, len).join(''), chars.slice(chars.length - len).join('')]) {
         if (owners.has(fragment) || GENERIC_WORDS.has(fragment)) continue;
         let m = fragmentOwners.get(fragment);
-        if (m === undefined) fragmentOwners.set(fragment, (m = new Map()));
+        if (m === undefined) fragmentOwners.set(fragment, (m = new Map<string, string>()));
         for (const { itemCode, keyword } of list) if (!m.has(itemCode)) m.set(itemCode, keyword);
       }
     }

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { HotspotAlertView, HotspotListResponse } from '../../contracts/reports.js';
 import type { Queryable } from '../../platform/db/database.js';
-import type { CatalogStore } from '../work-orders/service.js';
+import type { CatalogStore } from '../catalog/store.js';
 import { DEFAULT_HOTSPOT_CONFIG, detectHotspots, type HotspotAlert, type HotspotConfig, type HotspotOrder } from './detector.js';
 
 export interface HotspotMonitorDeps {

@@ -8,7 +8,7 @@ import { DEFAULT_HOTSPOT_CONFIG, type HotspotConfig } from '../hotspots/detector
 import { HotspotMonitor } from '../hotspots/monitor.js';
 import { registerHotspotRoutes } from '../hotspots/routes.js';
 import type { CrmAuth } from '../http/auth.js';
-import type { CatalogStore } from '../work-orders/service.js';
+import type { CatalogStore } from '../catalog/store.js';
 import { registerReportRoutes } from './routes.js';
 
 export interface ManagementSettings {

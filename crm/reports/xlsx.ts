@@ -12,6 +12,7 @@ export interface Sheet {
 
 const esc = (s: string) =>
   s
+    // eslint-disable-next-line no-control-regex -- strips the control characters XML 1.0 forbids in a cell
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -1,6 +1,7 @@
 // Every refusal of the work-order core is a WorkOrderError: an English `code` for programs, a Simplified
 // Chinese `message` for people, and the offending `field` (dotted path) when one input field is to blame.
 import type { ErrorCode, FieldIssue } from '../../contracts/errors.js';
+import { VERSION_CONFLICT_MESSAGE } from '../../contracts/work-order-views.js';
 
 export const WORK_ORDER_ERROR_CODES = [
   'validation_failed',
@@ -58,4 +59,29 @@ export class WorkOrderError extends Error {
     this.name = 'WorkOrderError';
     this.apiCode = API_ERROR_CODE[code];
   }
+}
+
+/** The order changed since the caller read it (stale `version`): HTTP 409 `conflict`. */
+export class VersionConflictError extends Error {
+  readonly apiCode = 'conflict' as const;
+  constructor(readonly currentVersion: number | null) {
+    super(VERSION_CONFLICT_MESSAGE);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/** No such order: HTTP 404. */
+export class OrderNotFoundError extends Error {
+  readonly apiCode = 'not_found' as const;
+  constructor(readonly code: string) {
+    super(`工单 ${code} 不存在`);
+    this.name = 'OrderNotFoundError';
+  }
+}
+
+/** SQLSTATE 23503 (both pg and PGlite errors carry `code` and `constraint`). */
+export function isForeignKeyViolation(err: unknown, constraint?: string): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; constraint?: unknown };
+  return e.code === '23503' && (constraint === undefined || e.constraint === constraint);
 }

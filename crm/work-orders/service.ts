@@ -3,92 +3,26 @@
 // when anything fails, nothing of it is kept. The catalog (职责清单) decides auto-dispatch at creation.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { detectDistrict, dispatch as dispatchByCatalog, type ManualReasonCode } from '../catalog/dispatch.js';
-import type { Catalog } from '../../contracts/catalog.js';
-import type { SmsMessage } from '../sms/outbox.js';
 import type { Database, Queryable } from '../../platform/db/database.js';
-import { DEFAULT_WORK_ORDER_CONFIG, type WorkOrderConfig } from './config.js';
-import { addDuration, checkDeadlines, DISPATCH_CLOCK_STATES, dispatchDeadlineFrom, recordDeadlineActions } from './deadlines.js';
-import { WorkOrderError } from './errors.js';
-import { createWorkOrder, transition, type WorkOrderCommand } from './lifecycle.js';
 import { lastRating, pendingExtension, SYSTEM_ACTOR, type Actor, type WorkOrder, type WorkOrderEvent } from '../../contracts/work-order-model.js';
 import { validateCreateWorkOrder } from '../../contracts/work-order-schemas.js';
 import { legalActions, MOVES, RECEIVE_ROLES, ROLE_LABELS_ZH, type WorkOrderAction } from '../../contracts/work-order-states.js';
-import { CatalogRepository, WorkOrderRepository, type DepartmentRecord } from './repository.js';
+import type { CatalogSnapshot, CatalogStore } from '../catalog/store.js';
+import { checkDepartment, decideDispatch, dispatchActor, type DispatchOutcome } from './auto-dispatch.js';
+import { smsForStep, type OutboxWriter } from './citizen-sms.js';
+import { DEFAULT_WORK_ORDER_CONFIG, type WorkOrderConfig } from './config.js';
+import { addDuration, checkDeadlines, DISPATCH_CLOCK_STATES, dispatchDeadlineFrom, recordDeadlineActions } from './deadlines.js';
+import { isForeignKeyViolation, OrderNotFoundError, VersionConflictError, WorkOrderError } from './errors.js';
+import { createWorkOrder, transition, type WorkOrderCommand } from './lifecycle.js';
+import { WorkOrderRepository } from './repository.js';
 import { localDateKey } from './working-calendar.js';
 
-export const VERSION_CONFLICT_MESSAGE = '工单已被他人修改，请刷新后重试';
-
-/** The order changed since the caller read it (stale `version`): HTTP 409 `conflict`. */
-export class VersionConflictError extends Error {
-  readonly apiCode = 'conflict' as const;
-  constructor(readonly currentVersion: number | null) {
-    super(VERSION_CONFLICT_MESSAGE);
-    this.name = 'VersionConflictError';
-  }
-}
-
-/** No such order: HTTP 404. */
-export class OrderNotFoundError extends Error {
-  readonly apiCode = 'not_found' as const;
-  constructor(readonly code: string) {
-    super(`工单 ${code} 不存在`);
-    this.name = 'OrderNotFoundError';
-  }
-}
-
-export type DispatchOutcome =
-  | { kind: 'auto'; departmentCode: string; departmentName: string; itemCode: string; reason: string }
-  | { kind: 'manual'; code: ManualReasonCode; reason: string }
-  | { kind: 'on_spot'; reason: string };
-
-/** Where SMS rows go: SmsOutbox.enqueue, inside the step's transaction. */
-export interface OutboxWriter {
-  enqueue(q: Queryable, msg: SmsMessage, at: number): Promise<void>;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The active catalog, cached in memory and reloaded when another import (this or another process) activated a
-// new version: one indexed one-row query per use.
-
-export interface CatalogSnapshot {
-  versionId: number | null;
-  catalog: Catalog;
-  /** Every department ever imported (inactive ones too, for the names on older orders). */
-  departments: ReadonlyMap<string, DepartmentRecord>;
-}
-
-const EMPTY_CATALOG: Catalog = { version: '', city: '', districts: [], departments: [], classes: [], items: [] };
-
-export class CatalogStore {
-  private cache: CatalogSnapshot | null = null;
-
-  constructor(private readonly db: Database, private readonly now: () => number = Date.now) {}
-
-  /** Never call inside another transaction on PGlite (one connection): read it before. */
-  async snapshot(): Promise<CatalogSnapshot> {
-    const repo = new CatalogRepository(this.db);
-    const id = await repo.activeVersionId();
-    if (this.cache && this.cache.versionId === id) return this.cache;
-    const active = await repo.loadActive();
-    const departments = new Map((await repo.listDepartments()).map((d) => [d.code, d]));
-    this.cache = { versionId: active?.id ?? null, catalog: (active?.document as Catalog | undefined) ?? EMPTY_CATALOG, departments };
-    return this.cache;
-  }
-
-  /** Replaces the active catalog (already validated) atomically; the previous versions stay stored. */
-  async replace(catalog: Catalog, by: string | null): Promise<CatalogSnapshot> {
-    await this.db.transaction((tx) => new CatalogRepository(tx).replace(catalog, by, this.now()));
-    this.cache = null;
-    return this.snapshot();
-  }
-
-  async isEmpty(): Promise<boolean> {
-    return (await new CatalogRepository(this.db).activeVersionId()) === null;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
+// Where these lived before the split; importers keep working.
+export { CatalogStore, type CatalogSnapshot } from '../catalog/store.js';
+export type { DispatchOutcome } from './auto-dispatch.js';
+export type { OutboxWriter } from './citizen-sms.js';
+export { isForeignKeyViolation, OrderNotFoundError, VersionConflictError } from './errors.js';
+export { VERSION_CONFLICT_MESSAGE } from '../../contracts/work-order-views.js';
 
 export interface WorkOrderServiceDeps {
   db: Database;
@@ -167,7 +101,7 @@ export class WorkOrderService {
       throw new WorkOrderError('validation_failed', first?.message ?? '工单信息有误', first?.field, issues);
     }
     // 联动: a call already linked to 110/120/119 makes the order urgent (15-minute dispatch deadline) whatever was chosen
-    const value = (await emergencyLinked(this.deps.db, v.value.links.callIds)) ? { ...v.value, urgency: 'urgent' as const } : v.value;
+    const value = (await new WorkOrderRepository(this.deps.db).anyEmergencyLinked(v.value.links.callIds)) ? { ...v.value, urgency: 'urgent' as const } : v.value;
     const now = this.now();
     // Own statement, before the transaction: a number is never reused, even when the transaction rolls back.
     const seq = await new WorkOrderRepository(this.deps.db).nextSequence(localDateKey(now));
@@ -194,7 +128,7 @@ export class WorkOrderService {
         const onSpot: DispatchOutcome = { kind: 'on_spot', reason: '直办：受理时当场答复办结，不派单' };
         return { order: r.order, events: [...events, r.event], dispatch: onSpot };
       }
-      const decision = this.decideDispatch(snap, order);
+      const decision = decideDispatch(snap, order);
       if (decision.kind === 'auto') {
         const r = transition(order, { type: 'dispatch', departmentId: decision.departmentCode }, dispatchActor(), now, this.config);
         const event = { ...r.event, actor: SYSTEM_ACTOR };
@@ -258,12 +192,12 @@ export class WorkOrderService {
    */
   async markUrgentForLinkage(callId: string): Promise<WorkOrder[]> {
     const now = this.now();
-    const { rows } = await this.deps.db.query<{ order_id: string }>('SELECT order_id FROM work_order_calls WHERE call_id = $1', [callId]);
+    const orderIds = await new WorkOrderRepository(this.deps.db).ordersOfCall(callId);
     const changed: WorkOrder[] = [];
-    for (const { order_id } of rows) {
+    for (const orderId of orderIds) {
       const next = await this.deps.db.transaction(async (tx) => {
         const repo = new WorkOrderRepository(tx);
-        const order = await repo.findById(order_id);
+        const order = await repo.findById(orderId);
         if (!order || order.urgency === 'urgent' || order.state === 'closed' || order.state === 'archived') return null;
         const clockRuns = DISPATCH_CLOCK_STATES.includes(order.state);
         const marked: WorkOrder = {
@@ -373,77 +307,17 @@ export class WorkOrderService {
     }
   }
 
-  private decideDispatch(snap: CatalogSnapshot, order: WorkOrder): DispatchOutcome {
-    const { catalog } = snap;
-    const district =
-      detectDistrict(catalog, order.place.district) ?? detectDistrict(catalog, [order.place.street ?? '', order.place.address ?? ''].join(' '));
-    const r = dispatchByCatalog(catalog, { itemCode: order.catalogItemCode, district: district?.districtCode ?? null });
-    if (r.kind === 'manual') return { kind: 'manual', code: r.code, reason: r.reason };
-    const dep = snap.departments.get(r.departmentCode);
-    if (!dep || !dep.active) {
-      return { kind: 'manual', code: 'district_unmapped', reason: `承办部门 ${r.departmentCode} 不在部门名录中，转人工派单` };
-    }
-    return { kind: 'auto', departmentCode: r.departmentCode, departmentName: dep.name, itemCode: r.itemCode, reason: r.reason };
-  }
-
-  /** Citizen SMS caused by a step: accepted (first dispatch), rating request (reply accepted), closed. */
+  /** The citizen SMS the step causes (citizen-sms.ts), written in the step's transaction. */
   private async enqueueSms(tx: Queryable, before: WorkOrder, after: WorkOrder, event: WorkOrderEvent, snap: CatalogSnapshot): Promise<void> {
-    const msgs: SmsMessage[] = [];
-    const to = after.citizen.phone;
     const departmentName = (code: string | null) => (code ? snap.departments.get(code)?.name ?? code : '相关部门');
-    if (event.action === 'dispatch' && before.dispatchCount === 0) {
-      msgs.push({
-        to,
-        orderId: after.id,
-        template: 'order_accepted',
-        params: { code: after.code, departmentName: departmentName(after.departmentId), expectedDate: localDateKey(after.resolveDeadline.dueAt - 1) },
-      });
-    }
-    if (event.action === 'accept_reply') {
-      msgs.push({ to, orderId: after.id, template: 'rating_request', params: { code: after.code, departmentName: departmentName(after.departmentId) } });
-    }
-    if (event.to === 'closed' && event.from !== 'closed') {
-      msgs.push({ to, orderId: after.id, template: 'order_closed', params: { code: after.code } });
-    }
-    for (const m of msgs) await this.deps.outbox.enqueue(tx, m, event.at);
+    for (const m of smsForStep(before, after, event, departmentName)) await this.deps.outbox.enqueue(tx, m, event.at);
   }
-}
-
-/** SQLSTATE 23503 (both pg and PGlite errors carry `code` and `constraint`). */
-export function isForeignKeyViolation(err: unknown, constraint?: string): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const e = err as { code?: unknown; constraint?: unknown };
-  return e.code === '23503' && (constraint === undefined || e.constraint === constraint);
-}
-
-async function emergencyLinked(db: Queryable, callIds: readonly string[]): Promise<boolean> {
-  for (const callId of callIds) {
-    const { rows } = await db.query('SELECT 1 FROM emergency_linkages WHERE call_id = $1 LIMIT 1', [callId]);
-    if (rows.length > 0) return true;
-  }
-  return false;
 }
 
 function withCallId(raw: unknown, callId: string | undefined): unknown {
   if (callId === undefined || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const o = raw as Record<string, unknown>;
   const links = typeof o.links === 'object' && o.links !== null && !Array.isArray(o.links) ? (o.links as Record<string, unknown>) : {};
-  const callIds = Array.isArray(links.callIds) ? links.callIds : [];
+  const callIds: unknown[] = Array.isArray(links.callIds) ? (links.callIds as unknown[]) : [];
   return { ...o, links: { ...links, callIds: callIds.includes(callId) ? callIds : [...callIds, callId] } };
-}
-
-function checkDepartment(snap: CatalogSnapshot, departmentId: unknown): void {
-  if (typeof departmentId !== 'string' || departmentId.trim() === '') return; // the core answers department_required
-  const dep = snap.departments.get(departmentId);
-  if (!dep) throw new WorkOrderError('validation_failed', `承办部门不存在：${departmentId}`, 'departmentId');
-  if (!dep.active) throw new WorkOrderError('validation_failed', `承办部门已停用：${dep.name}`, 'departmentId');
-}
-
-/**
- * Auto-dispatch is recorded as done by the system. The lifecycle table (states.ts) only lets the dispatch desk
- * roles dispatch; until it lists 'system' too, the rules are applied with dispatcher authority and the event
- * keeps the system actor.
- */
-function dispatchActor(): Actor {
-  return MOVES.dispatch.roles.includes('system') ? SYSTEM_ACTOR : { id: SYSTEM_ACTOR.id, role: 'dispatcher', departmentId: null };
 }
