@@ -13,7 +13,8 @@ export class ApiError extends Error {
   }
 }
 
-function isApiErrorBody(value: unknown): value is ApiErrorBody {
+/** A JSON payload that has the shape of the server's ApiErrorBody (anything else is not passed on as one). */
+export function isApiErrorBody(value: unknown): value is ApiErrorBody {
   const error = (value as { error?: { code?: unknown } } | null)?.error;
   return typeof error?.code === 'string';
 }

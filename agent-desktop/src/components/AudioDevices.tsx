@@ -36,10 +36,14 @@ export function AudioDevices() {
 
   useEffect(() => {
     if (!open) return;
-    void refresh();
+    // A failed enumeration only leaves the previous lists in place; log it rather than reject unseen.
+    const onDeviceChange = () => {
+      refresh().catch((err: unknown) => console.warn('[audio-devices] enumerateDevices failed', err));
+    };
+    onDeviceChange();
     const md = navigator.mediaDevices;
-    md?.addEventListener('devicechange', refresh);
-    return () => md?.removeEventListener('devicechange', refresh);
+    md?.addEventListener('devicechange', onDeviceChange);
+    return () => md?.removeEventListener('devicechange', onDeviceChange);
   }, [open, refresh]);
 
   const chooseInput = async (value: string) => {

@@ -542,6 +542,7 @@ export const en: Messages = {
   'recording.loadFailed': 'Could not load the recording: {message}',
   'recording.retry': 'Retry',
   'wallboard.alert.recordingFailed': 'Recording failed: call {callId}, {reason}',
+  'wallboard.alert.hotspot': 'Hotspot (act before complaints): {count} orders for "{item}" at {place}, usually about {baseline}',
   'supervision.actions': 'Supervise',
   'supervision.mode.listen': 'Listen',
   'supervision.mode.whisper': 'Whisper',

@@ -541,6 +541,7 @@ export const zhCN = {
   'recording.loadFailed': '录音加载失败：{message}',
   'recording.retry': '重试',
   'wallboard.alert.recordingFailed': '录音失败：通话{callId}，{reason}',
+  'wallboard.alert.hotspot': '热点预警（未诉先办）：{place}“{item}”近期{count}件，常态约{baseline}件',
   'supervision.actions': '班长操作',
   'supervision.mode.listen': '监听',
   'supervision.mode.whisper': '密语',

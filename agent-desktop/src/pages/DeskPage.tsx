@@ -107,8 +107,9 @@ interface ListProps {
 function useRefetchOnChange(changes: number, reload: () => void) {
   useEffect(() => {
     if (changes > 0) reload();
-    // reload only when an action happened, not when reload's identity changes
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Deliberately keyed on `changes` alone: reload only when an action happened. `reload` gets a new
+    // identity whenever the list's params change, and useOrderList already refetches on those itself,
+    // so listing it here would fetch the first page twice.
   }, [changes]);
 }
 

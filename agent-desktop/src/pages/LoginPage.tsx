@@ -64,7 +64,7 @@ export function LoginPage({ onLoggedIn, notice }: Props) {
           {t('login.title')}
         </Typography.Title>
         {notice && <Alert type="warning" showIcon message={notice} style={{ marginBottom: 12 }} />}
-        <Form<LoginRequest> form={form} layout="vertical" onFinish={submit} requiredMark={false} disabled={busy}>
+        <Form<LoginRequest> form={form} layout="vertical" onFinish={(v) => void submit(v)} requiredMark={false} disabled={busy}>
           <Form.Item
             name="username"
             label={t('login.username')}

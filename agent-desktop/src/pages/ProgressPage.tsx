@@ -1,6 +1,7 @@
 // 工单进度查询: a citizen checks an order with its number and phone, without logging in (path /progress).
 import { Alert, Button, Card, Descriptions, Flex, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
+import { PHONE_PATTERN } from '../../../contracts/work-order-schemas.js';
 import type { PublicProgressResponse } from '../../../contracts/work-orders.js';
 import { describeError } from '../api/describe-error';
 import { ApiError } from '../api/http';
@@ -13,8 +14,6 @@ interface Values {
   phone: string;
 }
 
-/** contracts/work-order-schemas.ts PHONE_PATTERN: mobile, or landline with area code. */
-const PHONE = /^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 const FIELDS = new Set<string>(['code', 'phone']);
 
 export function ProgressPage() {
@@ -60,7 +59,7 @@ export function ProgressPage() {
             {t('progress.title')}
           </Typography.Title>
           <Typography.Paragraph type="secondary">{t('progress.intro')}</Typography.Paragraph>
-          <Form<Values> form={form} name="progress" layout="vertical" onFinish={submit} disabled={busy} requiredMark={false}>
+          <Form<Values> form={form} name="progress" layout="vertical" onFinish={(v) => void submit(v)} disabled={busy} requiredMark={false}>
             <Form.Item
               name="code"
               label={t('progress.code')}
@@ -73,7 +72,7 @@ export function ProgressPage() {
               label={t('progress.phone')}
               rules={[
                 { required: true, whitespace: true, message: t('progress.phoneRequired') },
-                { pattern: PHONE, message: t('progress.phoneInvalid') },
+                { pattern: PHONE_PATTERN, message: t('progress.phoneInvalid') },
               ]}
             >
               <Input inputMode="tel" autoComplete="tel" data-testid="progress-phone" />

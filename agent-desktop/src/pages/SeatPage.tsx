@@ -147,7 +147,14 @@ export function SeatPage({ session, secret, onSecret, onLogout, onExpired }: Pro
               refreshKey={popRefresh}
               onOpenOrder={setOpenOrder}
             />
-            <TransferPanel token={session.token} callId={agent.connectedCallId} live={call.state === 'established'} onExpired={onExpired} />
+            <TransferPanel
+              token={session.token}
+              callId={agent.connectedCallId}
+              live={call.state === 'established'}
+              pushed={agent.transfer}
+              pushLive={agent.connected}
+              onExpired={onExpired}
+            />
           </Col>
           <Col xs={24} lg={16} xxl={18}>
             <WorkOrderPanel

@@ -1,11 +1,13 @@
-// React binding of the agent's socket.io session: connection flag, pushed agent state and call offer. The one
-// connection of the seat: what speech hears on the call goes from here into the store the seat's panels read.
+// React binding of the agent's socket.io session: connection flag, pushed agent state, call offer and the
+// transfer of the agent's call. The one connection of the seat: what speech hears on the call goes from here
+// into the store the seat's panels read.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AgentStatePush, CallOfferPush, SetStateRequest } from '../../../contracts/desktop-events.js';
+import type { TransferView } from '../../../contracts/transfer.js';
 import { speechStore } from '../transcript/speech-store';
-import { connectAgentSocket, isUnauthorized, requestAgentState, type AgentSocket, type SetStateResult } from './agent-socket';
+import { connectAgentSocket, isUnauthorized, requestAgentState, type AgentConnection, type SetStateResult } from './agent-socket';
 
-const MANUAL_RECONNECT_MS = 3000;
+export const MANUAL_RECONNECT_MS = 3000;
 
 export interface AgentSocketState {
   connected: boolean;
@@ -15,23 +17,32 @@ export interface AgentSocketState {
   offer: CallOfferPush | null;
   /** The callId of the last call:connected push (the ACD bridged the caller with this agent). */
   connectedCallId: string | null;
+  /** The last `transfer:state` push: the agent's transfer of their call changed. */
+  transfer: TransferView | null;
   setState: (req: SetStateRequest) => Promise<SetStateResult>;
 }
 
-export function useAgentSocket(token: string, onUnauthorized: () => void): AgentSocketState {
+export function useAgentSocket(
+  token: string,
+  onUnauthorized: () => void,
+  /** Opens the connection; tests hand in a fake socket. */
+  connect: (token: string) => AgentConnection = connectAgentSocket,
+): AgentSocketState {
   const [connected, setConnected] = useState(false);
   const [settled, setSettled] = useState(false);
   const [agentState, setAgentState] = useState<AgentStatePush | null>(null);
   const [offer, setOffer] = useState<CallOfferPush | null>(null);
   const [connectedCallId, setConnectedCallId] = useState<string | null>(null);
-  const socketRef = useRef<AgentSocket | null>(null);
+  const [transfer, setTransfer] = useState<TransferView | null>(null);
+  const socketRef = useRef<AgentConnection | null>(null);
+  const connectRef = useRef(connect);
   const onUnauthorizedRef = useRef(onUnauthorized);
   useEffect(() => {
     onUnauthorizedRef.current = onUnauthorized;
   });
 
   useEffect(() => {
-    const socket = connectAgentSocket(token);
+    const socket = connectRef.current(token);
     socketRef.current = socket;
     let retry: ReturnType<typeof setTimeout> | undefined;
     // socket.io retries dropped connections itself, but not a handshake the server refused
@@ -62,9 +73,9 @@ export function useAgentSocket(token: string, onUnauthorized: () => void): Agent
     socket.on('call:connected', (push) => setConnectedCallId(push.callId));
     socket.on('call:ended', (push) => setOffer((current) => (current?.callId === push.callId ? null : current)));
     socket.on('speech:keyword', (p) => speechStore.keyword(p));
-    socket.on('speech:transcript', (p) => speechStore.segment(p));
     socket.on('speech:status', (p) => speechStore.status(p));
     socket.on('alert:emergency', (p) => speechStore.emergency(p));
+    socket.on('transfer:state', setTransfer);
 
     return () => {
       clearTimeout(retry);
@@ -82,5 +93,5 @@ export function useAgentSocket(token: string, onUnauthorized: () => void): Agent
     return result;
   }, []);
 
-  return { connected, settled, agentState, offer, connectedCallId, setState };
+  return { connected, settled, agentState, offer, connectedCallId, transfer, setState };
 }

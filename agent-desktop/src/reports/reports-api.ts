@@ -1,7 +1,7 @@
 // Client of GET /api/reports, /api/reports/export and /api/hotspots. Exports are fetched with the session token
 // and handed to the browser as a download (a plain link could not carry the Authorization header).
 import type { HotspotListResponse, ReportPeriod, ReportResponse } from '../../../contracts/reports.js';
-import { ApiError, requestJson } from '../api/http';
+import { ApiError, isApiErrorBody, requestJson } from '../api/http';
 
 export interface ReportsApi {
   report(period: ReportPeriod, date: string): Promise<ReportResponse>;
@@ -25,7 +25,8 @@ export function reportsApi(token: string, onExpired: () => void): ReportsApi {
       const res = await fetch(`/api/reports/export?${new URLSearchParams({ period, date, format })}`, { headers: { authorization: `Bearer ${token}` } });
       if (!res.ok) {
         if (res.status === 401) onExpired();
-        throw new ApiError(res.status, await res.json().catch(() => null));
+        const payload: unknown = await res.json().catch(() => null);
+        throw new ApiError(res.status, isApiErrorBody(payload) ? payload : null);
       }
       const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `report.${format}`;
       const url = URL.createObjectURL(await res.blob());

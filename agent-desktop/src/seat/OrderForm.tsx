@@ -1,95 +1,30 @@
 // The work order of one call, filled while talking: type, catalog item (search by words or code, suggestions
 // from what was typed), place, citizen, content and summary, 紧急; then 派单 (the server auto-dispatches or sends it
-// to the dispatch desk) or 直办办结 with a knowledge-base answer. Every change is kept as a draft in the browser;
-// the server's field messages land under their inputs. Ctrl+S saves.
+// to the dispatch desk) or 直办办结 with a knowledge-base answer. Every change is kept as a draft in the browser
+// (useOrderDraft); the server's field messages land under their inputs (useOrderSubmit). Ctrl+S saves.
 import { SaveOutlined, SearchOutlined, StopOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  AutoComplete,
-  Button,
-  Checkbox,
-  Col,
-  Flex,
-  Form,
-  Input,
-  List,
-  Modal,
-  Radio,
-  Row,
-  Select,
-  Switch,
-  Tag,
-  Tooltip,
-  Typography,
-} from 'antd';
-import type { NamePath } from 'antd/es/form/interface';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type {
-  CatalogItem,
-  CatalogSuggestResponse,
-  District,
-  KnowledgeArticle,
-  OrderType,
-  TimeLimitClass,
-} from '../../../contracts/work-orders.js';
+import { Alert, AutoComplete, Button, Checkbox, Col, Flex, Form, Input, Radio, Row, Select, Switch, Tooltip } from 'antd';
+import { useMemo, useState } from 'react';
+import type { OrderType, TimeLimitClass } from '../../../contracts/work-orders.js';
 import type { FieldIssue } from '../../../contracts/errors.js';
-import { describeError } from '../api/describe-error';
 import type { WorkOrderApi } from '../api/work-orders';
 import { useT } from '../i18n/i18n';
 import { TIME_LIMIT_KEYS, TYPE_KEYS } from '../workorders/labels';
-import { loadCatalog } from './catalog-cache';
-import { drafts, useDrafts, type OrderFormValues, type StoredDraft } from './drafts';
-import { submitOrder, type SubmitResult } from './submit-order';
-import { NO_ORDER_REASONS, type CallContext, type CallOutcome, type NoOrderReason } from './useCallContext';
-import { useCallSpeech } from '../transcript/speech-store';
+import type { OrderFormValues } from './drafts';
+import { KnowledgePanel } from './KnowledgePanel';
+import { NoOrderModal } from './NoOrderModal';
+import { orderFieldsOf } from './order-fields';
+import { OrderSuggestions } from './OrderSuggestions';
+import { dispatchPreviewOf, useCatalogItem, useOrderSuggestion, usePlaces, type ItemOption } from './useCatalogChoice';
+import type { CallContext, CallOutcome } from './useCallContext';
+import { useKnowledgeSearch } from './useKnowledgeSearch';
+import { useOrderDraft } from './useOrderDraft';
+import { useOrderSubmit } from './useOrderSubmit';
+
+type Place = NonNullable<OrderFormValues['place']>;
 
 const ORDER_TYPES: readonly OrderType[] = ['consultation', 'help', 'complaint', 'report', 'suggestion'];
 const TIME_LIMITS: readonly TimeLimitClass[] = ['urgent_dispatch', 'life_property', 'utility', 'general', 'complex'];
-const DRAFT_DEBOUNCE_MS = 300;
-const SEARCH_DEBOUNCE_MS = 250;
-const SUGGEST_DEBOUNCE_MS = 700;
-
-/** Server field paths (contracts/work-orders.ts, dotted) that have an input here. */
-const FORM_FIELDS = new Set([
-  'type',
-  'catalogItemCode',
-  'timeLimitClass',
-  'content',
-  'summary',
-  'answer',
-  'place.district',
-  'place.street',
-  'place.address',
-  'citizen.phone',
-  'citizen.name',
-  'citizen.confidential',
-]);
-
-function formName(field: string): NamePath | null {
-  if (field === 'urgency') return ['urgent'];
-  if (field === 'answerOnSpot') return ['answer'];
-  return FORM_FIELDS.has(field) ? field.split('.') : null;
-}
-
-/** A mobile number as the order wants it: +86 / 0086 dropped. */
-export function citizenPhoneOf(callerNumber: string | null): string {
-  const digits = (callerNumber ?? '').replace(/[^\d+]/g, '');
-  return digits.replace(/^(\+86|0086)(?=1\d{10}$)/, '');
-}
-
-interface ItemOption {
-  value: string;
-  label: string;
-  title: string;
-  timeLimit: TimeLimitClass;
-}
-
-const toOption = (i: Pick<CatalogItem, 'code' | 'name' | 'timeLimit'>): ItemOption => ({
-  value: i.code,
-  label: `${i.code} ${i.name}`,
-  title: `${i.code} ${i.name}`,
-  timeLimit: i.timeLimit,
-});
 
 interface Props {
   api: WorkOrderApi;
@@ -103,278 +38,32 @@ interface Props {
 export function OrderForm({ api, agentId, context, syncRefusal, onOutcome }: Props) {
   const t = useT();
   const [form] = Form.useForm<OrderFormValues>();
-  const ctx = useRef(context);
-  ctx.current = context;
-  // What was stored when this call's form opened (a reload, or a draft resumed).
-  const [stored] = useState(() => drafts.get(agentId, context.key));
-  const current = useDrafts(agentId).find((d) => d.key === context.key) ?? null;
-  const [itemLabel, setItemLabel] = useState<string | null>(stored?.itemLabel ?? null);
-  const [itemOptions, setItemOptions] = useState<ItemOption[]>(() =>
-    stored?.values.catalogItemCode
-      ? [{ value: stored.values.catalogItemCode, label: stored.itemLabel ?? stored.values.catalogItemCode, title: stored.itemLabel ?? '', timeLimit: stored.values.timeLimitClass ?? 'general' }]
-      : [],
-  );
-  const [searching, setSearching] = useState(false);
-  const [districts, setDistricts] = useState<District[]>([]);
-  const [suggest, setSuggest] = useState<CatalogSuggestResponse | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string[] | null>(null);
+  const fields = useMemo(() => orderFieldsOf(form), [form]);
+  const draft = useOrderDraft(agentId, context, fields);
+  const { initialValues, schedulePersist } = draft;
+  const item = useCatalogItem(api, fields, draft);
   const [noOrderOpen, setNoOrderOpen] = useState(false);
-  const [noOrderReason, setNoOrderReason] = useState<NoOrderReason>('wrong_number');
-  const done = useRef(false);
-
-  // The form owns the values after the first render.
-  const [initialValues] = useState<OrderFormValues>(
-    () =>
-      stored?.values ?? {
-        citizen: { phone: citizenPhoneOf(context.callerNumber), confidential: false },
-        urgent: false,
-        disposition: 'dispatch',
-      },
-  );
-
-  // ---- draft persistence ---------------------------------------------------------------------------------------
-  const itemLabelRef = useRef(itemLabel);
-  itemLabelRef.current = itemLabel;
-  const persist = useCallback(
-    (patch: Partial<StoredDraft> = {}) => {
-      if (done.current) return;
-      const c = ctx.current;
-      const before = drafts.get(agentId, c.key);
-      drafts.put({
-        v: 1,
-        agentId,
-        key: c.key,
-        callId: c.callId,
-        callerNumber: c.callerNumber,
-        startedAt: c.startedAt,
-        updatedAt: Date.now(),
-        talked: c.talked || (before?.talked ?? false),
-        values: form.getFieldsValue(true) as OrderFormValues,
-        itemLabel: itemLabelRef.current,
-        pendingSubmit: before?.pendingSubmit ?? null,
-        ...patch,
-      });
-    },
-    [agentId, form],
-  );
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const flush = useCallback(() => {
-    if (timer.current === null) return;
-    clearTimeout(timer.current);
-    timer.current = null;
-    persist();
-  }, [persist]);
-  const schedulePersist = useCallback(() => {
-    if (timer.current !== null) clearTimeout(timer.current);
-    timer.current = setTimeout(() => {
-      timer.current = null;
-      persist();
-    }, DRAFT_DEBOUNCE_MS);
-  }, [persist]);
-  useEffect(() => {
-    window.addEventListener('pagehide', flush);
-    return () => {
-      window.removeEventListener('pagehide', flush);
-      flush();
-    };
-  }, [flush]);
-  // An answered call always has a draft: the wrap-up policy counts it until it is saved.
-  useEffect(() => {
-    if (context.talked && !done.current) persist({ talked: true });
-  }, [context.talked, persist]);
-  // An emergency word heard on this call (keyword spotting) pre-ticks 紧急 once; the agent may untick it.
-  const heardEmergency = useCallSpeech(context.callId).emergency?.keyword ?? null;
-  const urgedFor = useRef<string | null>(null);
-  useEffect(() => {
-    if (!heardEmergency || !context.callId || urgedFor.current === context.callId || done.current) return;
-    urgedFor.current = context.callId;
-    form.setFieldsValue({ urgent: true });
-    persist();
-  }, [heardEmergency, context.callId, form, persist]);
-
-  // ---- reference data, search and suggestions -------------------------------------------------------------------
-  useEffect(() => {
-    let alive = true;
-    loadCatalog(api).then(
-      (c) => alive && setDistricts(c.districts),
-      () => {},
-    );
-    return () => {
-      alive = false;
-    };
-  }, [api]);
-
-  const searchSeq = useRef(0);
-  const searchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const onItemSearch = (text: string) => {
-    if (searchTimer.current) clearTimeout(searchTimer.current);
-    const q = text.trim();
-    if (!q) return;
-    searchTimer.current = setTimeout(() => {
-      const id = ++searchSeq.current;
-      setSearching(true);
-      api.searchCatalog(q).then(
-        (c) => {
-          if (id !== searchSeq.current) return;
-          setItemOptions(c.items.slice(0, 30).map(toOption));
-          setSearching(false);
-        },
-        () => id === searchSeq.current && setSearching(false),
-      );
-    }, SEARCH_DEBOUNCE_MS);
-  };
-
-  const chooseItem = (option: ItemOption) => {
-    setItemLabel(option.label);
-    setItemOptions((opts) => (opts.some((o) => o.value === option.value) ? opts : [option, ...opts]));
-    const urgent = option.timeLimit === 'urgent_dispatch' ? true : form.getFieldValue('urgent');
-    form.setFieldsValue({ catalogItemCode: option.value, timeLimitClass: option.timeLimit, urgent });
-    form.setFields([{ name: 'catalogItemCode', errors: [] }, { name: 'timeLimitClass', errors: [] }]);
-    schedulePersist();
-  };
 
   const summary = Form.useWatch('summary', form);
   const content = Form.useWatch('content', form);
-  const district = Form.useWatch(['place', 'district'], form);
-  const street = Form.useWatch(['place', 'street'], form);
-  const address = Form.useWatch(['place', 'address'], form);
+  // antd types nested paths only when every level is required (`place` is optional), so name the value type.
+  const district = Form.useWatch<Place['district']>(['place', 'district'], form);
+  const street = Form.useWatch<Place['street']>(['place', 'street'], form);
+  const address = Form.useWatch<Place['address']>(['place', 'address'], form);
   const disposition = Form.useWatch('disposition', form) ?? initialValues.disposition ?? 'dispatch';
   const itemCode = Form.useWatch('catalogItemCode', form);
-  useEffect(() => {
-    const text = [summary, content].filter((s) => s && s.trim()).join('。');
-    if (text.trim().length < 4) {
-      setSuggest(null);
-      return;
-    }
-    const where = [district, street, address].filter(Boolean).join(' ');
-    let alive = true;
-    const handle = setTimeout(() => {
-      api.suggestCatalog(text, where || undefined).then(
-        (r) => alive && setSuggest(r),
-        () => {},
-      );
-    }, SUGGEST_DEBOUNCE_MS);
-    return () => {
-      alive = false;
-      clearTimeout(handle);
-    };
-  }, [api, summary, content, district, street, address]);
-
-  const streetOptions = useMemo(() => {
-    const d = districts.find((x) => x.name === district);
-    const typed = (street ?? '').trim();
-    return (d?.places ?? []).filter((p) => !typed || p.includes(typed)).slice(0, 20).map((p) => ({ value: p }));
-  }, [districts, district, street]);
-
-  // ---- knowledge base (直办) --------------------------------------------------------------------------------------
-  const [articles, setArticles] = useState<KnowledgeArticle[] | null>(null);
-  const [kbError, setKbError] = useState<string | null>(null);
-  const searchKnowledge = useCallback(
-    (q: string) => {
-      setKbError(null);
-      api.knowledge(q.trim()).then(
-        (r) => setArticles(r.items),
-        (err: unknown) => setKbError(describeError(err, t)),
-      );
-    },
-    [api, t],
-  );
-  useEffect(() => {
-    if (disposition === 'answer' && articles === null) searchKnowledge(itemLabel?.split(' ').slice(1).join(' ') ?? '');
-  }, [disposition, articles, itemLabel, searchKnowledge]);
-  const insertArticle = (a: KnowledgeArticle) => {
-    const before = (form.getFieldValue('answer') as string | undefined)?.trim();
-    form.setFieldsValue({ answer: before ? `${before}\n${a.body}` : a.body });
-    form.setFields([{ name: 'answer', errors: [] }]);
-    schedulePersist();
-  };
-
-  // ---- saving -----------------------------------------------------------------------------------------------------
-  const showRefusal = useCallback(
-    (message: string, fields: FieldIssue[]) => {
-      const placed: { name: NamePath; errors: string[] }[] = [];
-      const rest: string[] = [];
-      for (const issue of fields) {
-        const name = formName(issue.field);
-        if (name) {
-          const known = placed.find((p) => JSON.stringify(p.name) === JSON.stringify(name));
-          if (known) known.errors.push(issue.message);
-          else placed.push({ name, errors: [issue.message] });
-        } else rest.push(issue.message);
-      }
-      if (placed.length > 0) form.setFields(placed);
-      if (rest.length > 0) setFailure(rest);
-      else if (placed.length === 0) setFailure([message]);
-    },
-    [form],
-  );
-  useEffect(() => {
-    if (syncRefusal) showRefusal(syncRefusal.message, syncRefusal.fields);
-  }, [syncRefusal, showRefusal]);
-
-  const handle = (result: SubmitResult) => {
-    const key = ctx.current.key;
-    switch (result.kind) {
-      case 'saved':
-        done.current = true;
-        drafts.remove(agentId, key);
-        onOutcome(key, { kind: 'saved', order: result.order, at: Date.now() });
-        return;
-      case 'offline':
-        persist({ pendingSubmit: { since: Date.now(), attempts: 1 } });
-        return;
-      case 'invalid':
-        showRefusal(result.message, result.fields);
-        return;
-      case 'error':
-        setFailure([t('order.saveFailed', { message: describeError(result.error, t) })]);
-    }
-  };
-
-  const busyRef = useRef(false);
-  const save = async () => {
-    if (busyRef.current || done.current || current?.pendingSubmit) return;
-    setFailure(null);
-    try {
-      await form.validateFields();
-    } catch {
-      return;
-    }
-    busyRef.current = true;
-    setBusy(true);
-    if (timer.current !== null) flush();
-    else persist();
-    const result = await submitOrder(api, { values: form.getFieldsValue(true) as OrderFormValues, callId: ctx.current.callId });
-    busyRef.current = false;
-    setBusy(false);
-    handle(result);
-  };
-  const saveRef = useRef(save);
-  saveRef.current = save;
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's') {
-        event.preventDefault();
-        if (!event.repeat) void saveRef.current();
-      }
-    };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, []);
-
-  const confirmNoOrder = () => {
-    done.current = true;
-    if (timer.current !== null) clearTimeout(timer.current);
-    drafts.remove(agentId, ctx.current.key);
-    setNoOrderOpen(false);
-    onOutcome(ctx.current.key, { kind: 'not_needed', reason: noOrderReason, at: Date.now() });
-  };
+  const suggest = useOrderSuggestion(api, { summary, content, district, street, address });
+  const { districts, streetOptions } = usePlaces(api, district, street);
+  const kb = useKnowledgeSearch(api, fields, disposition, draft.itemLabel, schedulePersist);
+  const submit = useOrderSubmit({ api, agentId, fields, draft, syncRefusal, onOutcome });
+  const { busy, failure, save } = submit;
 
   const required = (key: Parameters<typeof t>[0]) => [{ required: true, whitespace: true, message: t('order.required', { field: t(key) }) }];
-  const pending = current?.pendingSubmit ?? null;
-  const top = suggest?.items ?? [];
-  const dispatchPreview = suggest?.dispatch && top[0]?.itemCode === itemCode && disposition === 'dispatch' ? suggest.dispatch : null;
+  const pending = draft.pending;
+  const takeDistrict = (name: string) => {
+    fields.set({ place: { ...fields.values().place, district: name } });
+    schedulePersist();
+  };
 
   return (
     <>
@@ -418,12 +107,12 @@ export function OrderForm({ api, agentId, context, syncRefusal, onOutcome }: Pro
               <Select<string, ItemOption>
                 showSearch
                 filterOption={false}
-                onSearch={onItemSearch}
+                onSearch={item.search}
                 onChange={(_, option) => {
-                  if (option && !Array.isArray(option)) chooseItem(option);
+                  if (option && !Array.isArray(option)) item.choose(option);
                 }}
-                options={itemOptions}
-                loading={searching}
+                options={item.options}
+                loading={item.searching}
                 placeholder={t('order.itemPlaceholder')}
                 notFoundContent={t('order.itemNotFound')}
                 aria-label={t('order.item')}
@@ -442,43 +131,14 @@ export function OrderForm({ api, agentId, context, syncRefusal, onOutcome }: Pro
             </Form.Item>
           </Col>
         </Row>
-        {(top.length > 0 || suggest?.district) && (
-          <Flex gap={4} wrap align="center" style={{ marginTop: -8, marginBottom: 8 }} data-testid="order-suggestions">
-            <Typography.Text type="secondary">{t('order.suggested')}</Typography.Text>
-            {top.slice(0, 3).map((s) => (
-              <Button
-                key={s.itemCode}
-                size="small"
-                type={s.itemCode === itemCode ? 'primary' : 'dashed'}
-                onClick={() => chooseItem(toOption({ code: s.itemCode, name: s.name, timeLimit: s.timeLimit }))}
-                data-testid={`suggest-item-${s.itemCode}`}
-                aria-label={t('order.useSuggestion', { item: `${s.itemCode} ${s.name}` })}
-              >
-                {s.itemCode} {s.name}
-              </Button>
-            ))}
-            {suggest?.district && suggest.district.name !== district && (
-              <Button
-                size="small"
-                type="dashed"
-                data-testid="suggest-district"
-                onClick={() => {
-                  form.setFieldsValue({ place: { ...form.getFieldValue('place'), district: suggest.district!.name } });
-                  schedulePersist();
-                }}
-              >
-                {t('order.useDistrict', { district: suggest.district.name })}
-              </Button>
-            )}
-            {dispatchPreview && (
-              <Tag color={dispatchPreview.kind === 'auto' ? 'blue' : 'orange'} data-testid="dispatch-preview">
-                {dispatchPreview.kind === 'auto'
-                  ? t('order.previewAuto', { department: dispatchPreview.departmentName })
-                  : t('order.previewManual')}
-              </Tag>
-            )}
-          </Flex>
-        )}
+        <OrderSuggestions
+          suggest={suggest}
+          itemCode={itemCode}
+          district={district}
+          dispatchPreview={dispatchPreviewOf(suggest, itemCode, disposition)}
+          onItem={item.choose}
+          onDistrict={takeDistrict}
+        />
         <Row gutter={8}>
           <Col xs={24} md={6}>
             <Form.Item name={['place', 'district']} label={t('order.district')} rules={required('order.district')}>
@@ -534,47 +194,7 @@ export function OrderForm({ api, agentId, context, syncRefusal, onOutcome }: Pro
             <Form.Item name="answer" label={t('order.answer')} rules={required('order.answer')}>
               <Input.TextArea rows={4} maxLength={5000} showCount aria-label={t('order.answer')} data-testid="order-answer" />
             </Form.Item>
-            <div style={{ marginBottom: 12 }} data-testid="kb-panel">
-              <Input.Search
-                placeholder={t('kb.placeholder')}
-                enterButton={t('kb.search')}
-                onSearch={searchKnowledge}
-                aria-label={t('kb.placeholder')}
-                data-testid="kb-search"
-                disabled={false}
-              />
-              {kbError && <Alert type="warning" showIcon message={kbError} style={{ marginTop: 4 }} />}
-              {articles !== null && (
-                <List<KnowledgeArticle>
-                  size="small"
-                  dataSource={articles}
-                  locale={{ emptyText: t('kb.empty') }}
-                  renderItem={(a) => (
-                    <List.Item
-                      key={a.id}
-                      data-testid={`kb-article-${a.id}`}
-                      actions={[
-                        <Button
-                          key="insert"
-                          size="small"
-                          onClick={() => insertArticle(a)}
-                          data-testid={`kb-insert-${a.id}`}
-                          aria-label={t('kb.insertNamed', { title: a.title })}
-                          disabled={false}
-                        >
-                          {t('kb.insert')}
-                        </Button>,
-                      ]}
-                    >
-                      <List.Item.Meta
-                        title={a.title}
-                        description={<Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0 }}>{a.body}</Typography.Paragraph>}
-                      />
-                    </List.Item>
-                  )}
-                />
-              )}
-            </div>
+            <KnowledgePanel kb={kb} />
           </>
         )}
         {pending && (
@@ -617,27 +237,14 @@ export function OrderForm({ api, agentId, context, syncRefusal, onOutcome }: Pro
           </Button>
         </Flex>
       </Form>
-      <Modal
+      <NoOrderModal
         open={noOrderOpen}
-        title={t('order.noOrderTitle')}
         onCancel={() => setNoOrderOpen(false)}
-        onOk={confirmNoOrder}
-        okText={t('order.noOrderConfirm')}
-        cancelText={t('action.cancel')}
-        okButtonProps={{ 'data-testid': 'no-order-confirm' } as Record<`data-${string}`, string>}
-        destroyOnHidden
-      >
-        <Typography.Paragraph type="secondary">{t('order.noOrderText')}</Typography.Paragraph>
-        <Radio.Group value={noOrderReason} onChange={(e) => setNoOrderReason(e.target.value as NoOrderReason)} aria-label={t('order.noOrderReason')}>
-          <Flex vertical gap={4}>
-            {NO_ORDER_REASONS.map((r) => (
-              <Radio key={r} value={r} data-testid={`no-order-${r}`}>
-                {t(`order.noOrder.${r}`)}
-              </Radio>
-            ))}
-          </Flex>
-        </Radio.Group>
-      </Modal>
+        onConfirm={(reason) => {
+          setNoOrderOpen(false);
+          submit.noOrder(reason);
+        }}
+      />
     </>
   );
 }

@@ -4,7 +4,7 @@ import type { WorkOrderApi } from '../api/work-orders';
 
 let pending: Promise<CatalogResponse> | null = null;
 
-export function loadCatalog(api: WorkOrderApi): Promise<CatalogResponse> {
+export function loadCatalog(api: Pick<WorkOrderApi, 'catalog'>): Promise<CatalogResponse> {
   pending ??= api.catalog().catch((err: unknown) => {
     pending = null;
     throw err;

@@ -122,7 +122,8 @@ export const drafts = {
     }
     drafts.put({ ...d, key: callId, callId });
   },
-  subscribe(listener: () => void): () => void {
+  // An arrow, not a method: it is handed to useSyncExternalStore on its own, without its object.
+  subscribe: (listener: () => void): (() => void) => {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },

@@ -68,7 +68,7 @@ function isOffline(err: unknown): boolean {
   return err instanceof ApiError && (err.status === 0 || err.status === 502 || err.status === 503 || err.status === 504);
 }
 
-export async function submitOrder(api: WorkOrderApi, draft: Pick<StoredDraft, 'values' | 'callId'>): Promise<SubmitResult> {
+export async function submitOrder(api: Pick<WorkOrderApi, 'create'>, draft: Pick<StoredDraft, 'values' | 'callId'>): Promise<SubmitResult> {
   const { values, callId } = draft;
   let created;
   try {

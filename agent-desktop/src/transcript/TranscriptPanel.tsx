@@ -1,6 +1,7 @@
-// 实时转写 panel: what the speech side hears on the agent's call — keyword hits always (the spotter runs on every
-// caller when SPEECH_KEYWORD_SPOTTING is on), transcript segments only when a streaming recognizer is configured
-// (it needs an operator-supplied model: without one the panel says so). An emergency word shows a 紧急 tag.
+// 实时转写 panel: what the speech side hears on the agent's call — keyword hits (the spotter runs on every caller
+// when SPEECH_KEYWORD_SPOTTING is on; `speech:keyword`, `speech:status`, `alert:emergency`). No streaming recognizer
+// is wired into calls yet (it needs an operator-supplied model), so there is no full transcript and the panel says
+// so. An emergency word shows a 紧急 tag.
 import { Alert, Card, Empty, Space, Tag, Typography } from 'antd';
 import { useT } from '../i18n/i18n';
 import { useCallSpeech } from './speech-store';
@@ -20,7 +21,7 @@ export function TranscriptPanel({ callId }: Props) {
   const t = useT();
   const speech = useCallSpeech(callId);
 
-  const { keywords, segments, emergency, status } = speech;
+  const { keywords, emergency, status } = speech;
   const title = (
     <Space size={6}>
       {t('panel.transcript')}
@@ -52,11 +53,6 @@ export function TranscriptPanel({ callId }: Props) {
               ))}
             </Space>
           )}
-          {segments.map((s) => (
-            <Typography.Paragraph key={`${s.speaker}-${s.startMs}-${s.final}`} type={s.final ? undefined : 'secondary'} style={{ margin: 0 }} data-testid="transcript-segment">
-              {mmss(s.startMs)} {t(s.speaker === 'caller' ? 'transcript.caller' : 'transcript.agent')}：{s.text}
-            </Typography.Paragraph>
-          ))}
         </Space>
       )}
     </Card>

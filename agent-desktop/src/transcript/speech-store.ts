@@ -1,18 +1,16 @@
-// What the speech side heard on each call (keyword hits, transcript segments, emergency), kept per callId for the
+// What the speech side heard on each call (keyword hits, emergency, what listens), kept per callId for the
 // seat's panels: the seat's socket (realtime/useAgentSocket.ts) fills it, the panels read it
 // (紧急 pre-ticked, 110/120/119 highlighted). Module-level so every panel sees the same call without prop threading.
 import { useSyncExternalStore } from 'react';
-import type { EmergencyAlertPush, SpeechKeywordPush, SpeechStatusPush, TranscriptSegmentPush } from '../../../contracts/desktop-events.js';
+import type { EmergencyAlertPush, SpeechKeywordPush, SpeechStatusPush } from '../../../contracts/desktop-events.js';
 
 export interface CallSpeech {
   keywords: SpeechKeywordPush[];
-  /** Finals in order, then the latest partial per speaker. */
-  segments: TranscriptSegmentPush[];
   emergency: EmergencyAlertPush | null;
   status: SpeechStatusPush | null;
 }
 
-const EMPTY: CallSpeech = { keywords: [], segments: [], emergency: null, status: null };
+const EMPTY: CallSpeech = { keywords: [], emergency: null, status: null };
 /** Calls kept (the newest); an agent only ever looks at the current and the previous call. */
 const MAX_CALLS = 20;
 
@@ -34,12 +32,6 @@ export const speechStore = {
       c.keywords.some((k) => k.at === push.at && k.keyword === push.keyword && k.speaker === push.speaker) ? c : { ...c, keywords: [...c.keywords, push] },
     );
   },
-  segment(push: TranscriptSegmentPush): void {
-    update(push.callId, (c) => {
-      const kept = c.segments.filter((s) => s.final || s.speaker !== push.speaker);
-      return { ...c, segments: [...kept, push] };
-    });
-  },
   emergency(push: EmergencyAlertPush): void {
     update(push.callId, (c) => (c.emergency ? c : { ...c, emergency: push }));
   },
@@ -49,7 +41,8 @@ export const speechStore = {
   get(callId: string | null): CallSpeech {
     return (callId && calls.get(callId)) || EMPTY;
   },
-  subscribe(listener: () => void): () => void {
+  // An arrow, not a method: it is handed to useSyncExternalStore on its own, without its object.
+  subscribe: (listener: () => void): (() => void) => {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },

@@ -1,6 +1,8 @@
 // 转接 panel: one-click warm transfer to 110 / 120 / 119 (the caller hears music while the agent consults),
 // the consult's state, complete / cancel / three-way / leave, and blind transfer to the directory. The place and
-// summary typed here go with the linkage sheet to the emergency centre.
+// summary typed here go with the linkage sheet to the emergency centre. The phase follows the server's
+// `transfer:state` pushes; a slow poll catches what is not pushed (the linkage sheet's status) and covers a
+// dropped socket.
 import { Alert, App, Button, Card, Input, Select, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import type { TransferAction, TransferDirectoryView, TransferView } from '../../../contracts/transfer.js';
@@ -9,6 +11,7 @@ import { useT } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/zh-CN';
 import { useCallSpeech } from '../transcript/speech-store';
 import { fetchDirectory, fetchTransfer, startTransfer, transferAction } from './transfer-api';
+import { newerTransfer } from './transfer-view';
 
 interface Props {
   token: string;
@@ -16,17 +19,23 @@ interface Props {
   callId: string | null;
   /** The agent's call is established (buttons are enabled only then). */
   live: boolean;
+  /** The last `transfer:state` push of the seat's socket, and whether that socket is up. */
+  pushed: TransferView | null;
+  pushLive: boolean;
   onExpired: () => void;
 }
 
-// While a transfer runs its phase changes on the server (the centre answers, hangs up): poll it.
+// While a transfer runs its phase changes on the server (the centre answers, hangs up): pushed, and polled as well,
+// often while the socket is down, rarely while it is up.
 const POLL_MS = 1000;
+const POLL_PUSHED_MS = 5000;
 
-export function TransferPanel({ token, callId, live, onExpired }: Props) {
+export function TransferPanel({ token, callId, live, pushed, pushLive, onExpired }: Props) {
   const t = useT();
   const { message } = App.useApp();
   const [directory, setDirectory] = useState<TransferDirectoryView | null>(null);
-  const [transfer, setTransfer] = useState<TransferView | null>(null);
+  const [transfer, setTransferView] = useState<TransferView | null>(null);
+  const setTransfer = useCallback((view: TransferView) => setTransferView((current) => newerTransfer(current, view)), []);
   const [busy, setBusy] = useState(false);
   const [place, setPlace] = useState('');
   const [summary, setSummary] = useState('');
@@ -48,19 +57,27 @@ export function TransferPanel({ token, callId, live, onExpired }: Props) {
 
   // a new call starts with a clean panel
   useEffect(() => {
-    setTransfer(null);
+    setTransferView(null);
     setPlace('');
     setSummary('');
   }, [callId]);
 
+  useEffect(() => {
+    if (pushed && pushed.callId === callId) setTransfer(pushed);
+  }, [pushed, callId, setTransfer]);
+
   const active = transfer !== null && transfer.callId === callId && transfer.phase !== 'ended' && !transfer.agentReleased;
   useEffect(() => {
     if (!active || !callId) return;
-    const timer = setInterval(() => {
-      fetchTransfer(token, callId).then(setTransfer, () => {});
-    }, POLL_MS);
+    const timer = setInterval(
+      () => {
+        // a failed poll is retried by the next one
+        fetchTransfer(token, callId).then(setTransfer, () => {});
+      },
+      pushLive ? POLL_PUSHED_MS : POLL_MS,
+    );
     return () => clearInterval(timer);
-  }, [active, callId, token]);
+  }, [active, callId, token, pushLive, setTransfer]);
 
   const run = async (fn: () => Promise<TransferView>) => {
     setBusy(true);

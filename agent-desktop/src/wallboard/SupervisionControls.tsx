@@ -125,7 +125,7 @@ export function SupervisionBar({
           }
         />
       )}
-      {sup.error !== null && <Alert type="error" showIcon closable onClose={sup.clearError} message={sup.error} data-testid="wb-sup-error" />}
+      {sup.error !== null && <Alert type="error" showIcon closable onClose={() => sup.clearError()} message={sup.error} data-testid="wb-sup-error" />}
     </Flex>
   );
 }

@@ -1,10 +1,11 @@
 // 实时监控大屏 for supervisors: per queue waiting calls, longest wait, service level and abandons (the ACD's own
 // figures); an agent grid with state, time in state and current call; alerts for suspected emergencies, calls
-// longer than N minutes (?longCallMinutes=, default 10), callers waiting longer than 15 s and recordings that
-// failed. Supervisors listen / whisper / barge and force states from the agent grid; their phone is the browser
+// longer than N minutes (?longCallMinutes=, default 10), callers waiting longer than 15 s, recordings that
+// failed and new 未诉先办 hotspots. Supervisors listen / whisper / barge and force states from the agent grid; their phone is the browser
 // softphone of their extension (registered here with the login password held in memory) or a number.
 import { Alert, Button, Card, Col, Layout, List, Row, Statistic, Table, Tag, Typography } from 'antd';
 import { useEffect, useState, type ComponentProps } from 'react';
+import type { Figures, QueueFigures } from '../../../contracts/figures.js';
 import type { WallboardAgent } from '../../../contracts/transfer.js';
 import { formatDuration, useNow } from '../hooks/useNow';
 import { useT } from '../i18n/i18n';
@@ -18,8 +19,6 @@ import { useWallboard } from './useWallboard';
 
 const WAIT_ALERT_MS = 15_000;
 
-type Fig = { waiting?: number; ringing?: number; longestWaitMs?: number; serviceLevel?: number | null; abandoned?: number; answered?: number };
-
 function longCallMinutes(): number {
   const n = Number(new URLSearchParams(window.location.search).get('longCallMinutes'));
   return Number.isFinite(n) && n > 0 ? n : 10;
@@ -31,7 +30,7 @@ type Props = ComponentProps<typeof SeatPage>;
 export function WallboardPage({ session, secret, onSecret, onLogout, onExpired }: Props) {
   const t = useT();
   const now = useNow(1000, true);
-  const { figures, agents, emergencies, recordingFailures } = useWallboard(session.token, onExpired);
+  const { figures, agents, emergencies, recordingFailures, hotspots } = useWallboard(session.token, onExpired);
   const supervising = session.user.role === 'supervisor';
   const sup = useSupervision(session.token, session.user.id, onExpired);
   const { phone } = useServices();
@@ -54,12 +53,17 @@ export function WallboardPage({ session, secret, onSecret, onLogout, onExpired }
   const supPhone = { softphone: extension !== null && registration === 'registered', number };
   const authRejected = registrationError?.reason === 'auth_failed';
   const longCallMs = longCallMinutes() * 60_000;
-  const queues = Object.entries(figures?.queues ?? {}) as [string, Fig][];
-  const total = (figures?.total ?? {}) as Fig;
+  const queues: [string, QueueFigures][] = Object.entries(figures?.queues ?? {});
+  const total: Partial<Figures> = figures?.total ?? {};
 
   const alerts: { key: string; type: 'error' | 'warning'; text: string }[] = [
     ...emergencies.map((e) => ({ key: `e-${e.callId}-${e.at}`, type: 'error' as const, text: t('wallboard.alert.emergency', { keyword: e.keyword, number: e.callerNumber }) })),
     ...recordingFailures.map((r) => ({ key: `r-${r.callId}-${r.at}`, type: 'error' as const, text: t('wallboard.alert.recordingFailed', { callId: r.callId, reason: r.reason }) })),
+    ...hotspots.map((h) => ({
+      key: `h-${h.id}`,
+      type: 'warning' as const,
+      text: t('wallboard.alert.hotspot', { item: h.catalogItemName, place: `${h.district}${h.place}`, count: h.count, baseline: h.baseline.toFixed(1) }),
+    })),
     ...queues
       .filter(([, q]) => (q.longestWaitMs ?? 0) > WAIT_ALERT_MS)
       .map(([id, q]) => ({ key: `w-${id}`, type: 'warning' as const, text: t('wallboard.alert.longWait', { queue: id, seconds: Math.round((q.longestWaitMs ?? 0) / 1000) }) })),

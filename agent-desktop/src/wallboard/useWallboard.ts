@@ -1,8 +1,9 @@
 // The wallboard's live data: queue figures (GET /api/acd/figures, then the `acd:figures` push), the agent grid
-// (polled: states change with every call), emergency alerts (`alert:emergency` push) and recordings that failed
-// (`alert:recording_failed` push).
+// (polled: states change with every call), emergency alerts (`alert:emergency` push), recordings that failed
+// (`alert:recording_failed` push) and new 未诉先办 hotspots (`alert:hotspot` push).
 import { useEffect, useState } from 'react';
-import type { AcdFiguresPush, EmergencyAlertPush, ServerToClientEvents } from '../../../contracts/desktop-events.js';
+import type { AcdFiguresPush, EmergencyAlertPush, RecordingFailedPush } from '../../../contracts/desktop-events.js';
+import type { HotspotAlertView } from '../../../contracts/reports.js';
 import type { WallboardAgent } from '../../../contracts/transfer.js';
 import { ApiError, requestJson } from '../api/http';
 import { connectAgentSocket } from '../realtime/agent-socket';
@@ -15,15 +16,16 @@ export interface WallboardData {
   agents: WallboardAgent[];
   emergencies: EmergencyAlertPush[];
   recordingFailures: RecordingFailedPush[];
+  /** Newest first; a hotspot pushed again (same id) replaces its earlier entry. */
+  hotspots: HotspotAlertView[];
 }
-
-export type RecordingFailedPush = Parameters<ServerToClientEvents['alert:recording_failed']>[0];
 
 export function useWallboard(token: string, onExpired: () => void): WallboardData {
   const [figures, setFigures] = useState<AcdFiguresPush | null>(null);
   const [agents, setAgents] = useState<WallboardAgent[]>([]);
   const [emergencies, setEmergencies] = useState<EmergencyAlertPush[]>([]);
   const [recordingFailures, setRecordingFailures] = useState<RecordingFailedPush[]>([]);
+  const [hotspots, setHotspots] = useState<HotspotAlertView[]>([]);
 
   useEffect(() => {
     let stopped = false;
@@ -39,6 +41,9 @@ export function useWallboard(token: string, onExpired: () => void): WallboardDat
     socket.on('acd:figures', (push) => setFigures(push));
     socket.on('alert:emergency', (push) => setEmergencies((list) => [push, ...list].slice(0, MAX_ALERTS)));
     socket.on('alert:recording_failed', (push) => setRecordingFailures((list) => [push, ...list].slice(0, MAX_ALERTS)));
+    socket.on('alert:hotspot', (alerts) =>
+      setHotspots((list) => [...alerts, ...list.filter((h) => !alerts.some((a) => a.id === h.id))].slice(0, MAX_ALERTS)),
+    );
     return () => {
       stopped = true;
       clearInterval(timer);
@@ -47,5 +52,5 @@ export function useWallboard(token: string, onExpired: () => void): WallboardDat
     };
   }, [token, onExpired]);
 
-  return { figures, agents, emergencies, recordingFailures };
+  return { figures, agents, emergencies, recordingFailures, hotspots };
 }

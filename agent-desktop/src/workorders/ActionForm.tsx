@@ -173,7 +173,7 @@ export function ActionForm({ api, reference, order, action, onDone, onCancel, on
         form={form}
         name={`action-${action}`}
         layout="vertical"
-        onFinish={submit}
+        onFinish={(v) => void submit(v)}
         disabled={busy}
         requiredMark="optional"
       >
