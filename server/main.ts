@@ -3,6 +3,7 @@ import { AlreadyRunningError } from '../platform/state-dir.js';
 import { ConfigError, loadConfig, type Config } from '../platform/config.js';
 import { startHotline } from './hotline.js';
 import { createLogger } from '../platform/logger.js';
+import { keepServingOnUnhandledRejection } from '../platform/rejection-policy.js';
 
 /** Shown once, on the start that created the accounts; afterwards they are only in the credentials file. */
 function firstStartAccounts(created: { username: string; password: string; role: string; displayName: string }[]): string[] {
@@ -27,6 +28,7 @@ try {
 }
 
 const log = createLogger(config.log.level);
+keepServingOnUnhandledRejection(process, log);
 try {
   const hotline = await startHotline(config, log);
   process.stdout.write(

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HOTLINE_12345_SKILLS } from '../acd/config.js';
 import { DEFAULT_HOTLINE_KEYWORDS, keywordLines, keywordsFileText, parseTokens } from './keywords.js';
-import { KWS_MODEL_NAME, SpeechError, resolveModelsDir } from './models.js';
+import { SpeechError } from './models.js';
 import { PinyinError, parseSyllable, pinyinToTokens, toToneNumbers } from './pinyin.js';
+import { findKwsModel, requireModel, skipWithoutModels } from './test-audio.js';
 
 describe('pinyin → KWS tokens (pypinyin initials + tonal finals, strict=False)', () => {
   it.each([
@@ -93,9 +94,9 @@ describe('keyword lines', () => {
     expect(DEFAULT_HOTLINE_KEYWORDS.find((k) => k.display === '公积金')?.skillHint).toBe('housing_fund');
   });
 
-  const tokensFile = join(resolveModelsDir({ probe: KWS_MODEL_NAME }), KWS_MODEL_NAME, 'tokens.txt');
-  if (!existsSync(tokensFile)) console.warn(`[speech] default-list token check SKIPPED: ${tokensFile} not found`);
-  it.skipIf(!existsSync(tokensFile))('uses only tokens of the shared KWS model (tokens.txt), and agrees with the hand-made keywords_hotline_zh.txt', () => {
+  const kws = findKwsModel();
+  it.skipIf(skipWithoutModels('default-list token check', kws))('uses only tokens of the shared KWS model (tokens.txt), and agrees with the hand-made keywords_hotline_zh.txt', () => {
+    const tokensFile = join(requireModel(kws), 'tokens.txt');
     const tokens = parseTokens(readFileSync(tokensFile, 'utf8'));
     expect(tokens.size).toBe(227);
     const lines = keywordLines(DEFAULT_HOTLINE_KEYWORDS, tokens);

@@ -94,7 +94,7 @@ export function keywordLines(specs: readonly KeywordSpec[], tokens?: ReadonlySet
     const readings = typeof spec.pinyin === 'string' ? [spec.pinyin] : [...spec.pinyin];
     if (readings.length === 0) bad('no pinyin reading');
     for (const reading of readings) {
-      let toks: string[] = [];
+      let toks: string[];
       try {
         toks = pinyinToTokens(reading);
       } catch (err) {

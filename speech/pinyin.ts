@@ -94,7 +94,7 @@ export function markTone(final: string, tone: 1 | 2 | 3 | 4): string {
 export function splitPinyin(phrase: string): string[] {
   return phrase
     .trim()
-    .split(/[\s'’\-]+/)
+    .split(/[\s'’-]+/)
     .filter((s) => s !== '');
 }
 

@@ -10,7 +10,7 @@ import { SpeechError } from './models.js';
 import type { SpeechErrorCode } from './models.js';
 import type { TranscriptEvent } from './recognizer.js';
 import { SherpaStreamingRecognizer, resolveStreamingModel } from './sherpa-recognizer.js';
-import { findKwsModel, loadUpstreamTestWavs } from './test-audio.js';
+import { findKwsModel, loadUpstreamTestWavs, requireModel, skipWithoutModels } from './test-audio.js';
 
 const dirs: string[] = [];
 function folder(files: string[]): string {
@@ -84,13 +84,13 @@ describe('streaming model folder validation', () => {
 });
 
 const kws = findKwsModel();
-if (kws.dir === null) console.warn(`[speech] sherpa recognizer wiring test SKIPPED: no KWS model at ${kws.lookedAt}`);
+const noModel = skipWithoutModels('sherpa recognizer wiring tests', kws);
 
-describe.skipIf(kws.dir === null)('sherpa-onnx streaming recognizer, wired to the KWS transducer (pinyin output)', { timeout: 30_000 }, () => {
+describe.skipIf(noModel)('sherpa-onnx streaming recognizer, wired to the KWS transducer (pinyin output)', { timeout: 30_000 }, () => {
   it('emits partials, then a final per utterance, and closes on end()', async () => {
-    const recognizer = SherpaStreamingRecognizer.create({ modelDir: kws.dir! });
+    const recognizer = SherpaStreamingRecognizer.create({ modelDir: requireModel(kws) });
     expect(recognizer.model.kind).toBe('transducer');
-    const wavs = loadUpstreamTestWavs(kws.dir!);
+    const wavs = loadUpstreamTestWavs(requireModel(kws));
     const w5 = wavs.find((w) => w.name === '5.wav')!.samples;
     const w3 = wavs.find((w) => w.name === '3.wav')!.samples;
     // one "call": 5.wav, 3 s of silence (an endpoint), then 3.wav
@@ -130,8 +130,8 @@ describe.skipIf(kws.dir === null)('sherpa-onnx streaming recognizer, wired to th
   }, 30_000);
 
   it('keeps two calls apart', async () => {
-    const recognizer = SherpaStreamingRecognizer.create({ modelDir: kws.dir! });
-    const wavs = loadUpstreamTestWavs(kws.dir!);
+    const recognizer = SherpaStreamingRecognizer.create({ modelDir: requireModel(kws) });
+    const wavs = loadUpstreamTestWavs(requireModel(kws));
     const a = wavs.find((w) => w.name === '4.wav')!.samples;
     const b = wavs.find((w) => w.name === '6.wav')!.samples;
     const sa = recognizer.start('a', 'caller');

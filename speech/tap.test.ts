@@ -8,20 +8,21 @@ import { RecognitionStreamBase } from './recognizer.js';
 import type { RecognitionStream, Speaker, StreamingRecognizer } from './recognizer.js';
 import { CallSpeechTap } from './tap.js';
 import type { KeywordHeard, SpeechActivity } from './tap.js';
-import { UPSTREAM_TEST_KEYWORDS, findKwsModel, loadUpstreamTestWavs } from './test-audio.js';
+import { UPSTREAM_TEST_KEYWORDS, findKwsModel, loadUpstreamTestWavs, requireModel, skipWithoutModels } from './test-audio.js';
 
 /** A recognizer double that counts the samples it gets and says one final at the end. */
 class CountingRecognizer implements StreamingRecognizer {
   readonly engine = 'counting';
   samples = 0;
   start(callId: string, speaker: Speaker): RecognitionStream {
-    const owner = this;
+    const count = (n: number) => (this.samples += n);
+    const total = () => this.samples;
     return new (class extends RecognitionStreamBase {
       write(pcm: Float32Array): void {
-        owner.samples += pcm.length;
+        count(pcm.length);
       }
       async end(): Promise<void> {
-        this.emitTranscript(`${owner.samples} samples`, true, 0, (owner.samples * 1000) / 16_000);
+        this.emitTranscript(`${total()} samples`, true, 0, (total() * 1000) / 16_000);
         this.emitClose();
       }
     })(callId, speaker, this.engine);
@@ -30,11 +31,11 @@ class CountingRecognizer implements StreamingRecognizer {
 }
 
 const kws = findKwsModel();
-if (kws.dir === null) console.warn(`[speech] tap tests SKIPPED: no KWS model at ${kws.lookedAt}`);
+const noModel = skipWithoutModels('tap tests', kws);
 
-describe.skipIf(kws.dir === null)('call speech tap on chan_websocket frames', { timeout: 30_000 }, () => {
+describe.skipIf(noModel)('call speech tap on chan_websocket frames', { timeout: 30_000 }, () => {
   it('given slin16 frames of a real call, then keywords, speech segments and the recognizer all get the audio', async () => {
-    const spotter = KeywordSpotter.create({ modelDir: kws.dir!, keywords: UPSTREAM_TEST_KEYWORDS });
+    const spotter = KeywordSpotter.create({ modelDir: requireModel(kws), keywords: UPSTREAM_TEST_KEYWORDS });
     const recognizer = new CountingRecognizer();
     const tap = new CallSpeechTap({ callId: 'c1', speaker: 'caller', spotter, vad: true, recognizer });
     const keywords: KeywordHeard[] = [];
@@ -43,7 +44,7 @@ describe.skipIf(kws.dir === null)('call speech tap on chan_websocket frames', { 
     let closed = 0;
     tap.on('keyword', (k) => keywords.push(k)).on('speech', (s) => speech.push(s)).on('final', (t) => finals.push(t.text)).on('close', () => closed++);
 
-    const w = loadUpstreamTestWavs(kws.dir!).find((x) => x.name === '5.wav')!.samples;
+    const w = loadUpstreamTestWavs(requireModel(kws)).find((x) => x.name === '5.wav')!.samples;
     const pcm = float32ToPcm16le(w);
     tap.handleMessage('MEDIA_START connection_id:abc format:slin16 optimal_frame_size:640 ptime:20', false);
     for (let at = 0; at < pcm.length; at += 640) tap.handleMessage(pcm.subarray(at, at + 640), true);
@@ -61,12 +62,12 @@ describe.skipIf(kws.dir === null)('call speech tap on chan_websocket frames', { 
   });
 
   it('given MEDIA_START format:slin, then 8 kHz frames are upsampled and still spotted', async () => {
-    const spotter = KeywordSpotter.create({ modelDir: kws.dir!, keywords: UPSTREAM_TEST_KEYWORDS });
+    const spotter = KeywordSpotter.create({ modelDir: requireModel(kws), keywords: UPSTREAM_TEST_KEYWORDS });
     const recognizer = new CountingRecognizer();
     const tap = new CallSpeechTap({ callId: 'c2', speaker: 'agent', spotter, recognizer });
     const keywords: string[] = [];
     tap.on('keyword', (k) => keywords.push(`${k.speaker}:${k.keyword}`));
-    const w = loadUpstreamTestWavs(kws.dir!).find((x) => x.name === '6.wav')!.samples;
+    const w = loadUpstreamTestWavs(requireModel(kws)).find((x) => x.name === '6.wav')!.samples;
     const pcm8 = float32ToPcm16le(new Downsampler2x().process(w));
     tap.handleMessage(Buffer.from('MEDIA_START connection_id:def format:slin optimal_frame_size:320 ptime:20'), false);
     for (let at = 0; at < pcm8.length; at += 333) tap.handleMessage(pcm8.subarray(at, at + 333), true); // odd-sized messages

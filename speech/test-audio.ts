@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Upsampler2x, concatFloat32 } from './audio.js';
 import type { KeywordSpec } from './keywords.js';
-import { KWS_MODEL_NAME, resolveModelsDir } from './models.js';
+import { HOW_TO_OBTAIN, KWS_MODEL_NAME, SILERO_VAD_RELATIVE, isFile, resolveModelsDir } from './models.js';
 import { readWave } from './sherpa.js';
 
 export interface LabelledAudio {
@@ -19,10 +19,59 @@ export interface LabelledAudio {
   expected: string[];
 }
 
-/** The KWS model folder if present, else null (with the folder looked at, for skip messages). */
-export function findKwsModel(): { dir: string | null; lookedAt: string } {
+/** A model the tests need: where it was looked for, and whether it is there. */
+export interface ModelLookup {
+  /** The model's folder (or file); null when absent. */
+  dir: string | null;
+  lookedAt: string;
+  /** Null when present; else what is missing and how to obtain it. */
+  missing: string | null;
+}
+
+const lookup = (path: string, present: boolean, howToObtain: string): ModelLookup => ({
+  dir: present ? path : null,
+  lookedAt: path,
+  missing: present ? null : `${path} not found (set SPEECH_MODELS_DIR, or ${howToObtain})`,
+});
+
+/** The KWS model folder (it holds tokens.txt and the upstream test_wavs). */
+export function findKwsModel(): ModelLookup {
   const dir = join(resolveModelsDir({ probe: KWS_MODEL_NAME }), KWS_MODEL_NAME);
-  return { dir: existsSync(join(dir, 'tokens.txt')) ? dir : null, lookedAt: dir };
+  return lookup(dir, existsSync(join(dir, 'tokens.txt')), HOW_TO_OBTAIN.kws);
+}
+
+/** The silero VAD model file. */
+export function findVadModel(): ModelLookup {
+  const file = join(resolveModelsDir({ probe: SILERO_VAD_RELATIVE }), SILERO_VAD_RELATIVE);
+  return lookup(file, isFile(file), HOW_TO_OBTAIN.vad);
+}
+
+/** CI services set CI (GitHub Actions, GitLab CI, and .ci/run); "false" or "0" means a developer machine. */
+export function inCi(): boolean {
+  const ci = process.env.CI?.trim().toLowerCase();
+  return ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false';
+}
+
+/**
+ * The `skipIf` condition for tests that need `models`. On a developer machine without them the tests are skipped,
+ * with a warning that names what is missing and how to get it. In CI they are never skipped: a missing model must
+ * fail the build, not let the speech tests pass unseen, so the tests run and fail on {@link requireModel}.
+ */
+export function skipWithoutModels(tests: string, ...models: ModelLookup[]): boolean {
+  const missing = models.map((m) => m.missing).filter((m) => m !== null);
+  if (missing.length === 0) return false;
+  if (inCi()) {
+    console.error(`[speech] ${tests}: ${missing.join('; ')} (CI is set: these tests fail instead of being skipped)`);
+    return false;
+  }
+  console.warn(`[speech] ${tests} SKIPPED: ${missing.join('; ')} (in CI they fail)`);
+  return true;
+}
+
+/** The model's folder (or file); throws what is missing, so a test run in CI without the model fails saying why. */
+export function requireModel(model: ModelLookup): string {
+  if (model.dir === null) throw new Error(`speech model missing: ${model.missing ?? model.lookedAt}`);
+  return model.dir;
 }
 
 /**

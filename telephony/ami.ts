@@ -47,7 +47,7 @@ export class AmiConnection {
         clearTimeout(timer);
         if (err) return reject(new Error(`AMI command failed: ${JSON.stringify(err)}`));
         const out = res.output ?? res.content ?? '';
-        resolve(Array.isArray(out) ? out.join('\n') : String(out));
+        resolve(Array.isArray(out) ? out.join('\n') : typeof out === 'string' ? out : JSON.stringify(out));
       });
     });
   }
@@ -60,8 +60,11 @@ export class AmiConnection {
       const timer = setTimeout(() => reject(new Error(`AMI ${fields.action} timed out`)), timeoutMs);
       ami.action(fields, (err, res) => {
         clearTimeout(timer);
-        if (err) return reject(new Error(`AMI ${fields.action} failed: ${String((err as { message?: unknown }).message ?? JSON.stringify(err))}`));
-        resolve(res as Record<string, unknown>);
+        if (err) {
+          const message = (err as { message?: unknown }).message;
+          return reject(new Error(`AMI ${fields.action} failed: ${typeof message === 'string' ? message : JSON.stringify(err)}`));
+        }
+        resolve(res);
       });
     });
   }

@@ -1,6 +1,6 @@
 // The public citizen phone page's settings. No login: the page is for citizens trying the hotline.
 import type { FastifyInstance } from 'fastify';
-import type { CitizenPhoneResponse } from '../../contracts/api.js';
+import type { CitizenPhoneResponse } from '../contracts/api.js';
 
 export const CITIZEN_SIP_USER = 'citizen-web';
 
