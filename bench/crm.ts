@@ -351,7 +351,7 @@ class Size {
       // an agent's own list: orders they received or of citizens who called them (visibility 'agent')
       'agent: own list (agent-007)': ['agent-007', () => ''],
       'agent: own list (new agent)': ['bench-agent-new', () => ''],
-    } as Record<SearchKind, [string, () => string]>;
+    };
     for (const name of SEARCH_KINDS) {
       const [user, query] = kinds[name];
       const fig = this.search.get(name)!;
@@ -362,7 +362,7 @@ class Size {
         const dt = performance.now() - t0;
         this.db.record = false;
         if (res.statusCode !== 200) throw new Error(`${name}: HTTP ${res.statusCode} ${res.body.slice(0, 300)}`);
-        return { dt, n: (res.json() as WorkOrderListResponse).items.length };
+        return { dt, n: res.json<WorkOrderListResponse>().items.length };
       };
       for (let i = 0; i < 3; i++) await get(false); // warm-up (JIT, plan cache, pages)
       const t0 = performance.now();

@@ -22,7 +22,6 @@ if (splitArg !== undefined && splitArg !== 'dev' && splitArg !== 'holdout') {
 const catalog = loadSampleCatalog();
 const orders = loadLabelledOrders().filter((o) => splitArg === undefined || o.split === splitArg);
 const itemByCode = new Map(catalog.items.map((i) => [i.code, i]));
-const departmentName = new Map(catalog.departments.map((d) => [d.code, d.name]));
 
 interface Outcome {
   order: LabelledOrder;

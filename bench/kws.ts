@@ -21,7 +21,7 @@ const FRAME = 320; // 20 ms at 16 kHz, as chan_websocket delivers slin16
 
 const model = findKwsModel();
 if (model.dir === null) {
-  console.log(`kws bench: no KWS model at ${model.lookedAt} — set SPEECH_MODELS_DIR or see speech/README.md`);
+  console.log(`kws bench: ${model.missing}`);
   process.exit(0);
 }
 const modelDir = model.dir;

@@ -7,10 +7,10 @@ import { DEFAULT_MERGED_HOTLINES, parseMergedHotlines, type MergedHotlines } fro
 const PROJECT_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 const port = z.coerce.number().int().min(1).max(65535);
-const host = z.string().min(1).regex(/^[A-Za-z0-9.:\-\[\]]+$/, 'must be a host name or IP address');
+const host = z.string().min(1).regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address');
 const hostPort = (fallback: string) => z
   .string()
-  .regex(/^[A-Za-z0-9.\-]+:\d{1,5}$/, 'must be HOST:PORT, e.g. 127.0.0.1:5060')
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be HOST:PORT, e.g. 127.0.0.1:5060')
   .default(fallback)
   .transform((v) => {
     const i = v.lastIndexOf(':');
@@ -42,7 +42,7 @@ const EnvSchema = z.object({
   SIP_TRUNK_BIND: hostPort('127.0.0.1:5060'),
   SIP_TRUNK_CARRIER: z
     .string()
-    .regex(/^[A-Za-z0-9.\-]+:\d{1,5}$/, 'must be HOST:PORT of the carrier, e.g. 127.0.0.1:5062')
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be HOST:PORT of the carrier, e.g. 127.0.0.1:5062')
     .default('127.0.0.1:5062'),
   SIP_TRUNK_PEERS: z
     .string()
@@ -50,7 +50,7 @@ const EnvSchema = z.object({
     .default('127.0.0.1'),
   SIP_WS_URL: z.string().regex(/^wss?:\/\//, 'must start with ws:// or wss://').optional(),
   SIP_DOMAIN: z.string().min(1).optional(),
-  SIP_REALM: z.string().regex(/^[A-Za-z0-9.\-]+$/).default('hotline12345'),
+  SIP_REALM: z.string().regex(/^[A-Za-z0-9.-]+$/).default('hotline12345'),
   RTP_PORTS: z
     .string()
     .regex(/^\d+-\d+$/, 'must be START-END, e.g. 10000-20000')
@@ -97,7 +97,7 @@ const EnvSchema = z.object({
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(180),
   RECORDINGS_S3_ENDPOINT: z.url().optional(),
   RECORDINGS_S3_REGION: z.string().min(1).default('us-east-1'),
-  RECORDINGS_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
+  RECORDINGS_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
   RECORDINGS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   RECORDINGS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** Handlers of the order's department may listen to its call recordings. */

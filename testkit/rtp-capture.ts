@@ -462,7 +462,7 @@ export async function startRtpCapture(opts: RtpCaptureOptions): Promise<RtpCaptu
           : new Error(`tcpdump failed to start: ${e.message}`),
       );
     });
-    child.stderr!.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
       if (/listening on/.test(stderr)) {
         clearTimeout(timer);

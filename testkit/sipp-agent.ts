@@ -109,7 +109,7 @@ export function startSippAgent(o: SippAgentOptions): SippAgent {
   // sipp's [authentication …] keyword ends a value at a blank or ']'; the hotline's passwords are letters,
   // digits and '-', so anything else is refused instead of sending a wrong digest
   if (!/^[A-Za-z0-9._~!$%^*()+=@,/:-]{1,128}$/.test(o.password)) throw new Error('password has characters sipp cannot send in [authentication]');
-  if (!/^[A-Za-z0-9.\-]+:\d{1,5}$/.test(o.sipTarget)) throw new Error(`sipTarget must be HOST:PORT, got ${o.sipTarget}`);
+  if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(o.sipTarget)) throw new Error(`sipTarget must be HOST:PORT, got ${o.sipTarget}`);
   checkPort('localPort', o.localPort);
   checkPort('mediaPort', o.mediaPort);
   const ring = o.answerDelayMs ?? 0;
@@ -258,7 +258,7 @@ export function parseTrace(log: string): TraceEntry[] {
   for (const part of parts) {
     const m = ENTRY.exec(part);
     if (!m) continue;
-    const [, y, mo, d, h, mi, s, us] = m.map(Number) as number[] as [number, number, number, number, number, number, number, number];
+    const [, y, mo, d, h, mi, s, us] = m.map(Number) as [number, number, number, number, number, number, number, number];
     const at = new Date(y, mo - 1, d, h, mi, s).getTime() + us / 1000;
     const dir = /message sent/i.test(part) ? 'sent' : /message received/i.test(part) ? 'received' : null;
     if (!dir) continue;

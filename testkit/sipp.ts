@@ -126,7 +126,7 @@ export function startCaller(o: CallerOptions): SippProcess {
   checkPort('mediaPort', o.mediaPort);
   if (!/^[0-9A-Za-z+*#._-]{1,32}$/.test(o.callerNumber)) throw new Error(`invalid callerNumber ${JSON.stringify(o.callerNumber)}`);
   if (!/^[0-9A-Za-z+*#._-]{1,32}$/.test(o.dialed)) throw new Error(`invalid dialed number ${JSON.stringify(o.dialed)}`);
-  if (!/^[A-Za-z0-9.\-]+:\d{1,5}$/.test(o.sipTarget)) throw new Error(`sipTarget must be HOST:PORT, got ${o.sipTarget}`);
+  if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(o.sipTarget)) throw new Error(`sipTarget must be HOST:PORT, got ${o.sipTarget}`);
   checkMs('maxCallMs', o.maxCallMs);
   if (o.hangupAfterMs !== undefined) checkMs('hangupAfterMs', o.hangupAfterMs);
   const answerTimeoutMs = o.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
@@ -441,5 +441,5 @@ function tail(s: string): string {
 }
 
 function shellQuote(a: string): string {
-  return /^[A-Za-z0-9_\/.:=@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_/.:=@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }

@@ -19,7 +19,7 @@ export class WaitTimeoutError extends Error {
   ) {
     const last =
       lastError !== undefined
-        ? `last attempt threw: ${lastError instanceof Error ? lastError.message : String(lastError)}`
+        ? `last attempt threw: ${lastError instanceof Error ? lastError.message : describe(lastError)}`
         : `last value: ${describe(lastValue)}`;
     super(`timed out after ${timeoutMs} ms waiting for ${what} (${last})`);
     this.name = 'WaitTimeoutError';
@@ -35,13 +35,13 @@ export async function waitUntil<T>(fn: () => T | Promise<T>, opts: WaitOptions):
   const intervalMs = opts.intervalMs ?? 100;
   const deadline = Date.now() + opts.timeoutMs;
   let lastValue: unknown = undefined;
-  let lastError: unknown = undefined;
+  let lastError: unknown;
   for (;;) {
     try {
       const v = await fn();
       lastValue = v;
       lastError = undefined;
-      if (v) return v as NonNullable<T>;
+      if (v) return v;
     } catch (e) {
       lastError = e;
     }

@@ -180,7 +180,8 @@ export async function parallelLoad(db: Database, opts: ParallelLoadOptions): Pro
   const dayMax = new Map<string, number>();
   const queue: { batch: EncodedBatch; ack: () => void }[] = [];
   let running = 0;
-  let failure: Error | null = null;
+  // set from the workers' callbacks, which TypeScript's narrowing does not see (so not narrowed to null)
+  let failure = null as Error | null;
   let wake: (() => void) | null = null;
   const poke = () => {
     wake?.();

@@ -15,7 +15,7 @@ import type { EmergencyAlertPush } from '../../contracts/desktop-events.js';
 import { KeywordSpotter } from '../../speech/keyword-spotter.js';
 import { readWave } from '../../speech/sherpa.js';
 import { synthesizeCallerWav } from '../../speech/synth-caller.js';
-import { findKwsModel } from '../../speech/test-audio.js';
+import { findKwsModel, requireModel, skipWithoutModels } from '../../speech/test-audio.js';
 import { logInSocket, type AgentSocket } from '../../testkit/acd-seat.js';
 import { goAvailable, logInAgent, pageAudio } from '../../testkit/agent-seat.js';
 import { launchChromium, newAgentPage } from '../../testkit/browser.js';
@@ -50,7 +50,7 @@ function spotOffline(spotter: KeywordSpotter, wav: string): string[] {
   return heard;
 }
 
-describe.skipIf(model.dir === null)('emergency words in a caller\'s speech → flag, supervisor alert, seat', () => {
+describe.skipIf(skipWithoutModels('emergency-speech e2e test', model))('emergency words in a caller\'s speech → flag, supervisor alert, seat', () => {
   let t: TestHotline;
   let agentBrowser: Browser;
   let citizenBrowser: Browser;
@@ -67,7 +67,7 @@ describe.skipIf(model.dir === null)('emergency words in a caller\'s speech → f
     fs.mkdirSync(SHOTS, { recursive: true });
     media = await ensureTestMedia(path.join(ARTIFACTS, 'media'));
     // the phrase offline first, at the spotter's rate, at the speeds around the one the call uses
-    const spotter = KeywordSpotter.create({ modelDir: model.dir! });
+    const spotter = KeywordSpotter.create({ modelDir: requireModel(model) });
     for (const speed of [175, 150, 130]) {
       const wav16 = path.join(SHOTS, `phrase-${speed}-16k.wav`);
       synthesizeCallerWav({ pinyin: PHRASE.pinyin, out: wav16, rate: 16_000, speed });
