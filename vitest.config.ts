@@ -9,7 +9,11 @@ export default defineConfig({
         test: {
           name: 'unit',
           // pure cores keep their tests beside the code (acd/, crm/, ivr/ …); shared ones live in tests/unit
-          include: ['tests/unit/**/*.test.ts', 'tests/speech/**/*.test.ts', '{platform,acd,crm,ivr,telephony,recordings,server,contracts,speech,transfer,supervision}/**/*.test.ts'],
+          include: [
+            'tests/unit/**/*.test.ts',
+            'tests/speech/**/*.test.ts',
+            '{platform,acd,crm,ivr,telephony,recordings,server,contracts,speech,transfer,supervision}/**/*.test.ts',
+          ],
           environment: 'node',
           // the speech engine tests run real models on real audio; under a parallel run they take seconds
           testTimeout: 60_000,

@@ -72,13 +72,18 @@ describe('the engine only makes legal moves', () => {
   for (const seed of [11, 12, 13, 14]) {
     it(`given a random stream of agent, call and callback events (seed ${seed}), when handled, then every agent_state is legal, chained and stamped with now`, () => {
       const r = rng(seed);
-      const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
       const e = engineWith({
         wrapUpMs: 5_000,
         callbacks: { maxAttempts: 2, retryDelayMs: 3_000, dialTimeoutMs: 20_000, offerAfterMs: 30_000 },
         queues: [
           { id: 'general', maxWait: { afterMs: 60_000, action: 'fallback_queue', toQueue: 'fund' }, maxWrapUpMs: 20_000 },
-          { id: 'fund', requires: [{ skill: 'housing_fund', minLevel: 3 }], overflow: [{ afterMs: 20_000, action: 'widen', requires: [{ skill: 'housing_fund' }] }], maxWrapUpMs: 20_000 },
+          {
+            id: 'fund',
+            requires: [{ skill: 'housing_fund', minLevel: 3 }],
+            overflow: [{ afterMs: 20_000, action: 'widen', requires: [{ skill: 'housing_fund' }] }],
+            maxWrapUpMs: 20_000,
+          },
         ],
       });
       const agents = ['a', 'b', 'c', 'd'];
@@ -109,8 +114,21 @@ describe('the engine only makes legal moves', () => {
           () => ({ type: 'wrap_up_done', agentId: a }),
           () => ({ type: 'wrap_up_extend', agentId: pick(agents.filter((x) => e.agentView(x)?.state === 'wrap_up').concat(a)), byMs: 10_000 }),
           () => ({ type: 'callback_requested', callId: pick(calls.length ? calls : ['none']), number: `1380000000${Math.floor(r() * 5)}` }),
-          () => ({ type: 'callback_connected', callbackId: pick(e.callbackView().filter((c) => c.state === 'dialing').map((c) => c.callbackId).concat(callbacks.slice(-1))) }),
-          () => ({ type: 'callback_failed', callbackId: pick(callbacks.length ? callbacks : ['none']), reason: pick(['no_answer', 'busy', 'machine', 'rejected'] as const) }),
+          () => ({
+            type: 'callback_connected',
+            callbackId: pick(
+              e
+                .callbackView()
+                .filter((c) => c.state === 'dialing')
+                .map((c) => c.callbackId)
+                .concat(callbacks.slice(-1)),
+            ),
+          }),
+          () => ({
+            type: 'callback_failed',
+            callbackId: pick(callbacks.length ? callbacks : ['none']),
+            reason: pick(['no_answer', 'busy', 'machine', 'rejected'] as const),
+          }),
           () => ({ type: 'tick' }),
         ];
         const ev = pick(options)();

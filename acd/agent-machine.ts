@@ -49,7 +49,10 @@ export function canTransition(from: AgentState, to: AgentState): boolean {
 }
 
 export class IllegalTransitionError extends Error {
-  constructor(readonly from: AgentState, readonly to: AgentState) {
+  constructor(
+    readonly from: AgentState,
+    readonly to: AgentState,
+  ) {
     super(`agent cannot go from ${from} to ${to}`);
     this.name = 'IllegalTransitionError';
   }

@@ -53,7 +53,9 @@ describe('a caller hanging up while the agent’s phone rings', () => {
     expect(e.queueView()).toEqual({ waiting: [], offered: [], connected: 0 });
     expect(e.figures(21_000).total).toMatchObject({ abandoned: 1, answered: 0 });
     // the agent's phone answering a moment later finds nothing to answer
-    expect(e.handle({ type: 'offer_answered', callId: 'c1' }, 20_100)).toEqual([{ type: 'ignored', event: 'offer_answered', reason: 'no_offer', callId: 'c1' }]);
+    expect(e.handle({ type: 'offer_answered', callId: 'c1' }, 20_100)).toEqual([
+      { type: 'ignored', event: 'offer_answered', reason: 'no_offer', callId: 'c1' },
+    ]);
     expect(offered(e.handle({ type: 'call_queued', callId: 'c2' }, 30_000))).toEqual([['c2', 'a']]);
   });
 

@@ -16,10 +16,7 @@ export interface ConfirmState {
 }
 
 export type ConfirmEvent =
-  | { type: 'answered' }
-  | { type: 'playback_finished'; playbackId: string }
-  | { type: 'digit'; digit: string }
-  | { type: 'timeout'; timerId: string };
+  { type: 'answered' } | { type: 'playback_finished'; playbackId: string } | { type: 'digit'; digit: string } | { type: 'timeout'; timerId: string };
 
 export type ConfirmCommand =
   | { type: 'play'; playbackId: string }

@@ -63,13 +63,29 @@ export class CallbackDialer {
     const log = this.d.log.child({ callId: cmd.callId, callbackId: cmd.callbackId, attemptId: cmd.attemptId });
     const device = this.d.deviceFor(cmd.agentId);
     const record: LiveCall = {
-      callId: cmd.callId, channelId: '', callerNumber: cmd.number, dialed: this.d.serviceNumber, arrivedAt: new Date(this.d.now()),
-      stage: 'queue', log, agentLeg: null, bridgeId: null, writes: Promise.resolve(),
+      callId: cmd.callId,
+      channelId: '',
+      callerNumber: cmd.number,
+      dialed: this.d.serviceNumber,
+      arrivedAt: new Date(this.d.now()),
+      stage: 'queue',
+      log,
+      agentLeg: null,
+      bridgeId: null,
+      writes: Promise.resolve(),
     };
     const at = this.d.now();
     const a: Attempt = {
-      cmd, agentLeg: `cb-agent-${randomUUID()}`, citizenLeg: `cb-citizen-${randomUUID()}`, stage: 'ringing_agent', confirm: initialConfirm(),
-      citizenAnswered: false, timers: new StepTimers(), record, startedAt: this.d.now(), log,
+      cmd,
+      agentLeg: `cb-agent-${randomUUID()}`,
+      citizenLeg: `cb-citizen-${randomUUID()}`,
+      stage: 'ringing_agent',
+      confirm: initialConfirm(),
+      citizenAnswered: false,
+      timers: new StepTimers(),
+      record,
+      startedAt: this.d.now(),
+      log,
     };
     publishFor(record, this.d.bus, 'call.offered', { callId: cmd.callId, agentId: cmd.agentId, offerId: cmd.attemptId, at });
     publishFor(record, this.d.bus, 'callback.attempt_started', { callId: cmd.callId, callbackId: cmd.callbackId, attempt: cmd.attempt, at });

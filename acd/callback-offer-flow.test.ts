@@ -1,14 +1,7 @@
 // The waiting caller's callback offer and the called-back citizen's "press 1", as pure step machines.
 import { describe, expect, it } from 'vitest';
 import { confirmStep, dialFailureForCause, initialConfirm, type ConfirmEvent, type ConfirmState } from './callback-dial-flow.js';
-import {
-  initialOffer,
-  isValidCallbackNumber,
-  offerStep,
-  type OfferCommand,
-  type OfferEvent,
-  type OfferState,
-} from './callback-offer-flow.js';
+import { initialOffer, isValidCallbackNumber, offerStep, type OfferCommand, type OfferEvent, type OfferState } from './callback-offer-flow.js';
 
 const CALLER = '+86 139-0013-9000';
 

@@ -77,7 +77,9 @@ describe('one pending callback per number', () => {
 
   it('given the same call asking twice, when the second request arrives, then it is refused as already pending', () => {
     const e = threeWaitingC1Callback();
-    expect(ofType(e.handle({ type: 'callback_requested', callId: 'c1', number: '13900000000' }, 61_000), 'callback_refused')[0]).toMatchObject({ reason: 'already_pending' });
+    expect(ofType(e.handle({ type: 'callback_requested', callId: 'c1', number: '13900000000' }, 61_000), 'callback_refused')[0]).toMatchObject({
+      reason: 'already_pending',
+    });
   });
 
   it('given a callback that was completed, when the number asks for a new one, then it is accepted', () => {
@@ -98,7 +100,6 @@ describe('one pending callback per number', () => {
     online(e, 'a', 2); // c1 now rings a
     expect(ofType(e.handle({ type: 'callback_requested', callId: 'c1', number: '13800138000' }, 3), 'callback_refused')[0]?.reason).toBe('not_waiting');
   });
-
 });
 
 describe('retry policy', () => {
@@ -202,7 +203,13 @@ describe('retry policy', () => {
   it('given a virtual entry in a queue with overflow, when it waits, then it still widens (keeping its place)', () => {
     const e = engineWith({
       callbacks: POLICY,
-      queues: [{ id: 'fund', requires: [{ skill: 'housing_fund', minLevel: 5 }], overflow: [{ afterMs: 60_000, action: 'widen', requires: [{ skill: 'housing_fund' }] }] }],
+      queues: [
+        {
+          id: 'fund',
+          requires: [{ skill: 'housing_fund', minLevel: 5 }],
+          overflow: [{ afterMs: 60_000, action: 'widen', requires: [{ skill: 'housing_fund' }] }],
+        },
+      ],
     });
     e.handle({ type: 'call_queued', callId: 'c1', queueId: 'fund' }, 0);
     e.handle({ type: 'callback_requested', callId: 'c1', number: '13800000001' }, 10_000);

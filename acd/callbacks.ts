@@ -11,4 +11,3 @@ export type CallbackRefusal =
   | 'not_waiting'
   /** the number has no digits */
   | 'invalid_number';
-

@@ -26,7 +26,8 @@ export function parsePriorityCallers(json: unknown): PriorityCallers {
   for (const [raw, tag] of Object.entries(json)) {
     const number = normalizePhone(raw);
     if (!number) throw new Error(`priority callers: "${raw}" is not a phone number`);
-    if (!(allowed as readonly unknown[]).includes(tag)) throw new Error(`priority callers: "${raw}" has tag ${JSON.stringify(tag)}; expected one of ${allowed.join(', ')}`);
+    if (!(allowed as readonly unknown[]).includes(tag))
+      throw new Error(`priority callers: "${raw}" has tag ${JSON.stringify(tag)}; expected one of ${allowed.join(', ')}`);
     map.set(number, tag as PriorityTag);
   }
   return map;

@@ -40,7 +40,13 @@ describe('validateAcdConfig', () => {
       agents: [{ id: '1001', skills: { housing_fund: 4, cantonese: 2 }, groups: ['early'], site: 'main', queues: ['fund'] }],
     });
     expect(c.defaultQueue).toBe('general');
-    expect(c.queues.get('general')).toMatchObject({ weight: 1, target: { answeredWithinMs: 15_000, percent: 80 }, wrapUpMs: 30_000, maxWrapUpMs: 30_000, maxWait: null });
+    expect(c.queues.get('general')).toMatchObject({
+      weight: 1,
+      target: { answeredWithinMs: 15_000, percent: 80 },
+      wrapUpMs: 30_000,
+      maxWrapUpMs: 30_000,
+      maxWait: null,
+    });
     expect(c.queues.get('fund')?.requirementLevels).toEqual([[{ skill: 'housing_fund', minLevel: 3 }], [{ skill: 'housing_fund', minLevel: 1 }]]);
     expect(c.queues.get('fund')?.skills).toEqual(['housing_fund']);
     expect(c.agents.get('1001')?.skills.get('housing_fund')).toBe(4);
@@ -131,9 +137,12 @@ describe('validateAcdConfig', () => {
   });
 
   it('given a widen step that adds a skill, when validated, then it is refused as not a widening', () => {
-    expect(issuesOf({ ...base, queues: [{ id: 'f', requires: [{ skill: 'housing_fund' }], overflow: [{ afterMs: 1, action: 'widen', requires: [{ skill: 'english' }] }] }] })).toEqual([
-      'queues[0].overflow[0].requires: queue "f": an overflow widen step may only drop skills or lower minimum levels',
-    ]);
+    expect(
+      issuesOf({
+        ...base,
+        queues: [{ id: 'f', requires: [{ skill: 'housing_fund' }], overflow: [{ afterMs: 1, action: 'widen', requires: [{ skill: 'english' }] }] }],
+      }),
+    ).toEqual(['queues[0].overflow[0].requires: queue "f": an overflow widen step may only drop skills or lower minimum levels']);
   });
 });
 

@@ -42,14 +42,10 @@ export type { ServiceTarget } from '../contracts/figures.js';
  * agents that may take the call (a relaxation of the current requirement: drop a skill or lower a minimum
  * level) or move the call to another queue. A moved call keeps its original arrival time for ordering.
  */
-export type OverflowStep =
-  | { afterMs: number; action: 'widen'; requires: SkillRequirement[] }
-  | { afterMs: number; action: 'move'; toQueue: string };
+export type OverflowStep = { afterMs: number; action: 'widen'; requires: SkillRequirement[] } | { afterMs: number; action: 'move'; toQueue: string };
 
 /** What happens when a call has waited `afterMs` in this queue (counted from entering it). */
-export type MaxWaitRule =
-  | { afterMs: number; action: 'offer_callback' }
-  | { afterMs: number; action: 'fallback_queue'; toQueue: string };
+export type MaxWaitRule = { afterMs: number; action: 'offer_callback' } | { afterMs: number; action: 'fallback_queue'; toQueue: string };
 
 export interface QueueConfig {
   id: string;
@@ -125,8 +121,7 @@ export interface Requirement {
 }
 
 export type CompiledStep =
-  | { afterMs: number; action: 'widen'; widenTo: number; requires: Requirement[] }
-  | { afterMs: number; action: 'move'; toQueue: string };
+  { afterMs: number; action: 'widen'; widenTo: number; requires: Requirement[] } | { afterMs: number; action: 'move'; toQueue: string };
 
 export interface CompiledQueue {
   id: string;
@@ -180,8 +175,7 @@ export class AcdConfigError extends Error {
 }
 
 const isInt = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n);
-const isMs = (n: unknown, allowZero: boolean): n is number =>
-  typeof n === 'number' && Number.isFinite(n) && (allowZero ? n >= 0 : n > 0);
+const isMs = (n: unknown, allowZero: boolean): n is number => typeof n === 'number' && Number.isFinite(n) && (allowZero ? n >= 0 : n > 0);
 
 /** True when `wider` asks nothing `narrower` does not: each requirement is also in `narrower` at the same or a higher level. */
 export function isRelaxationOf(wider: readonly Requirement[], narrower: readonly Requirement[]): boolean {
@@ -355,12 +349,7 @@ export function compileAgentProfile(profile: AgentProfile, config: Omit<Compiled
   return compiled;
 }
 
-function checkProfile(
-  a: AgentProfile,
-  config: Omit<CompiledAcdConfig, 'agents'>,
-  at: string,
-  bad: (path: string, message: string) => void,
-): CompiledProfile {
+function checkProfile(a: AgentProfile, config: Omit<CompiledAcdConfig, 'agents'>, at: string, bad: (path: string, message: string) => void): CompiledProfile {
   const owner = `agent "${a.id}"`;
   const skills = new Map<string, number>();
   for (const [skill, level] of Object.entries(a.skills ?? {})) {

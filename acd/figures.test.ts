@@ -81,7 +81,16 @@ describe('figures on a scripted morning', () => {
     expect(f.queues.general!.target).toEqual({ answeredWithinMs: 15_000, percent: 80 });
     expect(f.queues.general!.agents.on_call).toBe(2);
 
-    expect(f.queues.fund).toMatchObject({ waiting: 1, longestWaitMs: 50_000, answered: 1, answeredWithinTarget: 0, serviceLevel: 0, asaMs: 32_000, ahtMs: null, abandonRate: 0 });
+    expect(f.queues.fund).toMatchObject({
+      waiting: 1,
+      longestWaitMs: 50_000,
+      answered: 1,
+      answeredWithinTarget: 0,
+      serviceLevel: 0,
+      asaMs: 32_000,
+      ahtMs: null,
+      abandonRate: 0,
+    });
     expect(f.queues.fund!.agents).toMatchObject({ on_call: 1, available: 0, offline: 0 });
     expect(f.skills.housing_fund).toMatchObject({ waiting: 1, answered: 1, serviceLevel: 0, agents: expect.objectContaining({ on_call: 1 }) });
   });

@@ -18,7 +18,15 @@ describe('overflow: widen the skill set', () => {
     expect(e.handle({ type: 'tick' }, 30_999)).toEqual([]);
     const out = e.handle({ type: 'tick' }, 31_000);
     expect(ofType(out, 'overflow')).toEqual([
-      { type: 'overflow', callId: 'c1', action: 'widen', fromQueue: 'fund', toQueue: 'fund', requires: [{ skill: 'housing_fund', minLevel: 1 }], waitedMs: 30_000 },
+      {
+        type: 'overflow',
+        callId: 'c1',
+        action: 'widen',
+        fromQueue: 'fund',
+        toQueue: 'fund',
+        requires: [{ skill: 'housing_fund', minLevel: 1 }],
+        waitedMs: 30_000,
+      },
     ]);
     expect(offered(out)).toEqual([['c1', 'junior']]);
     expect(ofType(out, 'offer')[0]?.waitedMs).toBe(30_000);
@@ -45,7 +53,10 @@ describe('overflow: widen the skill set', () => {
     });
     online(e, 'mandarin', 0, { housing_fund: 3 });
     e.handle({ type: 'call_queued', callId: 'c1', queueId: 'fund-yue' }, 0);
-    expect(e.callView('c1')?.requires).toEqual([{ skill: 'housing_fund', minLevel: 1 }, { skill: 'cantonese', minLevel: 3 }]);
+    expect(e.callView('c1')?.requires).toEqual([
+      { skill: 'housing_fund', minLevel: 1 },
+      { skill: 'cantonese', minLevel: 3 },
+    ]);
     expect(offered(e.handle({ type: 'tick' }, 20_000))).toEqual([['c1', 'mandarin']]);
   });
 
@@ -163,7 +174,9 @@ describe('callback offer after a configurable wait', () => {
     });
     e.handle({ type: 'call_queued', callId: 'c1' }, 0);
     expect(e.nextDeadline()).toBe(90_000);
-    expect(ofType(e.handle({ type: 'tick' }, 90_000), 'offer_callback')).toEqual([{ type: 'offer_callback', callId: 'c1', queueId: 'general', waitedMs: 90_000 }]);
+    expect(ofType(e.handle({ type: 'tick' }, 90_000), 'offer_callback')).toEqual([
+      { type: 'offer_callback', callId: 'c1', queueId: 'general', waitedMs: 90_000 },
+    ]);
     expect(e.nextDeadline()).toBe(300_000);
   });
 

@@ -44,10 +44,7 @@ export async function loadAcdSetup(d: {
   const profileRepo = new AgentProfileRepository(d.db);
   if (d.firstStart) await seedDemoSkills(profileRepo, d.firstStart.agentIds);
   const profiles = await profileRepo.all();
-  const settings = loadAcdConfig(
-    { ringTimeoutMs: config.acd.ringTimeoutSeconds * 1000, wrapUpMs: config.acd.wrapUpSeconds * 1000 },
-    config.acd.configFile,
-  );
+  const settings = loadAcdConfig({ ringTimeoutMs: config.acd.ringTimeoutSeconds * 1000, wrapUpMs: config.acd.wrapUpSeconds * 1000 }, config.acd.configFile);
   validateAcdConfig({ ...settings, agents: profiles });
   const queueIds = new Set((settings.queues ?? []).map((q) => q.id));
   const unknownMerged = unknownMergedQueues(config.acd.mergedNumbers, queueIds);

@@ -51,7 +51,17 @@ describe('routing by skills and levels', () => {
   });
 
   it('given a queue requiring two skills, when agents have one or both, then only an agent with all of them is offered the call and the primary skill ranks', () => {
-    const e = engineWith({ queues: [{ id: 'hk-fund', requires: [{ skill: 'housing_fund', minLevel: 2 }, { skill: 'cantonese', minLevel: 3 }] }] });
+    const e = engineWith({
+      queues: [
+        {
+          id: 'hk-fund',
+          requires: [
+            { skill: 'housing_fund', minLevel: 2 },
+            { skill: 'cantonese', minLevel: 3 },
+          ],
+        },
+      ],
+    });
     online(e, 'fund-only', 0, { housing_fund: 5 });
     online(e, 'cantonese-only', 0, { cantonese: 5 });
     online(e, 'both-low', 100, { housing_fund: 2, cantonese: 5 });
@@ -245,7 +255,7 @@ describe('routing decisions against a brute-force oracle', () => {
         const before = { free: available(), waiting: e.queueView().waiting.map((c) => e.callView(c)!) };
         const ringing = e.queueView().offered;
         const idle = agents.filter((a) => ['offline', 'missed', 'break'].includes(e.agentView(a)?.state ?? 'offline'));
-        const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+        const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
         let ev: AcdEvent = { type: 'tick' };
         const x = r();
         if (x < 0.35) {
@@ -283,7 +293,9 @@ describe('routing decisions against a brute-force oracle', () => {
         if (ev.type === 'agent_request' && !timersDue && offers.length === 1) {
           const agentId = ev.agentId;
           const candidates = before.waiting.filter((c) => serve(agentId, c.queueId));
-          candidates.sort((p, o) => PRIORITY_LEVEL[p.priority] - PRIORITY_LEVEL[o.priority] || weight(o.queueId) - weight(p.queueId) || p.arrivedAt - o.arrivedAt);
+          candidates.sort(
+            (p, o) => PRIORITY_LEVEL[p.priority] - PRIORITY_LEVEL[o.priority] || weight(o.queueId) - weight(p.queueId) || p.arrivedAt - o.arrivedAt,
+          );
           expect(offers[0]).toMatchObject({ agentId, callId: candidates[0]!.callId });
           decisions++;
         }

@@ -63,12 +63,19 @@ export class QueueService {
     this.profiles = new Map(d.profiles.map((p) => [p.id, p]));
     this.devices = new AgentDevices(d.directory);
     this.legs = new CallLegs({
-      telephony: d.telephony, calls: d.calls, bus: d.bus, notifier: d.notifier, devices: this.devices,
-      ringTimeoutMs: d.settings.ringTimeoutMs, recordCalls: d.recordCalls, ...(d.recorder ? { recorder: d.recorder } : {}),
+      telephony: d.telephony,
+      calls: d.calls,
+      bus: d.bus,
+      notifier: d.notifier,
+      devices: this.devices,
+      ringTimeoutMs: d.settings.ringTimeoutMs,
+      recordCalls: d.recordCalls,
+      ...(d.recorder ? { recorder: d.recorder } : {}),
       dispatch: (event) => this.dispatch(event),
       taken: (call) => this.taken(call),
       leftWithCallback: (callId) => this.callbackOffers?.takeEndedWithCallback(callId) ?? false,
-      log: d.log, now: this.now,
+      log: d.log,
+      now: this.now,
     });
     if (d.announcements) {
       this.announcer = new WaitAnnouncer({
@@ -84,13 +91,23 @@ export class QueueService {
     if (d.callbacks) {
       const { prompts, serviceNumber } = d.callbacks;
       this.callbackOffers = new CallbackOffers({
-        telephony: d.telephony, calls: d.calls, prompts,
+        telephony: d.telephony,
+        calls: d.calls,
+        prompts,
         request: (callId, number) => this.dispatch({ type: 'callback_requested', callId, number }),
       });
       this.callbackDialer = new CallbackDialer({
-        telephony: d.telephony, calls: d.calls, bus: d.bus, notifier: d.notifier, prompts, serviceNumber,
-        deviceFor: (agentId) => this.devices.deviceFor(agentId), ringTimeoutMs: d.settings.ringTimeoutMs,
-        report: (event) => this.dispatch(event), log: d.log, now: this.now,
+        telephony: d.telephony,
+        calls: d.calls,
+        bus: d.bus,
+        notifier: d.notifier,
+        prompts,
+        serviceNumber,
+        deviceFor: (agentId) => this.devices.deviceFor(agentId),
+        ringTimeoutMs: d.settings.ringTimeoutMs,
+        report: (event) => this.dispatch(event),
+        log: d.log,
+        now: this.now,
       });
       this.onConnected((callId) => this.callbackOffers?.ended(callId));
     }

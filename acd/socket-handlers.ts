@@ -26,9 +26,11 @@ export function wireAgentSockets(io: HotlineIo, queue: QueueService, log: Logger
         reply({ ok: true, state });
       } catch (err) {
         const e =
-          err instanceof IllegalTransitionError ? new ApiError('illegal_transition', err.message)
-          : err instanceof DeviceOfflineError ? new ApiError('conflict', err.message)
-          : new ApiError('internal', 'internal error');
+          err instanceof IllegalTransitionError
+            ? new ApiError('illegal_transition', err.message)
+            : err instanceof DeviceOfflineError
+              ? new ApiError('conflict', err.message)
+              : new ApiError('internal', 'internal error');
         if (e.code === 'internal') slog.error({ err }, 'set-state failed');
         reply({ ok: false, ...errorBody(e) });
       }

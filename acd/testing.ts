@@ -11,7 +11,13 @@ export function engineWith(config: Partial<AcdConfig> = {}): AcdEngine {
 }
 
 /** agent_known with the profile, phone registered, available — all at `now`. */
-export function online(e: AcdEngine, agentId: string, now: number, skills: Record<string, number> = {}, extra: Partial<Extract<AcdEvent, { type: 'agent_known' }>> = {}): AcdCommand[] {
+export function online(
+  e: AcdEngine,
+  agentId: string,
+  now: number,
+  skills: Record<string, number> = {},
+  extra: Partial<Extract<AcdEvent, { type: 'agent_known' }>> = {},
+): AcdCommand[] {
   return [
     ...e.handle({ type: 'agent_known', agentId, skills, ...extra }, now),
     ...e.handle({ type: 'device_changed', agentId, online: true }, now),

@@ -20,8 +20,16 @@ function recordingPbx() {
 
 function waiting(calls: LiveCalls, callId: string): LiveCall {
   const call: LiveCall = {
-    callId, channelId: `ch-${callId}`, callerNumber: '13800138000', dialed: '12345', arrivedAt: new Date(0),
-    stage: 'queue', log, agentLeg: null, bridgeId: null, writes: Promise.resolve(),
+    callId,
+    channelId: `ch-${callId}`,
+    callerNumber: '13800138000',
+    dialed: '12345',
+    arrivedAt: new Date(0),
+    stage: 'queue',
+    log,
+    agentLeg: null,
+    bridgeId: null,
+    writes: Promise.resolve(),
   };
   calls.add(call);
   return call;
@@ -37,7 +45,11 @@ describe('WaitAnnouncer', () => {
     const { did, telephony } = recordingPbx();
     let position = 3;
     const a = new WaitAnnouncer({
-      telephony, calls, log, firstAfterMs: 20_000, everyMs: 60_000,
+      telephony,
+      calls,
+      log,
+      firstAfterMs: 20_000,
+      everyMs: 60_000,
       tts: { synthesize: async (text) => `/tts/${text}` },
       mediaPath: (f) => f,
       estimate: () => estimateWait(position, 2, 180_000),
@@ -69,7 +81,11 @@ describe('WaitAnnouncer', () => {
     const { did, telephony } = recordingPbx();
     let busy = true;
     const a = new WaitAnnouncer({
-      telephony, calls, log, firstAfterMs: 1_000, everyMs: 10_000,
+      telephony,
+      calls,
+      log,
+      firstAfterMs: 1_000,
+      everyMs: 10_000,
       tts: { synthesize: async (text) => `/tts/${text}` },
       mediaPath: (f) => f,
       estimate: () => estimateWait(1, 0, 180_000),

@@ -17,7 +17,11 @@ const MIN = 60_000;
 
 const QUEUES: QueueConfig[] = [
   { id: 'general' },
-  { id: 'social', requires: [{ skill: 'social_security', minLevel: 2 }], overflow: [{ afterMs: 600 * MIN, action: 'widen', requires: [{ skill: 'social_security' }] }] },
+  {
+    id: 'social',
+    requires: [{ skill: 'social_security', minLevel: 2 }],
+    overflow: [{ afterMs: 600 * MIN, action: 'widen', requires: [{ skill: 'social_security' }] }],
+  },
   { id: 'fund', requires: [{ skill: 'housing_fund', minLevel: 2 }], weight: 2, overflow: [{ afterMs: 600 * MIN, action: 'move', toQueue: 'general' }] },
   { id: 'estate', requires: [{ skill: 'real_estate' }] },
   { id: 'business', requires: [{ skill: 'business', minLevel: 2 }] },
@@ -25,7 +29,14 @@ const QUEUES: QueueConfig[] = [
   { id: 'transport', requires: [{ skill: 'transport' }] },
   { id: 'english', requires: [{ skill: 'english', minLevel: 3 }] },
   { id: 'cantonese', requires: [{ skill: 'cantonese', minLevel: 3 }] },
-  { id: 'fund-yue', requires: [{ skill: 'housing_fund', minLevel: 2 }, { skill: 'cantonese', minLevel: 2 }], maxWait: { afterMs: 600 * MIN, action: 'offer_callback' } },
+  {
+    id: 'fund-yue',
+    requires: [
+      { skill: 'housing_fund', minLevel: 2 },
+      { skill: 'cantonese', minLevel: 2 },
+    ],
+    maxWait: { afterMs: 600 * MIN, action: 'offer_callback' },
+  },
 ];
 const TOPIC_SKILLS = ['social_security', 'housing_fund', 'real_estate', 'business', 'medical_insurance', 'transport'];
 const SERVABLE_QUEUES = ['general', 'social', 'fund', 'estate', 'business', 'medical', 'transport'];
@@ -74,7 +85,8 @@ function agentFreesUp(agents: number, samples: number): number[] {
   const ids = Array.from({ length: agents }, (_, i) => `ag${i}`);
   const track = (out: AcdCommand[]) => {
     for (const c of out) {
-      if (c.type === 'offer') e.handle({ type: 'offer_answered', callId: c.callId }, clock.tick()).forEach((x) => x.type === 'connect' && talkingTo.set(x.agentId, x.callId));
+      if (c.type === 'offer')
+        e.handle({ type: 'offer_answered', callId: c.callId }, clock.tick()).forEach((x) => x.type === 'connect' && talkingTo.set(x.agentId, x.callId));
     }
   };
   for (const id of ids) {
@@ -177,4 +189,6 @@ for (const n of SIZES) {
 }
 const k = rows[1_000]!;
 console.log('');
-console.log(`At 1,000 agents × ${WAITING} waiting: agent frees up p50 ${fmt(k.fp50).trim()}, p99 ${fmt(k.fp99).trim()}; call arrives p50 ${fmt(k.ap50).trim()}, p99 ${fmt(k.ap99).trim()} (budget: 1 ms p99).`);
+console.log(
+  `At 1,000 agents × ${WAITING} waiting: agent frees up p50 ${fmt(k.fp50).trim()}, p99 ${fmt(k.fp99).trim()}; call arrives p50 ${fmt(k.ap50).trim()}, p99 ${fmt(k.ap99).trim()} (budget: 1 ms p99).`,
+);

@@ -66,21 +66,33 @@ try {
   const version = (await h.asterisk!.cli('core show version')).trim().split(/\s+/).slice(0, 2).join(' ');
 
   // desk phones: one sipp per agent, registered as <ext>-desk, ringing RING_MS, talking TALK_MS then hanging up
-  const agentCreds = credentials.filter((c) => c.role === 'agent' && c.extension).sort((a, b) => Number(a.extension) - Number(b.extension)).slice(0, maxAgents);
+  const agentCreds = credentials
+    .filter((c) => c.role === 'agent' && c.extension)
+    .sort((a, b) => Number(a.extension) - Number(b.extension))
+    .slice(0, maxAgents);
   for (const [i, cred] of agentCreds.entries()) {
-    phones.push(startSippAgent({
-      extension: cred.extension!, password: cred.password, sipTarget: TRUNK,
-      localPort: PORTS.agentSip + i, mediaPort: PORTS.agentMedia + 4 * i,
-      pcap: media.tonePcap, answerDelayMs: RING_MS || undefined, talkMs: TALK_MS,
-      artifactsRoot: path.join(OUT, 'agents'),
-    }));
+    phones.push(
+      startSippAgent({
+        extension: cred.extension!,
+        password: cred.password,
+        sipTarget: TRUNK,
+        localPort: PORTS.agentSip + i,
+        mediaPort: PORTS.agentMedia + 4 * i,
+        pcap: media.tonePcap,
+        answerDelayMs: RING_MS || undefined,
+        talkMs: TALK_MS,
+        artifactsRoot: path.join(OUT, 'agents'),
+      }),
+    );
   }
   await Promise.all(phones.map((p) => p.registered(20_000)));
   for (const [i, cred] of agentCreds.entries()) {
     seats.push({ cred, phone: phones[i]!, socket: await logInSocket(h.url, cred), acdState: 'offline', member: false });
   }
-  console.log(`${version}, ${os.cpus().length} CPUs; ${seats.length} sipp desk phones registered; greeting ${greetingS.toFixed(2)} s on both paths; ` +
-    `ring ${RING_MS} ms, talk ${TALK_MS} ms, wrap-up ${WRAP_UP_S} s, ring timeout ${RING_TIMEOUT_S} s, recording off`);
+  console.log(
+    `${version}, ${os.cpus().length} CPUs; ${seats.length} sipp desk phones registered; greeting ${greetingS.toFixed(2)} s on both paths; ` +
+      `ring ${RING_MS} ms, talk ${TALK_MS} ms, wrap-up ${WRAP_UP_S} s, ring timeout ${RING_TIMEOUT_S} s, recording off`,
+  );
   console.log(`artifacts: ${OUT}\n`);
 
   const results: Record<System, { fixed?: RunResult; steps: RunResult[]; maxOk: number; stoppedBy: string }> = {
@@ -144,11 +156,17 @@ try {
   console.log('\nours / app_queue');
   console.log(`  CPU per routed call (Asterisk + hotline server vs Asterisk): ${ratio(perCall(ours, true), perCall(aq, false))}`);
   console.log(`  CPU per routed call, Asterisk process only:                  ${ratio(perCall(ours, false), perCall(aq, false))}`);
-  console.log(`  call→agent ring p50 raw / minus greeting:                    ${ratio(pct(ours?.latencies ?? [], 50), pct(aq?.latencies ?? [], 50))} / ${ratio(pct(ours?.latencies ?? [], 50) - g, pct(aq?.latencies ?? [], 50) - g)}`);
-  console.log(`  call→agent ring p95 raw / minus greeting:                    ${ratio(pct(ours?.latencies ?? [], 95), pct(aq?.latencies ?? [], 95))} / ${ratio(pct(ours?.latencies ?? [], 95) - g, pct(aq?.latencies ?? [], 95) - g)}`);
+  console.log(
+    `  call→agent ring p50 raw / minus greeting:                    ${ratio(pct(ours?.latencies ?? [], 50), pct(aq?.latencies ?? [], 50))} / ${ratio(pct(ours?.latencies ?? [], 50) - g, pct(aq?.latencies ?? [], 50) - g)}`,
+  );
+  console.log(
+    `  call→agent ring p95 raw / minus greeting:                    ${ratio(pct(ours?.latencies ?? [], 95), pct(aq?.latencies ?? [], 95))} / ${ratio(pct(ours?.latencies ?? [], 95) - g, pct(aq?.latencies ?? [], 95) - g)}`,
+  );
   console.log(`  failed calls (fixed load):                                   ${ours?.failed ?? '—'} / ${aq?.failed ?? '—'}`);
   const bothOpen = results.ours.stoppedBy === 'all steps passed' && results.app_queue.stoppedBy === 'all steps passed';
-  console.log(`  max concurrent calls without failure:                        ${bothOpen ? 'not separated (no failure up to the last step)' : ratio(results.ours.maxOk, results.app_queue.maxOk)} (${maxOkText('ours')} / ${maxOkText('app_queue')})`);
+  console.log(
+    `  max concurrent calls without failure:                        ${bothOpen ? 'not separated (no failure up to the last step)' : ratio(results.ours.maxOk, results.app_queue.maxOk)} (${maxOkText('ours')} / ${maxOkText('app_queue')})`,
+  );
 } finally {
   for (const seat of seats) seat.socket.close();
   await Promise.all(phones.map((p) => p.stop()));

@@ -66,7 +66,8 @@ for (const s of [small, big]) {
   console.log(`  ${s.profile}`);
 }
 console.log('');
-const head = (a: string, b: string, c: string, d: string, e: string) => console.log(`${a.padEnd(34)} ${b.padStart(16)} ${c.padStart(16)} ${d.padStart(9)} ${e.padStart(24)}`);
+const head = (a: string, b: string, c: string, d: string, e: string) =>
+  console.log(`${a.padEnd(34)} ${b.padStart(16)} ${c.padStart(16)} ${d.padStart(9)} ${e.padStart(24)}`);
 head(`${ROUNDS} rounds each`, `${ORDERS.toLocaleString('en')} orders`, `${BASE.toLocaleString('en')} orders`, 'big/small', 'per-round big | small');
 const rateLine = (name: string, b: Figure, s: Figure) => head(name, b.rate.toFixed(0), s.rate.toFixed(0), ratio(b.rate, s.rate), `${range(b)} | ${range(s)}`);
 const p50Line = (name: string, b: Figure, s: Figure) => head(name, ms(b.latency().p50), ms(s.latency().p50), ratio(b.latency().p50, s.latency().p50), '');
@@ -77,12 +78,16 @@ rateLine('transition, sequential (steps/s)', big.actSeq, small.actSeq);
 p50Line('  one step, p50', big.actSeq, small.actSeq);
 rateLine(`transition, ${CLIENTS} clients (steps/s)`, big.actConc, small.actConc);
 console.log('');
-console.log(`${'GET /api/work-orders?…'.padEnd(30)} ${'p50 / p95 / p99 (big)'.padStart(30)} ${'p50 / p95 / p99 (small)'.padStart(30)}  p50 ratio p99 ratio  samples big/small`);
+console.log(
+  `${'GET /api/work-orders?…'.padEnd(30)} ${'p50 / p95 / p99 (big)'.padStart(30)} ${'p50 / p95 / p99 (small)'.padStart(30)}  p50 ratio p99 ratio  samples big/small`,
+);
 for (const name of SEARCH_KINDS) {
   const b = big.search.get(name)!.latency();
   const s = small.search.get(name)!.latency();
   const trio = (l: Latency) => `${ms(l.p50)} / ${ms(l.p95)} / ${ms(l.p99)}`;
-  console.log(`${name.padEnd(30)} ${trio(b).padStart(30)} ${trio(s).padStart(30)}  ${ratio(b.p50, s.p50).padStart(9)} ${ratio(b.p99, s.p99).padStart(9)}  ${b.n}/${s.n}`);
+  console.log(
+    `${name.padEnd(30)} ${trio(b).padStart(30)} ${trio(s).padStart(30)}  ${ratio(b.p50, s.p50).padStart(9)} ${ratio(b.p99, s.p99).padStart(9)}  ${b.n}/${s.n}`,
+  );
 }
 console.log('');
 console.log(`Total run ${((performance.now() - started) / 1000).toFixed(0)} s.`);

@@ -78,7 +78,14 @@ if (splitArg === undefined) for (const s of ['dev', 'holdout'] as const) splits.
 const cols = splits.map(([name, os]) => `${name} (${os.length})`.padStart(16)).join('');
 console.log(`${''.padEnd(30)}${cols}`);
 const row = (label: string, f: (os: Outcome[]) => [number, number]) =>
-  console.log(`${label.padEnd(30)}${splits.map(([, os]) => { const [n, of] = f(os); return `${String(n).padStart(4)} ${pct(n, of)}`.padStart(16); }).join('')}`);
+  console.log(
+    `${label.padEnd(30)}${splits
+      .map(([, os]) => {
+        const [n, of] = f(os);
+        return `${String(n).padStart(4)} ${pct(n, of)}`.padStart(16);
+      })
+      .join('')}`,
+  );
 row('first-dispatch success', (os) => [count(os, (o) => o.kind === 'correct'), os.length]);
 row('manual dispatch desk', (os) => [count(os, (o) => o.kind === 'manual'), os.length]);
 for (const code of ['no_item', 'district_missing', 'unknown_district', 'unknown_item', 'district_unmapped']) {
@@ -127,8 +134,19 @@ const strict = orders.map((o) => run(o, true));
 const strictSplits: [string, Outcome[]][] = [['all', strict]];
 if (splitArg === undefined) for (const s of ['dev', 'holdout'] as const) strictSplits.push([s, strict.filter((o) => o.order.split === s)]);
 console.log('\npolicy requireKeyword (auto-dispatch only on a whole keyword; fragment-only matches go to the desk):');
-for (const [label, kind] of [['first-dispatch success', 'correct'], ['manual dispatch desk', 'manual'], ['wrong dispatch', 'wrong']] as const) {
-  console.log(`${label.padEnd(30)}${strictSplits.map(([, os]) => { const n = count(os, (o) => o.kind === kind); return `${String(n).padStart(4)} ${pct(n, os.length)}`.padStart(16); }).join('')}`);
+for (const [label, kind] of [
+  ['first-dispatch success', 'correct'],
+  ['manual dispatch desk', 'manual'],
+  ['wrong dispatch', 'wrong'],
+] as const) {
+  console.log(
+    `${label.padEnd(30)}${strictSplits
+      .map(([, os]) => {
+        const n = count(os, (o) => o.kind === kind);
+        return `${String(n).padStart(4)} ${pct(n, os.length)}`.padStart(16);
+      })
+      .join('')}`,
+  );
 }
 
 if (verbose) {

@@ -6,14 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Upsampler2x, concatFloat32 } from '../speech/audio.js';
 import { KeywordSpotter } from '../speech/keyword-spotter.js';
-import {
-  UPSTREAM_TEST_KEYWORDS,
-  countHits,
-  findKwsModel,
-  loadUpstreamTestWavs,
-  synthesizeHotlinePhrases,
-  toPhoneBand,
-} from '../speech/test-audio.js';
+import { UPSTREAM_TEST_KEYWORDS, countHits, findKwsModel, loadUpstreamTestWavs, synthesizeHotlinePhrases, toPhoneBand } from '../speech/test-audio.js';
 import type { LabelledAudio, SpotCount } from '../speech/test-audio.js';
 import { VoiceActivityDetector } from '../speech/vad.js';
 
@@ -65,7 +58,9 @@ const synth = synthesizeHotlinePhrases();
 const tmp = mkdtempSync(join(tmpdir(), 'kws-bench-'));
 try {
   console.log(`kws bench — model ${modelDir}`);
-  console.log(`node ${process.version}, ${hotline.info.keywords} hotline keywords (${hotline.info.lines} lines), threshold ${hotline.info.threshold}, 20 ms frames\n`);
+  console.log(
+    `node ${process.version}, ${hotline.info.keywords} hotline keywords (${hotline.info.lines} lines), threshold ${hotline.info.threshold}, 20 ms frames\n`,
+  );
 
   // --- cost ---------------------------------------------------------------------------------------------------
   const real = concatFloat32(wavs.map((w) => w.samples));
@@ -106,9 +101,21 @@ try {
   const realNeg = wavs.map((w) => ({ ...w, expected: [] as string[] }));
   const table: [string, SpotCount, SpotCount][] = [
     ['real speech, upstream labels (8 keywords, 7 files, 36 s)', countHits(wavs, (s) => spot(upstream, s)), countHits(narrow(wavs), (s) => spot(upstream, s))],
-    ['hotline list on real speech without hotline words (36 s)', countHits(realNeg, (s) => spot(hotline, s)), countHits(narrow(realNeg), (s) => spot(hotline, s))],
-    ['hotline list, espeak-ng phrases with a keyword (20)', countHits(synth.positives, (s) => spot(hotline, s)), countHits(narrow(synth.positives), (s) => spot(hotline, s))],
-    ['hotline list, espeak-ng phrases without (10)', countHits(synth.negatives, (s) => spot(hotline, s)), countHits(narrow(synth.negatives), (s) => spot(hotline, s))],
+    [
+      'hotline list on real speech without hotline words (36 s)',
+      countHits(realNeg, (s) => spot(hotline, s)),
+      countHits(narrow(realNeg), (s) => spot(hotline, s)),
+    ],
+    [
+      'hotline list, espeak-ng phrases with a keyword (20)',
+      countHits(synth.positives, (s) => spot(hotline, s)),
+      countHits(narrow(synth.positives), (s) => spot(hotline, s)),
+    ],
+    [
+      'hotline list, espeak-ng phrases without (10)',
+      countHits(synth.negatives, (s) => spot(hotline, s)),
+      countHits(narrow(synth.negatives), (s) => spot(hotline, s)),
+    ],
   ];
   console.log('detections and false alarms                                  16 kHz: detected / false     8 kHz phone band: detected / false');
   for (const [label, wide, nb] of table) {

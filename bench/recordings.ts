@@ -83,12 +83,22 @@ async function main(): Promise<void> {
   };
   const cores = os.cpus().length;
   console.log(`recordings bench: ${CALLS} calls of ${MINUTES} min, after-call work ${wallS.toFixed(2)} s wall`);
-  console.log(`  after-call CPU per call-minute: ${(cpuPerCallMinute * 1000).toFixed(1)} ms (node ${((after.self - before.self) * 1000 / (CALLS * MINUTES)).toFixed(1)} ms + sox ${((after.children - before.children) * 1000 / (CALLS * MINUTES)).toFixed(1)} ms)`);
-  console.log(`  stored per call-minute: ${perMinute.storedKB.toFixed(0)} kB (stereo 8 kHz 16-bit WAV) = ${(perMinute.storedKB / perMinute.baselineMonoKB).toFixed(2)}× the mono baseline`);
-  console.log(`  written per call-minute: ${perMinute.duringCallKB.toFixed(0)} kB while talking + ${perMinute.afterCallKB.toFixed(0)} kB after = ${((perMinute.duringCallKB + perMinute.afterCallKB) / perMinute.baselineMonoKB).toFixed(2)}× the mono baseline (${perMinute.baselineMonoKB.toFixed(0)} kB)`);
+  console.log(
+    `  after-call CPU per call-minute: ${(cpuPerCallMinute * 1000).toFixed(1)} ms (node ${(((after.self - before.self) * 1000) / (CALLS * MINUTES)).toFixed(1)} ms + sox ${(((after.children - before.children) * 1000) / (CALLS * MINUTES)).toFixed(1)} ms)`,
+  );
+  console.log(
+    `  stored per call-minute: ${perMinute.storedKB.toFixed(0)} kB (stereo 8 kHz 16-bit WAV) = ${(perMinute.storedKB / perMinute.baselineMonoKB).toFixed(2)}× the mono baseline`,
+  );
+  console.log(
+    `  written per call-minute: ${perMinute.duringCallKB.toFixed(0)} kB while talking + ${perMinute.afterCallKB.toFixed(0)} kB after = ${((perMinute.duringCallKB + perMinute.afterCallKB) / perMinute.baselineMonoKB).toFixed(2)}× the mono baseline (${perMinute.baselineMonoKB.toFixed(0)} kB)`,
+  );
   const writeKBps = (perMinute.duringCallKB + perMinute.afterCallKB) / 60;
-  console.log(`  per concurrent call: ${writeKBps.toFixed(0)} kB/s average disk writes; after-call CPU ${(cpuPerCallMinute / 60 * 100).toFixed(3)} % of one core`);
-  console.log(`  ${cores} cores: after-call work alone would sustain ~${Math.floor((cores * 60) / cpuPerCallMinute)} concurrent recorded calls; 100 MB/s of disk writes ~${Math.floor((100 * 1024) / writeKBps)}`);
+  console.log(
+    `  per concurrent call: ${writeKBps.toFixed(0)} kB/s average disk writes; after-call CPU ${((cpuPerCallMinute / 60) * 100).toFixed(3)} % of one core`,
+  );
+  console.log(
+    `  ${cores} cores: after-call work alone would sustain ~${Math.floor((cores * 60) / cpuPerCallMinute)} concurrent recorded calls; 100 MB/s of disk writes ~${Math.floor((100 * 1024) / writeKBps)}`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

@@ -28,8 +28,14 @@ try {
   for (let i = 0; i < CALLS; i++) {
     const invite = Date.now();
     const caller = startCaller({
-      sipTarget: t.trunk, dialed: '12345', callerNumber: `1380013${String(8000 + i)}`, localPort: 15082, mediaPort: 16700,
-      pcap: null, maxCallMs: 30_000, name: 'bench-ring',
+      sipTarget: t.trunk,
+      dialed: '12345',
+      callerNumber: `1380013${String(8000 + i)}`,
+      localPort: 15082,
+      mediaPort: 16700,
+      pcap: null,
+      maxCallMs: 30_000,
+      name: 'bench-ring',
     });
     await page.getByTestId('incoming-call').waitFor({ timeout: 30_000 });
     const ringing = Date.now();

@@ -46,7 +46,15 @@ async function main(): Promise<void> {
   const hash = await hashPassword(PASSWORD);
   for (let i = 1; i <= N; i++) {
     const ext = String(10_000 + i);
-    await users.createUser({ id: `u-${ext}`, username: ext, displayName: `座席${ext}`, role: 'agent', extension: ext, passwordHash: hash, sipHa1: sipHa1(ext, config.sip.realm, PASSWORD) });
+    await users.createUser({
+      id: `u-${ext}`,
+      username: ext,
+      displayName: `座席${ext}`,
+      role: 'agent',
+      extension: ext,
+      passwordHash: hash,
+      sipHa1: sipHa1(ext, config.sip.realm, PASSWORD),
+    });
   }
   await db.close();
 
@@ -55,7 +63,10 @@ async function main(): Promise<void> {
   const hotline = await startHotline(config, pino({ level: 'info' }, pino.destination({ dest: logFile, sync: true })));
   const startMs = performance.now() - t0;
   try {
-    const pushLine = fs.readFileSync(logFile, 'utf8').split('\n').find((l) => l.includes('PJSIP objects pushed over ARI'));
+    const pushLine = fs
+      .readFileSync(logFile, 'utf8')
+      .split('\n')
+      .find((l) => l.includes('PJSIP objects pushed over ARI'));
     const pushed = pushLine ? (JSON.parse(pushLine) as { objects: number; ms: number }) : null;
     if (!pushed) throw new Error('no "PJSIP objects pushed over ARI" line in the log');
     say(`pushed ${pushed.objects} PJSIP objects over ARI in ${pushed.ms} ms (hotline start ${(startMs / 1000).toFixed(1)} s)`);
@@ -66,10 +77,13 @@ async function main(): Promise<void> {
     const ok = reg.ok;
     const failed = reg.failed;
     const registerMs = reg.ms;
-    const online = await waitUntil(async () => {
-      const n = (await hotline.telephony.listOnlineDevices()).filter((d) => d.endsWith('-desk')).length;
-      return n >= ok ? n : null;
-    }, { timeoutMs: 30_000, what: 'Asterisk to list the registered desk phones' });
+    const online = await waitUntil(
+      async () => {
+        const n = (await hotline.telephony.listOnlineDevices()).filter((d) => d.endsWith('-desk')).length;
+        return n >= ok ? n : null;
+      },
+      { timeoutMs: 30_000, what: 'Asterisk to list the registered desk phones' },
+    );
     say(`${ok} of ${N} desk phones registered in ${(registerMs / 1000).toFixed(1)} s (${failed} failed); ARI lists ${online} online`);
 
     // baseline: the same seats from a file, loaded by a res_pjsip reload
@@ -80,10 +94,14 @@ async function main(): Promise<void> {
     const reloadMs = performance.now() - f0;
     say(`file baseline: pjsip_agents.conf (${N} seats) loaded by module reload res_pjsip.so in ${reloadMs.toFixed(0)} ms`);
 
-    console.log(`\nSeats at scale — ${N} agents (${pushed.objects} PJSIP objects), Asterisk ${hotline.asterisk ? 'embedded' : 'external'}, ${os.cpus().length} CPUs`);
+    console.log(
+      `\nSeats at scale — ${N} agents (${pushed.objects} PJSIP objects), Asterisk ${hotline.asterisk ? 'embedded' : 'external'}, ${os.cpus().length} CPUs`,
+    );
     console.log(`  provisioning over ARI (push at connect):       ${pushed.ms} ms`);
     console.log(`  provisioning from a file (res_pjsip reload):   ${reloadMs.toFixed(0)} ms`);
-    console.log(`  registrations: ${ok}/${N} in ${(registerMs / 1000).toFixed(1)} s (${Math.round((ok * 1000) / registerMs)}/s, 20 in flight), ${online} online in ARI`);
+    console.log(
+      `  registrations: ${ok}/${N} in ${(registerMs / 1000).toFixed(1)} s (${Math.round((ok * 1000) / registerMs)}/s, 20 in flight), ${online} online in ARI`,
+    );
     console.log(`  ARI push / file reload:                        ${(pushed.ms / reloadMs).toFixed(2)}×`);
   } finally {
     await hotline.stop();

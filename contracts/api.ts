@@ -47,5 +47,4 @@ export interface HealthResponse {
  * page and public by design: its endpoint can only call the service number, a bounded number of calls at once.
  */
 export type CitizenPhoneResponse =
-  | { enabled: false }
-  | { enabled: true; wsUrl: string; domain: string; username: string; password: string; serviceNumber: string };
+  { enabled: false } | { enabled: true; wsUrl: string; domain: string; username: string; password: string; serviceNumber: string };

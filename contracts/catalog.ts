@@ -97,8 +97,7 @@ export type Catalog = z.infer<typeof Catalog>;
 export type ManualReasonCode = 'no_item' | 'unknown_item' | 'district_missing' | 'unknown_district' | 'district_unmapped';
 
 export type DispatchResult =
-  | { kind: 'auto'; departmentCode: string; itemCode: string; reason: string }
-  | { kind: 'manual'; code: ManualReasonCode; reason: string; itemCode?: string };
+  { kind: 'auto'; departmentCode: string; itemCode: string; reason: string } | { kind: 'manual'; code: ManualReasonCode; reason: string; itemCode?: string };
 
 export interface ItemSuggestion {
   itemCode: string;

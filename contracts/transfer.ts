@@ -8,10 +8,13 @@ export type TransferPhaseName = (typeof TRANSFER_PHASES)[number];
 export const StartTransferRequest = z
   .object({
     /** An emergency centre by its number ('110'), or a directory entry by its id. */
-    to: z.union([
-      z.object({ centre: z.string({ error: '请选择联动单位' }).regex(/^\d{3}$/, { error: '联动单位号码须为3位数字' }) }),
-      z.object({ entryId: z.string({ error: '请选择转接号码' }).min(1, { error: '请选择转接号码' }).max(40) }),
-    ], { error: '请选择转接目标' }),
+    to: z.union(
+      [
+        z.object({ centre: z.string({ error: '请选择联动单位' }).regex(/^\d{3}$/, { error: '联动单位号码须为3位数字' }) }),
+        z.object({ entryId: z.string({ error: '请选择转接号码' }).min(1, { error: '请选择转接号码' }).max(40) }),
+      ],
+      { error: '请选择转接目标' },
+    ),
     /** Default: warm for an emergency centre, blind for a directory entry. */
     kind: z.enum(['warm', 'blind'], { error: '转接方式须为 warm 或 blind' }).optional(),
     /** What the agent knows so far, for the linkage sheet. */
@@ -57,7 +60,10 @@ export const SuperviseRequest = z
     agentId: z.string({ error: '请选择座席' }).min(1, { error: '请选择座席' }).max(100),
     mode: z.enum(SUPERVISION_MODES, { error: '监控方式须为 listen、whisper 或 barge' }),
     /** The supervisor's phone, reached through the trunk, when their account has no softphone extension. */
-    phone: z.string().regex(/^[0-9*#+]{2,20}$/, { error: '电话号码只能包含数字、*、#、+' }).optional(),
+    phone: z
+      .string()
+      .regex(/^[0-9*#+]{2,20}$/, { error: '电话号码只能包含数字、*、#、+' })
+      .optional(),
   })
   .strict();
 export type SuperviseRequest = z.infer<typeof SuperviseRequest>;

@@ -45,10 +45,9 @@ export const CatalogImportRequest = z.discriminatedUnion(
     z.object({ format: z.literal('json'), catalog: z.unknown() }),
     z.object({
       format: z.literal('csv'),
-      files: z.object(
-        Object.fromEntries(CATALOG_CSV_TABLES.map((t) => [t, z.string({ error: `缺少 ${t} 表` })])) as Record<CatalogCsvTable, z.ZodString>,
-        { error: 'CSV 文件不能为空' },
-      ),
+      files: z.object(Object.fromEntries(CATALOG_CSV_TABLES.map((t) => [t, z.string({ error: `缺少 ${t} 表` })])) as Record<CatalogCsvTable, z.ZodString>, {
+        error: 'CSV 文件不能为空',
+      }),
     }),
   ],
   { error: '导入格式须为 json 或 csv' },
@@ -85,7 +84,10 @@ export const KnowledgeQuery = z.object({
 export const NewKnowledgeArticle = z.object({
   title: z.string({ error: '标题不能为空' }).trim().min(1, { error: '标题不能为空' }).max(200, { error: '标题不能超过200个字' }),
   body: z.string({ error: '正文不能为空' }).trim().min(1, { error: '正文不能为空' }).max(20000, { error: '正文不能超过20000个字' }),
-  keywords: z.array(z.string().trim().min(1, { error: '关键词不能为空' }).max(50), { error: '关键词须为列表' }).max(50).default([]),
+  keywords: z
+    .array(z.string().trim().min(1, { error: '关键词不能为空' }).max(50), { error: '关键词须为列表' })
+    .max(50)
+    .default([]),
   catalogItemCodes: z.array(z.string().trim().min(1), { error: '关联事项须为列表' }).max(50).default([]),
 });
 export type NewKnowledgeArticle = z.input<typeof NewKnowledgeArticle>;

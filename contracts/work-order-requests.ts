@@ -51,7 +51,10 @@ export const LIST_LIMIT_DEFAULT = 20;
 export const LIST_LIMIT_MAX = 100;
 
 const stateList = z.string({ error: '状态须为文本' }).transform((s, ctx) => {
-  const parts = s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const parts = s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
   const bad = parts.filter((x) => !(WORK_ORDER_STATES as readonly string[]).includes(x));
   if (bad.length > 0) {
     ctx.addIssue({ code: 'custom', message: `状态取值无效：${bad.join('、')}，应为：${WORK_ORDER_STATES.join('、')}` });
@@ -68,7 +71,10 @@ export const WorkOrderListQuery = z.object({
   code: z.string().trim().min(1, { error: '工单编号不能为空' }).max(40, { error: '工单编号不能超过40个字' }).optional(),
   /** Words in the code, summary, content or address (substring match, case-insensitive). */
   q: z.string().trim().max(100, { error: '搜索词不能超过100个字' }).optional(),
-  overdue: z.enum(['true', 'false'], { error: '是否超期须为 true 或 false' }).transform((v) => v === 'true').optional(),
+  overdue: z
+    .enum(['true', 'false'], { error: '是否超期须为 true 或 false' })
+    .transform((v) => v === 'true')
+    .optional(),
   limit: z.coerce
     .number({ error: '每页条数须为数字' })
     .int({ error: '每页条数须为整数' })
@@ -133,8 +139,7 @@ export const RatingInput = z.object(
   { error: '评价不能为空' },
 );
 
-const act = <T extends WorkOrderAction, S extends z.ZodRawShape>(type: T, shape: S) =>
-  z.object({ type: z.literal(type), version, comment, ...shape });
+const act = <T extends WorkOrderAction, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type), version, comment, ...shape });
 
 export const WorkOrderActionRequest = z.discriminatedUnion(
   'type',

@@ -91,7 +91,13 @@ function oneOf<const T extends readonly [string, ...string[]]>(f: FieldPath, val
 
 const idList = (f: FieldPath) =>
   z
-    .array(z.string({ error: `${L[f]}编号须为文本` }).trim().min(1, { error: `${L[f]}编号不能为空` }), { error: `${L[f]}须为编号列表` })
+    .array(
+      z
+        .string({ error: `${L[f]}编号须为文本` })
+        .trim()
+        .min(1, { error: `${L[f]}编号不能为空` }),
+      { error: `${L[f]}须为编号列表` },
+    )
     .default([]);
 
 export const CitizenInput = z.object(

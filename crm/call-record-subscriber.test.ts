@@ -6,11 +6,13 @@ function setup(overrides: Partial<Record<keyof CallRecordWriter, (...args: unkno
   const did: string[] = [];
   const errors: { event: unknown; err: unknown }[] = [];
   const bus = createCallEventBus({ error: (obj) => void errors.push(obj as { event: unknown; err: unknown }) });
-  const step = (name: string, result: unknown = undefined, delayMs = 0) => async (...args: unknown[]) => {
-    await new Promise((r) => setTimeout(r, delayMs));
-    did.push(`${name} ${args.filter((a) => typeof a === 'string' || typeof a === 'number').join(' ')}`.trim());
-    return result;
-  };
+  const step =
+    (name: string, result: unknown = undefined, delayMs = 0) =>
+    async (...args: unknown[]) => {
+      await new Promise((r) => setTimeout(r, delayMs));
+      did.push(`${name} ${args.filter((a) => typeof a === 'string' || typeof a === 'number').join(' ')}`.trim());
+      return result;
+    };
   const writer = {
     createCall: step('createCall', undefined, 20),
     markQueued: step('markQueued'),
@@ -44,7 +46,7 @@ describe('subscribeCallRecords', () => {
     expect(did).toEqual(['createCall', 'markQueued c1 general', 'recordOffer c1 u-1', 'markAnswered c1 u-1', 'closeOffer 41 answered', 'markEnded c1']);
   });
 
-  it('given a write that fails, then it is logged with its event and the call\'s next writes still run', async () => {
+  it("given a write that fails, then it is logged with its event and the call's next writes still run", async () => {
     const { bus, did, errors } = setup({ markQueued: async () => Promise.reject(new Error('connection lost')) });
     void bus.emit('call.arrived', arrived);
     void bus.emit('call.queued', { callId: 'c1', queueId: 'general', at: 2 });

@@ -59,9 +59,7 @@ export function subscribeCallRecords(bus: CallEventBus, records: CallRecordWrite
     bus.on('call.answered', (e) => write(e.callId, () => records.markAnswered(e.callId, e.agentId, new Date(e.at)))),
     bus.on('call.recording_started', (e) => write(e.callId, () => records.setRecording(e.callId, e.recordingName))),
     bus.on('call.ended', (e) =>
-      write(e.callId, () =>
-        records.markEnded(e.callId, { at: new Date(e.at), hangupCause: e.hangupCause, ...(e.outcome ? { outcome: e.outcome } : {}) }),
-      ),
+      write(e.callId, () => records.markEnded(e.callId, { at: new Date(e.at), hangupCause: e.hangupCause, ...(e.outcome ? { outcome: e.outcome } : {}) })),
     ),
     bus.on('call.emergency_suspected', (e) => write(e.callId, () => records.flagEmergency(e.callId, e.keyword, new Date(e.at)))),
     bus.on('callback.requested', (e) => write(e.callId, () => records.markCallbackRequested(e.callId, e.number, new Date(e.at)))),

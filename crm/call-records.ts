@@ -112,19 +112,18 @@ export class CallRecordRepository {
   constructor(private readonly db: Queryable) {}
 
   async createCall(c: NewCall): Promise<void> {
-    await this.db.query(
-      `INSERT INTO calls (id, channel_id, caller_number, dialed_number, arrived_at) VALUES ($1, $2, $3, $4, $5)`,
-      [c.id, c.channelId, c.callerNumber, c.dialedNumber, c.arrivedAt],
-    );
+    await this.db.query(`INSERT INTO calls (id, channel_id, caller_number, dialed_number, arrived_at) VALUES ($1, $2, $3, $4, $5)`, [
+      c.id,
+      c.channelId,
+      c.callerNumber,
+      c.dialedNumber,
+      c.arrivedAt,
+    ]);
   }
 
   /** A call that goes back to the queue after a missed ring keeps its first queued_at. */
   async markQueued(id: string, queue: string, at: Date): Promise<void> {
-    await this.updateOne(`UPDATE calls SET queue = $2, queued_at = COALESCE(queued_at, $3) WHERE id = $1 RETURNING id`, [
-      id,
-      queue,
-      at,
-    ]);
+    await this.updateOne(`UPDATE calls SET queue = $2, queued_at = COALESCE(queued_at, $3) WHERE id = $1 RETURNING id`, [id, queue, at]);
   }
 
   /** Starts a ring attempt; calls.offered_at keeps the first one. Returns the offer id for closeOffer. */
@@ -143,27 +142,17 @@ export class CallRecordRepository {
 
   /** First close wins, so a late duplicate event cannot turn 'answered' into 'caller_gone'. */
   async closeOffer(offerId: number, result: OfferResult, at: Date): Promise<void> {
-    await this.db.query(`UPDATE call_offers SET result = $2, ended_at = $3 WHERE id = $1 AND result IS NULL`, [
-      offerId,
-      result,
-      at,
-    ]);
+    await this.db.query(`UPDATE call_offers SET result = $2, ended_at = $3 WHERE id = $1 AND result IS NULL`, [offerId, result, at]);
   }
 
   async listOffers(callId: string): Promise<CallOffer[]> {
-    const { rows } = await this.db.query<OfferRow>(
-      `SELECT * FROM call_offers WHERE call_id = $1 ORDER BY offered_at, id`,
-      [callId],
-    );
+    const { rows } = await this.db.query<OfferRow>(`SELECT * FROM call_offers WHERE call_id = $1 ORDER BY offered_at, id`, [callId]);
     return rows.map(toOffer);
   }
 
   /** No-op when the call was already answered or has ended. */
   async markAnswered(id: string, agentId: string, at: Date): Promise<void> {
-    await this.db.query(
-      `UPDATE calls SET agent_id = $2, answered_at = $3 WHERE id = $1 AND answered_at IS NULL AND ended_at IS NULL`,
-      [id, agentId, at],
-    );
+    await this.db.query(`UPDATE calls SET agent_id = $2, answered_at = $3 WHERE id = $1 AND answered_at IS NULL AND ended_at IS NULL`, [id, agentId, at]);
     await this.requireCall(id);
   }
 
@@ -185,10 +174,11 @@ export class CallRecordRepository {
 
   /** The caller chose a callback to `number` (digits); they keep their place in the queue. */
   async markCallbackRequested(id: string, number: string, at: Date): Promise<void> {
-    await this.updateOne(
-      `UPDATE calls SET callback_number = $2, callback_requested_at = $3, callback_status = 'requested' WHERE id = $1 RETURNING id`,
-      [id, number, at],
-    );
+    await this.updateOne(`UPDATE calls SET callback_number = $2, callback_requested_at = $3, callback_status = 'requested' WHERE id = $1 RETURNING id`, [
+      id,
+      number,
+      at,
+    ]);
   }
 
   /** A dial attempt of the callback starts (1, 2, …). */
@@ -207,10 +197,11 @@ export class CallRecordRepository {
 
   /** The citizen pressed 1 and is being connected with the agent who was reserved for the callback. */
   async markCallbackConnected(id: string, agentId: string, at: Date): Promise<void> {
-    await this.updateOne(
-      `UPDATE calls SET callback_status = 'connected', callback_agent_id = $2, callback_connected_at = $3 WHERE id = $1 RETURNING id`,
-      [id, agentId, at],
-    );
+    await this.updateOne(`UPDATE calls SET callback_status = 'connected', callback_agent_id = $2, callback_connected_at = $3 WHERE id = $1 RETURNING id`, [
+      id,
+      agentId,
+      at,
+    ]);
   }
 
   async setRecording(id: string, name: string): Promise<void> {

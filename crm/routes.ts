@@ -229,7 +229,13 @@ export async function registerCrmRoutes(app: FastifyInstance, deps: CrmRouteDeps
       const r = dispatchByCatalog(c, { itemCode: top.itemCode, district: d?.districtCode ?? null });
       dispatch =
         r.kind === 'auto'
-          ? { kind: 'auto', departmentCode: r.departmentCode, departmentName: snap.departments.get(r.departmentCode)?.name ?? r.departmentCode, itemCode: r.itemCode, reason: r.reason }
+          ? {
+              kind: 'auto',
+              departmentCode: r.departmentCode,
+              departmentName: snap.departments.get(r.departmentCode)?.name ?? r.departmentCode,
+              itemCode: r.itemCode,
+              reason: r.reason,
+            }
           : { kind: 'manual', code: r.code, reason: r.reason };
     }
     const res: CatalogSuggestResponse = { items, district, dispatch };
@@ -241,17 +247,11 @@ export async function registerCrmRoutes(app: FastifyInstance, deps: CrmRouteDeps
     const { catalog: c } = await catalog.snapshot();
     const base = `catalog-${c.version.replace(/[^\w.-]/g, '_') || 'empty'}`;
     if (q.format === 'json') {
-      return reply
-        .type('application/json; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${base}.json"`)
-        .send(exportCatalogJson(c));
+      return reply.type('application/json; charset=utf-8').header('content-disposition', `attachment; filename="${base}.json"`).send(exportCatalogJson(c));
     }
     const files = exportCatalogCsv(c);
     if (q.table !== undefined) {
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${base}-${q.table}.csv"`)
-        .send(files[q.table]);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${base}-${q.table}.csv"`).send(files[q.table]);
     }
     return reply.send(files);
   });

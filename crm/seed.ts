@@ -28,10 +28,7 @@ export const DEMO_HANDLER_DEPARTMENTS = ['util.water', 'city.hpf', 'city.housing
  * stored); with `credentialsFile` they are also appended to that JSON array file (mode 0600), e.g. the
  * credentials.json written by seedUsersIfEmpty.
  */
-export async function seedCrmIfEmpty(
-  db: Database,
-  opts: { credentialsFile?: string; now?: () => number; demo?: boolean } = {},
-): Promise<CrmSeedResult> {
+export async function seedCrmIfEmpty(db: Database, opts: { credentialsFile?: string; now?: () => number; demo?: boolean } = {}): Promise<CrmSeedResult> {
   // production (no demo data) starts empty: the administrator imports the city's own catalog and accounts
   if (opts.demo === false) return { catalogVersion: null, created: [] };
   const now = opts.now ?? Date.now;

@@ -7,16 +7,20 @@ import { DEFAULT_MERGED_HOTLINES, parseMergedHotlines, type MergedHotlines } fro
 const PROJECT_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 const port = z.coerce.number().int().min(1).max(65535);
-const host = z.string().min(1).regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address');
-const hostPort = (fallback: string) => z
+const host = z
   .string()
-  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be HOST:PORT, e.g. 127.0.0.1:5060')
-  .default(fallback)
-  .transform((v) => {
-    const i = v.lastIndexOf(':');
-    return { host: v.slice(0, i), port: Number(v.slice(i + 1)) };
-  })
-  .refine((v) => v.port >= 1 && v.port <= 65535, 'port must be 1..65535');
+  .min(1)
+  .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address');
+const hostPort = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be HOST:PORT, e.g. 127.0.0.1:5060')
+    .default(fallback)
+    .transform((v) => {
+      const i = v.lastIndexOf(':');
+      return { host: v.slice(0, i), port: Number(v.slice(i + 1)) };
+    })
+    .refine((v) => v.port >= 1 && v.port <= 65535, 'port must be 1..65535');
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 
 /** Environment variable → schema. Every setting the hotline reads is listed here and in README.md. */
@@ -33,7 +37,10 @@ const EnvSchema = z.object({
   ARI_URL: z.url().optional(),
   ARI_USERNAME: z.string().min(1).default('hotline'),
   ARI_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
-  ARI_APP: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be lowercase letters, digits, - or _').default('hotline'),
+  ARI_APP: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]*$/, 'must be lowercase letters, digits, - or _')
+    .default('hotline'),
   AMI_HOST: host.default('127.0.0.1'),
   AMI_PORT: port.default(5038),
   AMI_USERNAME: z.string().min(1).default('hotline'),
@@ -48,18 +55,30 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[0-9./,]+$/, 'must be a comma-separated list of IPv4 addresses or CIDR ranges')
     .default('127.0.0.1'),
-  SIP_WS_URL: z.string().regex(/^wss?:\/\//, 'must start with ws:// or wss://').optional(),
+  SIP_WS_URL: z
+    .string()
+    .regex(/^wss?:\/\//, 'must start with ws:// or wss://')
+    .optional(),
   SIP_DOMAIN: z.string().min(1).optional(),
-  SIP_REALM: z.string().regex(/^[A-Za-z0-9.-]+$/).default('hotline12345'),
+  SIP_REALM: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+$/)
+    .default('hotline12345'),
   RTP_PORTS: z
     .string()
     .regex(/^\d+-\d+$/, 'must be START-END, e.g. 10000-20000')
     .transform((v) => v.split('-').map(Number) as [number, number])
     .refine(([a, b]) => a >= 1024 && b <= 65535 && a < b, 'must be an increasing range within 1024-65535')
     .default([10000, 20000]),
-  SERVICE_NUMBER: z.string().regex(/^\d{3,8}$/, 'must be 3-8 digits').default('12345'),
+  SERVICE_NUMBER: z
+    .string()
+    .regex(/^\d{3,8}$/, 'must be 3-8 digits')
+    .default('12345'),
 
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
 
   ACD_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(120).default(15),
   ACD_WRAP_UP_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
@@ -68,7 +87,10 @@ const EnvSchema = z.object({
   ACD_ANNOUNCE_EVERY_SECONDS: z.coerce.number().int().min(10).max(600).default(60),
   HOTLINE_ACD_CONFIG: z.string().min(1).optional(),
   /** National hotlines merged into 12345 that the trunk takes, each straight to a queue: NUMBER:queue,… */
-  HOTLINE_MERGED_NUMBERS: z.string().regex(/^(\d{3,8}:[a-z][a-z0-9_]*)?(,\d{3,8}:[a-z][a-z0-9_]*)*$/, 'must be NUMBER:queue_id,… e.g. 12329:housing_fund').default(DEFAULT_MERGED_HOTLINES),
+  HOTLINE_MERGED_NUMBERS: z
+    .string()
+    .regex(/^(\d{3,8}:[a-z][a-z0-9_]*)?(,\d{3,8}:[a-z][a-z0-9_]*)*$/, 'must be NUMBER:queue_id,… e.g. 12329:housing_fund')
+    .default(DEFAULT_MERGED_HOTLINES),
   /** JSON file of numbers with a standing priority line: { "13900000001": "elderly", "0755110": "urgent" }. */
   ACD_PRIORITY_CALLERS: z.string().min(1).optional(),
   /** How agents' PJSIP endpoints reach Asterisk: pushed over ARI at every connect, or rendered into a file. */
@@ -85,7 +107,11 @@ const EnvSchema = z.object({
   /** Reports: time a department has to sign a dispatched order (按时签收, the response rate). */
   REPORT_SIGN_LIMIT_HOURS: z.coerce.number().min(0.5).max(720).default(24),
   /** Hotspots (未诉先办): window, earlier windows for the usual level, thresholds, check interval. */
-  HOTSPOT_WINDOW_HOURS: z.coerce.number().min(1).max(24 * 31).default(24),
+  HOTSPOT_WINDOW_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 31)
+    .default(24),
   HOTSPOT_BASELINE_WINDOWS: z.coerce.number().int().min(0).max(365).default(14),
   HOTSPOT_MIN_COUNT: z.coerce.number().int().min(2).max(1000).default(4),
   HOTSPOT_RATIO: z.coerce.number().min(1).max(100).default(3),
@@ -97,7 +123,10 @@ const EnvSchema = z.object({
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(180),
   RECORDINGS_S3_ENDPOINT: z.url().optional(),
   RECORDINGS_S3_REGION: z.string().min(1).default('us-east-1'),
-  RECORDINGS_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
+  RECORDINGS_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+    .optional(),
   RECORDINGS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   RECORDINGS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** Handlers of the order's department may listen to its call recordings. */
@@ -241,7 +270,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retentionDays: e.RECORDING_RETENTION_DAYS,
       s3:
         e.RECORDINGS_S3_ENDPOINT && e.RECORDINGS_S3_BUCKET && e.RECORDINGS_S3_ACCESS_KEY_ID && e.RECORDINGS_S3_SECRET_ACCESS_KEY
-          ? { endpoint: e.RECORDINGS_S3_ENDPOINT, region: e.RECORDINGS_S3_REGION, bucket: e.RECORDINGS_S3_BUCKET, accessKeyId: e.RECORDINGS_S3_ACCESS_KEY_ID, secretAccessKey: e.RECORDINGS_S3_SECRET_ACCESS_KEY }
+          ? {
+              endpoint: e.RECORDINGS_S3_ENDPOINT,
+              region: e.RECORDINGS_S3_REGION,
+              bucket: e.RECORDINGS_S3_BUCKET,
+              accessKeyId: e.RECORDINGS_S3_ACCESS_KEY_ID,
+              secretAccessKey: e.RECORDINGS_S3_SECRET_ACCESS_KEY,
+            }
           : null,
       handlersMayListen: e.RECORDINGS_HANDLERS_MAY_LISTEN,
     },

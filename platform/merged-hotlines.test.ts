@@ -4,7 +4,10 @@ import { DEFAULT_MERGED_HOTLINES, parseMergedHotlines, unknownMergedQueues } fro
 describe('merged hotlines', () => {
   it('maps the merged national numbers to their queues, and names queues the ACD does not have', () => {
     const merged = parseMergedHotlines(DEFAULT_MERGED_HOTLINES);
-    expect([...merged]).toEqual([['12329', 'housing_fund'], ['12333', 'social_security']]);
+    expect([...merged]).toEqual([
+      ['12329', 'housing_fund'],
+      ['12333', 'social_security'],
+    ]);
     expect(parseMergedHotlines('').size).toBe(0);
     expect(unknownMergedQueues(merged, new Set(['general', 'housing_fund']))).toEqual(['12333 → social_security']);
   });

@@ -10,7 +10,10 @@ export const DEFAULT_MERGED_HOTLINES = '12329:housing_fund,12333:social_security
 /** "12329:housing_fund,12333:social_security" → map; '' → none. A malformed entry is an error naming it. */
 export function parseMergedHotlines(setting: string): MergedHotlines {
   const map = new Map<string, string>();
-  for (const part of setting.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of setting
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(\d{3,8}):([a-z][a-z0-9_]*)$/.exec(part);
     if (!m) throw new Error(`"${part}" must be NUMBER:queue_id, e.g. 12329:housing_fund`);
     map.set(m[1]!, m[2]!);

@@ -36,7 +36,10 @@ function writeSecrets(file: string, secrets: Secrets): Secrets {
 }
 
 export class AlreadyRunningError extends Error {
-  constructor(readonly pid: number, lockFile: string) {
+  constructor(
+    readonly pid: number,
+    lockFile: string,
+  ) {
     super(`another hotline is already running with this state folder (pid ${pid}, lock ${lockFile}); stop it first`);
     this.name = 'AlreadyRunningError';
   }

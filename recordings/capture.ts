@@ -83,7 +83,10 @@ export class CallRecorder {
     const p: Pending = { call, agentId, startedAt: this.now(), read: `${base}-caller.wav`, write: `${base}-heard.wav`, started: false };
     this.pending.set(call.callId, p);
     try {
-      await this.d.ami.mixMonitor(call.channelId, { read: path.posix.join(this.d.partsDir.asterisk, p.read), write: path.posix.join(this.d.partsDir.asterisk, p.write) });
+      await this.d.ami.mixMonitor(call.channelId, {
+        read: path.posix.join(this.d.partsDir.asterisk, p.read),
+        write: path.posix.join(this.d.partsDir.asterisk, p.write),
+      });
       p.started = true;
       call.log.info({ recording: 'stereo' }, 'call recording started');
       return true;
@@ -182,7 +185,14 @@ async function readHead(file: string): Promise<Buffer> {
 async function settled(files: string[], intervalMs: number, attempts = 25): Promise<boolean> {
   let last = '';
   for (let i = 0; i < attempts; i++) {
-    const sizes = await Promise.all(files.map((f) => fs.promises.stat(f).then((s) => s.size, () => -1)));
+    const sizes = await Promise.all(
+      files.map((f) =>
+        fs.promises.stat(f).then(
+          (s) => s.size,
+          () => -1,
+        ),
+      ),
+    );
     const now = sizes.join(',');
     if (sizes.every((s) => s > 44) && now === last) return true;
     last = now;

@@ -23,7 +23,10 @@ export interface RecordingRecord {
   supervised: boolean;
 }
 
-export type NewRecording = Omit<RecordingRecord, 'orderCodes' | 'status' | 'legalHold' | 'departments' | 'supervised'> & { orderCode: string | null; createdAt: Date };
+export type NewRecording = Omit<RecordingRecord, 'orderCodes' | 'status' | 'legalHold' | 'departments' | 'supervised'> & {
+  orderCode: string | null;
+  createdAt: Date;
+};
 
 export type AccessAction = 'metadata' | 'play' | 'download' | 'denied' | 'integrity_failed' | 'retention_delete';
 
@@ -95,7 +98,21 @@ export class RecordingRepository {
       `INSERT INTO call_recordings (call_id, order_code, agent_id, caller_number, started_at, duration_ms, size_bytes, sha256, channels, format, storage, storage_key, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (call_id) DO NOTHING`,
-      [r.callId, r.orderCode, r.agentId, r.callerNumber, r.startedAt, Math.round(r.durationMs), r.sizeBytes, r.sha256, r.channels, r.format, r.storage, r.storageKey, r.createdAt],
+      [
+        r.callId,
+        r.orderCode,
+        r.agentId,
+        r.callerNumber,
+        r.startedAt,
+        Math.round(r.durationMs),
+        r.sizeBytes,
+        r.sha256,
+        r.channels,
+        r.format,
+        r.storage,
+        r.storageKey,
+        r.createdAt,
+      ],
     );
   }
 
@@ -136,17 +153,27 @@ export class RecordingRepository {
   }
 
   async audit(e: AccessEntry): Promise<void> {
-    await this.db.query(
-      `INSERT INTO recording_access_log (call_id, user_id, role, action, byte_range, ip, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [e.callId, e.userId, e.role, e.action, e.byteRange ?? null, e.ip ?? null, e.at],
-    );
+    await this.db.query(`INSERT INTO recording_access_log (call_id, user_id, role, action, byte_range, ip, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      e.callId,
+      e.userId,
+      e.role,
+      e.action,
+      e.byteRange ?? null,
+      e.ip ?? null,
+      e.at,
+    ]);
   }
 
   async accessLog(callId: string): Promise<AccessEntry[]> {
-    const { rows } = await this.db.query<{ call_id: string; user_id: string | null; role: string | null; action: AccessAction; byte_range: string | null; ip: string | null; at: Date }>(
-      `SELECT * FROM recording_access_log WHERE call_id = $1 ORDER BY at, id`,
-      [callId],
-    );
+    const { rows } = await this.db.query<{
+      call_id: string;
+      user_id: string | null;
+      role: string | null;
+      action: AccessAction;
+      byte_range: string | null;
+      ip: string | null;
+      at: Date;
+    }>(`SELECT * FROM recording_access_log WHERE call_id = $1 ORDER BY at, id`, [callId]);
     return rows.map((r) => ({ callId: r.call_id, userId: r.user_id, role: r.role, action: r.action, byteRange: r.byte_range, ip: r.ip, at: r.at }));
   }
 

@@ -66,8 +66,13 @@ export function registerRecordingRoutes(app: FastifyInstance, d: RecordingRouteD
   const now = d.now ?? Date.now;
   const verifiedAt = new Map<string, number>();
 
-  const audit = (r: { callId: string }, u: AuthUser | null, action: Parameters<RecordingRepository['audit']>[0]['action'], req: FastifyRequest, byteRange?: string) =>
-    d.repo.audit({ callId: r.callId, userId: u?.id ?? null, role: u?.role ?? null, action, byteRange: byteRange ?? null, ip: req.ip, at: new Date(now()) });
+  const audit = (
+    r: { callId: string },
+    u: AuthUser | null,
+    action: Parameters<RecordingRepository['audit']>[0]['action'],
+    req: FastifyRequest,
+    byteRange?: string,
+  ) => d.repo.audit({ callId: r.callId, userId: u?.id ?? null, role: u?.role ?? null, action, byteRange: byteRange ?? null, ip: req.ip, at: new Date(now()) });
 
   /** The recording if `u` may listen; audits and refuses (403) otherwise; 404 when there is none. */
   async function allowed(req: FastifyRequest, u: AuthUser, callId: string): Promise<RecordingRecord> {

@@ -14,7 +14,10 @@ export interface S3Settings {
 }
 
 export class S3Error extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'S3Error';
   }
@@ -23,7 +26,11 @@ export class S3Error extends Error {
 export class S3RecordingStorage implements RecordingStorage {
   readonly kind = 's3' as const;
 
-  constructor(private readonly s: S3Settings, private readonly fetchImpl: typeof fetch = fetch, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly s: S3Settings,
+    private readonly fetchImpl: typeof fetch = fetch,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private async request(method: string, key: string, opts: { body?: Buffer; range?: ByteRange } = {}): Promise<Response> {
     assertSafeKey(key);

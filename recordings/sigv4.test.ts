@@ -11,7 +11,11 @@ describe('AWS Signature Version 4', () => {
       headers: { Host: 'examplebucket.s3.amazonaws.com', Range: 'bytes=0-9', 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': '20130524T000000Z' },
       payloadHash: EMPTY_SHA256,
     };
-    const r = authorization(req, { region: 'us-east-1', service: 's3', amzDate: '20130524T000000Z' }, { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+    const r = authorization(
+      req,
+      { region: 'us-east-1', service: 's3', amzDate: '20130524T000000Z' },
+      { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+    );
     expect(canonicalRequest(req).text).toBe(
       'GET\n/test.txt\n\nhost:examplebucket.s3.amazonaws.com\nrange:bytes=0-9\nx-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\nx-amz-date:20130524T000000Z\n\nhost;range;x-amz-content-sha256;x-amz-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     );
@@ -31,6 +35,8 @@ describe('AWS Signature Version 4', () => {
 
   it('encodes paths and queries the SigV4 way', () => {
     expect(uriEncode('2026/11/录音 a+b.wav', true)).toBe('2026/11/%E5%BD%95%E9%9F%B3%20a%2Bb.wav');
-    expect(canonicalRequest({ method: 'GET', path: '/', query: { b: '2', a: 'x y' }, headers: { host: 'h' }, payloadHash: EMPTY_SHA256 }).text.split('\n')[2]).toBe('a=x%20y&b=2');
+    expect(
+      canonicalRequest({ method: 'GET', path: '/', query: { b: '2', a: 'x y' }, headers: { host: 'h' }, payloadHash: EMPTY_SHA256 }).text.split('\n')[2],
+    ).toBe('a=x%20y&b=2');
   });
 });

@@ -43,7 +43,10 @@ export function uriEncode(s: string, keepSlash = false): string {
 }
 
 export function amzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 export function canonicalRequest(req: SigV4Request): { text: string; signedHeaders: string } {
@@ -61,7 +64,11 @@ export function canonicalRequest(req: SigV4Request): { text: string; signedHeade
 }
 
 /** The Authorization header value for `req` (which must already carry x-amz-date and, for S3, x-amz-content-sha256). */
-export function authorization(req: SigV4Request, scope: SigV4Scope, creds: SigV4Credentials): { authorization: string; stringToSign: string; signature: string } {
+export function authorization(
+  req: SigV4Request,
+  scope: SigV4Scope,
+  creds: SigV4Credentials,
+): { authorization: string; stringToSign: string; signature: string } {
   const { text, signedHeaders } = canonicalRequest(req);
   const day = scope.amzDate.slice(0, 8);
   const credentialScope = `${day}/${scope.region}/${scope.service}/aws4_request`;

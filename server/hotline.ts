@@ -126,26 +126,60 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     // the features, bottom to top; each registers its routes before app.listen
     const firstAgent = seeded.created.find((c) => c.role === 'agent');
     const crmPlugin = await createCrmPlugin({
-      config, app, io, db, telephony, prompts, log, auth: guard,
+      config,
+      app,
+      io,
+      db,
+      telephony,
+      prompts,
+      log,
+      auth: guard,
       credentialsFile: seeded.file,
       demoAgentId: firstAgent ? `u-${firstAgent.username}` : null,
     });
     cleanups.push(() => crmPlugin.stop());
     const { crm, survey } = crmPlugin;
     const recordings = createRecordingsPlugin({
-      config, app, guard, db, log: log.child({ component: 'recordings' }), ami,
+      config,
+      app,
+      guard,
+      db,
+      log: log.child({ component: 'recordings' }),
+      ami,
       asterisk: asterisk ? { instanceDir: asterisk.instanceDir, hostInstanceDir: asterisk.hostInstanceDir } : null,
       onFailure: (callId, reason) => io.to(SUPERVISORS_ROOM).emit('alert:recording_failed', { callId, reason, at: new Date().toISOString() }),
     });
     cleanups.push(() => recordings.stop());
     const acd = createAcdPlugin({
-      config, setup: acdSetup, app, io, telephony, bus, users, guard, agents, recorder: recordings.recorder, prompts, tts, mediaPath, log,
+      config,
+      setup: acdSetup,
+      app,
+      io,
+      telephony,
+      bus,
+      users,
+      guard,
+      agents,
+      recorder: recordings.recorder,
+      prompts,
+      tts,
+      mediaPath,
+      log,
     });
     cleanups.push(() => acd.stop());
     const { queue, calls } = acd;
     const speech = createSpeechPlugin({ enabled: config.keywordSpotting, telephony, calls, queue, bus, io, log });
     const ivr = createIvrPlugin({
-      config, telephony, calls, bus, queue, queueIds: acdSetup.queueIds, prompts, tts, mediaPath, orders: crm.service,
+      config,
+      telephony,
+      calls,
+      bus,
+      queue,
+      queueIds: acdSetup.queueIds,
+      prompts,
+      tts,
+      mediaPath,
+      orders: crm.service,
       onAnswered: (call) => speech.listen(call),
       log,
     });
@@ -200,7 +234,8 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
           queue.syncDevices(await telephony.listOnlineDevices());
           const report = await reconcile(telephony, calls, deliver, log.child({ component: 'reconcile' }), atStartup);
           // citizens left waiting by an earlier process are taken in again rather than dropped
-          for (const o of report.orphanCallers) deliver({ type: 'call_arrived', channelId: o.channelId, callerNumber: o.callerNumber, dialed: config.serviceNumber, at: new Date() });
+          for (const o of report.orphanCallers)
+            deliver({ type: 'call_arrived', channelId: o.channelId, callerNumber: o.callerNumber, dialed: config.serviceNumber, at: new Date() });
         } catch (err) {
           log.error({ err }, 'reconciliation after connect failed');
         }
@@ -217,7 +252,21 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     const startSeconds = (Date.now() - t0) / 1000;
     log.info({ url, startSeconds, credentials: seeded.file }, 'hotline ready');
     return {
-      config, log, db, users, records, telephony, ami, asterisk, queue, calls, crm, survey, ivr, url, recordings,
+      config,
+      log,
+      db,
+      users,
+      records,
+      telephony,
+      ami,
+      asterisk,
+      queue,
+      calls,
+      crm,
+      survey,
+      ivr,
+      url,
+      recordings,
       credentialsFile: seeded.file,
       issuedCredentials: [...seeded.created, ...crmPlugin.issuedCredentials],
       timings: { provisionSeconds: tel.provision.seconds, provisionCached: tel.provision.cached, startSeconds },

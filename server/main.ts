@@ -49,7 +49,10 @@ try {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
-    hotline.stop().then(() => process.exit(0), () => process.exit(1));
+    hotline.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -39,7 +39,14 @@ export class CallKeywordAlerts {
     const at = (this.d.now ?? (() => new Date()))();
     const entry = this.kept.get(call.callId) ?? { pushes: [], emergency: null };
     this.kept.set(call.callId, entry);
-    const push: SpeechKeywordPush = { callId: call.callId, keyword: hit.keyword, category: hit.category, speaker: hit.speaker, atMs: hit.atMs, at: at.toISOString() };
+    const push: SpeechKeywordPush = {
+      callId: call.callId,
+      keyword: hit.keyword,
+      category: hit.category,
+      speaker: hit.speaker,
+      atMs: hit.atMs,
+      at: at.toISOString(),
+    };
     if (entry.pushes.length < MAX_KEPT) entry.pushes.push(push);
     const agentId = call.agentLeg?.agentId ?? null;
     if (agentId) this.d.sinks.agentKeyword(agentId, push);

@@ -53,9 +53,29 @@ function measure(split: 'dev' | 'holdout' | 'all') {
       if (v) acc[field].ok++;
       else if (field !== 'itemTop3') {
         const got =
-          field === 'orderType' ? d.orderType : field === 'district' ? d.district?.code : field === 'itemTop1' ? d.items[0]?.itemCode : field === 'address' ? d.address : field === 'phones' ? d.phones.join(',') : d.urgent;
+          field === 'orderType'
+            ? d.orderType
+            : field === 'district'
+              ? d.district?.code
+              : field === 'itemTop1'
+                ? d.items[0]?.itemCode
+                : field === 'address'
+                  ? d.address
+                  : field === 'phones'
+                    ? d.phones.join(',')
+                    : d.urgent;
         const want =
-          field === 'orderType' ? f.expected.orderType : field === 'district' ? f.expected.districtCode : field === 'itemTop1' ? f.expected.itemCode : field === 'address' ? f.expected.address : field === 'phones' ? f.expected.phones.join(',') : f.expected.urgent;
+          field === 'orderType'
+            ? f.expected.orderType
+            : field === 'district'
+              ? f.expected.districtCode
+              : field === 'itemTop1'
+                ? f.expected.itemCode
+                : field === 'address'
+                  ? f.expected.address
+                  : field === 'phones'
+                    ? f.expected.phones.join(',')
+                    : f.expected.urgent;
         errors.push(`${f.id} ${field}: got ${String(got ?? null)}, want ${String(want)}`);
       }
     }
@@ -79,8 +99,7 @@ describe('draft extraction on team-written summaries', () => {
     for (const split of ['dev', 'holdout', 'all'] as const) {
       const m = measure(split);
       console.log(
-        `[speech] draft ${split} (${m.n} summaries): ` +
-          FIELDS.map((f) => `${f} ${m.acc[f].ok}/${m.acc[f].n} (${Math.round(m.pct(f) * 100)}%)`).join(', '),
+        `[speech] draft ${split} (${m.n} summaries): ` + FIELDS.map((f) => `${f} ${m.acc[f].ok}/${m.acc[f].n} (${Math.round(m.pct(f) * 100)}%)`).join(', '),
       );
       if (split !== 'all' && m.errors.length > 0) console.log(`[speech] draft ${split} misses:\n  ${m.errors.join('\n  ')}`);
     }

@@ -57,7 +57,8 @@ export function extractDraft(text: string, options: DraftOptions = {}): OrderDra
   return {
     orderType: type.type,
     orderTypeCues: type.cues,
-    district: d === null ? null : { code: d.districtCode, name: catalog.districts.find((x) => x.code === d.districtCode)?.name ?? d.districtCode, matched: d.matched },
+    district:
+      d === null ? null : { code: d.districtCode, name: catalog.districts.find((x) => x.code === d.districtCode)?.name ?? d.districtCode, matched: d.matched },
     items,
     address: extractAddress(normalized, catalog),
     phones: extractPhones(normalized),
@@ -206,7 +207,10 @@ const districtRegexCache = new WeakMap<Catalog, RegExp>();
 function districtNames(catalog: Catalog): RegExp {
   let re = districtRegexCache.get(catalog);
   if (re === undefined) {
-    const names = catalog.districts.map((d) => d.name).sort((a, b) => b.length - a.length).map(escapeRegExp);
+    const names = catalog.districts
+      .map((d) => d.name)
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp);
     districtRegexCache.set(catalog, (re = new RegExp(`(?:${names.join('|')})`, 'g')));
   }
   return re;
@@ -235,7 +239,6 @@ export function extractAddress(text: string, catalog: Catalog = (sampleCatalog ?
   }
   return null;
 }
-
 
 /** Consumes street, community, road, estate and unit parts from `at`, each optional, in that order. */
 function consumeAddress(text: string, at: number, afterPlace = false): { end: number; hasPlace: boolean } {

@@ -213,7 +213,9 @@ class GoogleRecognitionStream extends RecognitionStreamBase {
         // a cancelled call we ended ourselves is not an error
         if (err.code !== 1) {
           const code = err.code === undefined ? '' : ` (gRPC status ${err.code})`;
-          this.emitError(new SpeechError('SPEECH_RECOGNIZER_FAILED', `Google Speech failed for call ${this.callId}${code}: ${err.details ?? err.message}`, { cause: err }));
+          this.emitError(
+            new SpeechError('SPEECH_RECOGNIZER_FAILED', `Google Speech failed for call ${this.callId}${code}: ${err.details ?? err.message}`, { cause: err }),
+          );
         }
         if (this.call === call) this.call = null;
         this.markClosed();

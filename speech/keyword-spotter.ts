@@ -73,10 +73,13 @@ export class KeywordSpotter {
    * how to obtain the model), SPEECH_KEYWORD_INVALID (names the keyword and the token), SPEECH_ENGINE_UNAVAILABLE.
    */
   static create(options: KeywordSpotterOptions = {}): KeywordSpotter {
-    const modelDir =
-      options.modelDir ?? join(resolveModelsDir({ modelsDir: options.modelsDir, probe: KWS_MODEL_NAME }), KWS_MODEL_NAME);
+    const modelDir = options.modelDir ?? join(resolveModelsDir({ modelsDir: options.modelsDir, probe: KWS_MODEL_NAME }), KWS_MODEL_NAME);
     requireFiles('keyword spotter', modelDir, Object.values(KWS_MODEL_FILES), HOW_TO_OBTAIN.kws);
-    requireModelFiles('keyword spotter', [KWS_MODEL_FILES.encoder, KWS_MODEL_FILES.decoder, KWS_MODEL_FILES.joiner].map((f) => join(modelDir, f)), HOW_TO_OBTAIN.kws);
+    requireModelFiles(
+      'keyword spotter',
+      [KWS_MODEL_FILES.encoder, KWS_MODEL_FILES.decoder, KWS_MODEL_FILES.joiner].map((f) => join(modelDir, f)),
+      HOW_TO_OBTAIN.kws,
+    );
     const tokensPath = join(modelDir, KWS_MODEL_FILES.tokens);
     const tokens = parseTokens(readFileSync(tokensPath, 'utf8'));
     const specs = options.keywords ?? DEFAULT_HOTLINE_KEYWORDS;

@@ -95,12 +95,17 @@ describe('keyword lines', () => {
   });
 
   const kws = findKwsModel();
-  it.skipIf(skipWithoutModels('default-list token check', kws))('uses only tokens of the shared KWS model (tokens.txt), and agrees with the hand-made keywords_hotline_zh.txt', () => {
-    const tokensFile = join(requireModel(kws), 'tokens.txt');
-    const tokens = parseTokens(readFileSync(tokensFile, 'utf8'));
-    expect(tokens.size).toBe(227);
-    const lines = keywordLines(DEFAULT_HOTLINE_KEYWORDS, tokens);
-    const handMade = readFileSync(join(tokensFile, '..', 'keywords_hotline_zh.txt'), 'utf8').trim().split('\n');
-    for (const line of handMade) expect(lines.map((l) => l.line)).toContain(line.trim());
-  });
+  it.skipIf(skipWithoutModels('default-list token check', kws))(
+    'uses only tokens of the shared KWS model (tokens.txt), and agrees with the hand-made keywords_hotline_zh.txt',
+    () => {
+      const tokensFile = join(requireModel(kws), 'tokens.txt');
+      const tokens = parseTokens(readFileSync(tokensFile, 'utf8'));
+      expect(tokens.size).toBe(227);
+      const lines = keywordLines(DEFAULT_HOTLINE_KEYWORDS, tokens);
+      const handMade = readFileSync(join(tokensFile, '..', 'keywords_hotline_zh.txt'), 'utf8')
+        .trim()
+        .split('\n');
+      for (const line of handMade) expect(lines.map((l) => l.line)).toContain(line.trim());
+    },
+  );
 });

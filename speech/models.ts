@@ -28,11 +28,7 @@ export const HOW_TO_OBTAIN = {
 } as const;
 
 export type SpeechErrorCode =
-  | 'SPEECH_MODEL_MISSING'
-  | 'SPEECH_ENGINE_UNAVAILABLE'
-  | 'SPEECH_KEYWORD_INVALID'
-  | 'SPEECH_CONFIG_INVALID'
-  | 'SPEECH_RECOGNIZER_FAILED';
+  'SPEECH_MODEL_MISSING' | 'SPEECH_ENGINE_UNAVAILABLE' | 'SPEECH_KEYWORD_INVALID' | 'SPEECH_CONFIG_INVALID' | 'SPEECH_RECOGNIZER_FAILED';
 
 /** Every speech error carries a stable code; messages name paths and what to do. */
 export class SpeechError extends Error {
@@ -83,10 +79,7 @@ export function requireFiles(what: string, dir: string, files: readonly string[]
   }
   const missing = files.filter((f) => !isFile(join(dir, f)));
   if (missing.length > 0) {
-    throw new SpeechError(
-      'SPEECH_MODEL_MISSING',
-      `${what}: missing ${missing.map((f) => join(dir, f)).join(', ')} — ${howToObtain}`,
-    );
+    throw new SpeechError('SPEECH_MODEL_MISSING', `${what}: missing ${missing.map((f) => join(dir, f)).join(', ')} — ${howToObtain}`);
   }
 }
 

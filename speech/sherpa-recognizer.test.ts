@@ -34,7 +34,9 @@ function codeOf(fn: () => unknown): SpeechErrorCode | null {
 
 describe('streaming model folder validation', () => {
   it('names a folder that does not exist and where to get a model', () => {
-    expect(() => resolveStreamingModel('/nonexistent/asr')).toThrow(/model folder \/nonexistent\/asr does not exist — download a sherpa-onnx streaming Mandarin model/);
+    expect(() => resolveStreamingModel('/nonexistent/asr')).toThrow(
+      /model folder \/nonexistent\/asr does not exist — download a sherpa-onnx streaming Mandarin model/,
+    );
     expect(codeOf(() => resolveStreamingModel('/nonexistent/asr'))).toBe('SPEECH_MODEL_MISSING');
   });
 
@@ -102,7 +104,10 @@ describe.skipIf(noModel)('sherpa-onnx streaming recognizer, wired to the KWS tra
     const partials: TranscriptEvent[] = [];
     const finals: TranscriptEvent[] = [];
     let closed = 0;
-    stream.on('partial', (t) => partials.push(t)).on('final', (t) => finals.push(t)).on('close', () => closed++);
+    stream
+      .on('partial', (t) => partials.push(t))
+      .on('final', (t) => finals.push(t))
+      .on('close', () => closed++);
     stream.on('partial', () => {
       throw new Error('a broken listener');
     });

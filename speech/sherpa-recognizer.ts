@@ -85,7 +85,8 @@ export function resolveStreamingModel(dir: string, options: { kind?: StreamingMo
   };
   const missingFor = (kind: StreamingModelKind) => needs[kind].filter(([, f]) => f === undefined).map(([name]) => name);
   const kind: StreamingModelKind | undefined =
-    options.kind ?? (joiner !== undefined ? 'transducer' : encoder !== undefined && decoder !== undefined ? 'paraformer' : ctc !== undefined ? 'zipformer2Ctc' : undefined);
+    options.kind ??
+    (joiner !== undefined ? 'transducer' : encoder !== undefined && decoder !== undefined ? 'paraformer' : ctc !== undefined ? 'zipformer2Ctc' : undefined);
   if (kind === undefined) {
     throw new SpeechError(
       'SPEECH_MODEL_MISSING',
@@ -151,9 +152,13 @@ export class SherpaStreamingRecognizer implements StreamingRecognizer {
     try {
       native = new sherpa.OnlineRecognizer(onlineRecognizerConfig(model, options));
     } catch (err) {
-      throw new SpeechError('SPEECH_MODEL_MISSING', `streaming recognizer: sherpa-onnx could not load the ${model.kind} model in ${model.dir}: ${String(err)}`, {
-        cause: err,
-      });
+      throw new SpeechError(
+        'SPEECH_MODEL_MISSING',
+        `streaming recognizer: sherpa-onnx could not load the ${model.kind} model in ${model.dir}: ${String(err)}`,
+        {
+          cause: err,
+        },
+      );
     }
     return new SherpaStreamingRecognizer(native, model);
   }

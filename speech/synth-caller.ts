@@ -28,7 +28,22 @@ export function synthesizeCallerWav(o: SynthCallerOptions): void {
   try {
     const raw = join(dir, 'raw.wav');
     execFileSync('espeak-ng', ['-v', 'cmn-latn-pinyin', '-s', String(o.speed ?? 175), '-w', raw, o.pinyin]);
-    execFileSync('sox', ['-V1', raw, '-r', String(o.rate), '-c', '1', '-b', '16', o.out, 'norm', '-3', 'pad', String(o.padBefore ?? 0.5), String(o.padAfter ?? 1.5)]);
+    execFileSync('sox', [
+      '-V1',
+      raw,
+      '-r',
+      String(o.rate),
+      '-c',
+      '1',
+      '-b',
+      '16',
+      o.out,
+      'norm',
+      '-3',
+      'pad',
+      String(o.padBefore ?? 0.5),
+      String(o.padAfter ?? 1.5),
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

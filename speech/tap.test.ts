@@ -42,7 +42,11 @@ describe.skipIf(noModel)('call speech tap on chan_websocket frames', { timeout: 
     const speech: SpeechActivity[] = [];
     const finals: string[] = [];
     let closed = 0;
-    tap.on('keyword', (k) => keywords.push(k)).on('speech', (s) => speech.push(s)).on('final', (t) => finals.push(t.text)).on('close', () => closed++);
+    tap
+      .on('keyword', (k) => keywords.push(k))
+      .on('speech', (s) => speech.push(s))
+      .on('final', (t) => finals.push(t.text))
+      .on('close', () => closed++);
 
     const w = loadUpstreamTestWavs(requireModel(kws)).find((x) => x.name === '5.wav')!.samples;
     const pcm = float32ToPcm16le(w);

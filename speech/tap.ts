@@ -98,7 +98,10 @@ export class CallSpeechTap extends EventEmitter {
       if (start !== null) {
         if (start.sampleRate !== null && start.sampleRate !== this.rate) this.setRate(start.sampleRate);
         else if (start.format !== null && start.sampleRate === null) {
-          this.safeEmit('error', new SpeechError('SPEECH_CONFIG_INVALID', `call ${this.callId}: media format ${start.format} is not signed linear (use format=slin16)`));
+          this.safeEmit(
+            'error',
+            new SpeechError('SPEECH_CONFIG_INVALID', `call ${this.callId}: media format ${start.format} is not signed linear (use format=slin16)`),
+          );
         }
         this.safeEmit('mediaStart', start);
       }
@@ -154,7 +157,8 @@ export class CallSpeechTap extends EventEmitter {
       try {
         (listener as (...a: TapEvents[E]) => void)(...args);
       } catch (err) {
-        if (event !== 'error') this.safeEmit('error', new SpeechError('SPEECH_RECOGNIZER_FAILED', `a '${event}' listener threw: ${String(err)}`, { cause: err }));
+        if (event !== 'error')
+          this.safeEmit('error', new SpeechError('SPEECH_RECOGNIZER_FAILED', `a '${event}' listener threw: ${String(err)}`, { cause: err }));
       }
     }
   }

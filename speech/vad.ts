@@ -41,8 +41,7 @@ export class VoiceActivityDetector {
 
   /** Throws SpeechError SPEECH_MODEL_MISSING naming the path and how to obtain the model. */
   constructor(options: VadOptions = {}) {
-    this.modelPath =
-      options.modelPath ?? join(resolveModelsDir({ modelsDir: options.modelsDir, probe: SILERO_VAD_RELATIVE }), SILERO_VAD_RELATIVE);
+    this.modelPath = options.modelPath ?? join(resolveModelsDir({ modelsDir: options.modelsDir, probe: SILERO_VAD_RELATIVE }), SILERO_VAD_RELATIVE);
     if (!isFile(this.modelPath)) {
       throw new SpeechError('SPEECH_MODEL_MISSING', `voice activity detector: ${this.modelPath} not found — ${HOW_TO_OBTAIN.vad}`);
     }

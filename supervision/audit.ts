@@ -18,7 +18,15 @@ interface Row {
 export class SupervisionAudit {
   constructor(private readonly db: Database) {}
 
-  async open(e: { supervisorId: string; agentId: string; callId: string | null; mode: string; detail?: string | null; at: number; endedAt?: number }): Promise<string> {
+  async open(e: {
+    supervisorId: string;
+    agentId: string;
+    callId: string | null;
+    mode: string;
+    detail?: string | null;
+    at: number;
+    endedAt?: number;
+  }): Promise<string> {
     const id = randomUUID();
     await this.db.query(
       `INSERT INTO supervision_sessions (id, supervisor_id, agent_id, call_id, mode, detail, started_at, ended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,

@@ -6,9 +6,7 @@
 import type { SnoopDirection } from '../telephony/call-control.js';
 import type { SupervisionMode } from '../contracts/transfer.js';
 
-export type ModePlan =
-  | { kind: 'snoop'; spy: SnoopDirection; whisper: SnoopDirection }
-  | { kind: 'bridge' };
+export type ModePlan = { kind: 'snoop'; spy: SnoopDirection; whisper: SnoopDirection } | { kind: 'bridge' };
 
 export function planFor(mode: SupervisionMode): ModePlan {
   switch (mode) {

@@ -25,14 +25,19 @@ export function registerSupervisionRoutes(
   d: { guard: AuthGuard; users: UserLookup; supervision: SupervisionService; audit: SupervisionAudit; wallboard: Wallboard },
 ): void {
   const supervise = { preHandler: d.guard.require('supervision.supervise') };
-  const refusals = <T>(fn: () => T): T => refusalsAs(fn, [[SupervisionNotFoundError, 'not_found'], [SupervisionRefusedError, 'conflict']]);
+  const refusals = <T>(fn: () => T): T =>
+    refusalsAs(fn, [
+      [SupervisionNotFoundError, 'not_found'],
+      [SupervisionRefusedError, 'conflict'],
+    ]);
 
   app.post('/api/supervision', supervise, async (req, reply) => {
     const user = userOf(req);
     const body = parseBody(SuperviseRequest, req.body);
     // a number given with the request (a desk or mobile phone) wins over the account's softphone extension
     const phone = body.phone ? { trunkNumber: body.phone } : user.extension ? { device: user.extension } : null;
-    if (!phone) throw new ApiError('validation_failed', 'phone: 请填写班长的电话号码', [{ field: 'phone', message: '您的账号没有软电话，请填写接听监听的电话号码' }]);
+    if (!phone)
+      throw new ApiError('validation_failed', 'phone: 请填写班长的电话号码', [{ field: 'phone', message: '您的账号没有软电话，请填写接听监听的电话号码' }]);
     return reply.code(201).send({ session: refusals(() => d.supervision.start(user.id, { agentId: body.agentId, mode: body.mode, phone })) });
   });
 
@@ -57,7 +62,13 @@ export function registerSupervisionRoutes(
     const { state } = parseBody(ForceStateRequest, req.body);
     const target = await d.users.findUserById(agentId);
     if (!target || target.role !== 'agent') throw new ApiError('not_found', '座席不存在');
-    await refusalsAs(() => d.supervision.forceState(user.id, agentId, state), [[IllegalTransitionError, 'illegal_transition'], [DeviceOfflineError, 'conflict']]);
+    await refusalsAs(
+      () => d.supervision.forceState(user.id, agentId, state),
+      [
+        [IllegalTransitionError, 'illegal_transition'],
+        [DeviceOfflineError, 'conflict'],
+      ],
+    );
     return reply.send({ ok: true });
   });
 

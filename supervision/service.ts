@@ -73,17 +73,21 @@ export class SupervisionService {
     this.sessions.set(id, s);
     this.byLeg.set(s.legId, id);
     s.log.info({ agentId: req.agentId, mode: req.mode }, 'supervision requested');
-    this.run(s, async () => {
-      await this.d.telephony.createBridge(s.bridgeId, s.bridgeId);
-      await this.d.telephony.originate({
-        channelId: s.legId,
-        target: req.phone,
-        callerNumber: call.callerNumber,
-        callerName: '12345 班长',
-        timeoutSeconds: 30,
-        tag: `${TAG_PREFIX}${id}`,
-      });
-    }, () => this.end(s, 'could not call the supervisor'));
+    this.run(
+      s,
+      async () => {
+        await this.d.telephony.createBridge(s.bridgeId, s.bridgeId);
+        await this.d.telephony.originate({
+          channelId: s.legId,
+          target: req.phone,
+          callerNumber: call.callerNumber,
+          callerName: '12345 班长',
+          timeoutSeconds: 30,
+          tag: `${TAG_PREFIX}${id}`,
+        });
+      },
+      () => this.end(s, 'could not call the supervisor'),
+    );
     return this.view(s);
   }
 
@@ -171,12 +175,10 @@ export class SupervisionService {
       await this.d.telephony.addToBridge(call.bridgeId, [s.legId]);
       s.inCallBridge = true;
     }
-    s.auditId = this.d.audit
-      .open({ supervisorId: s.supervisorId, agentId: s.agentId, callId: s.callId, mode: s.mode, at: this.now() })
-      .catch((err) => {
-        s.log.error({ err }, 'supervision audit write failed');
-        return null;
-      });
+    s.auditId = this.d.audit.open({ supervisorId: s.supervisorId, agentId: s.agentId, callId: s.callId, mode: s.mode, at: this.now() }).catch((err) => {
+      s.log.error({ err }, 'supervision audit write failed');
+      return null;
+    });
   }
 
   private async leaveMode(s: Session): Promise<void> {
@@ -244,4 +246,3 @@ async function addWhenReady(t: CallControl, bridgeId: string, channelId: string)
     }
   }
 }
-

@@ -27,7 +27,12 @@ export class Wallboard {
   }
 
   agents(): WallboardAgent[] {
-    const byAgent = new Map(this.d.calls.all().filter((c) => c.agentLeg).map((c) => [c.agentLeg!.agentId, c]));
+    const byAgent = new Map(
+      this.d.calls
+        .all()
+        .filter((c) => c.agentLeg)
+        .map((c) => [c.agentLeg!.agentId, c]),
+    );
     return this.d.agents.map((a) => {
       const push = this.d.queue.agentPush(a.id);
       const call = byAgent.get(a.id);

@@ -14,7 +14,10 @@ export class AmiConnection {
   private ami: ReturnType<typeof AsteriskManager> | null = null;
   private connected = false;
 
-  constructor(private readonly opts: AmiOptions, private readonly log: Logger) {}
+  constructor(
+    private readonly opts: AmiOptions,
+    private readonly log: Logger,
+  ) {}
 
   get up(): boolean {
     return this.connected;

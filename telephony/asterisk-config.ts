@@ -39,8 +39,17 @@ export interface CitizenEndpoint {
 
 const TEMPLATE_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'asterisk-conf');
 const CONF_FILES = [
-  'asterisk.conf', 'modules.conf', 'logger.conf', 'http.conf', 'ari.conf', 'manager.conf',
-  'rtp.conf', 'musiconhold.conf', 'extensions.conf', 'pjsip.conf', 'sorcery.conf',
+  'asterisk.conf',
+  'modules.conf',
+  'logger.conf',
+  'http.conf',
+  'ari.conf',
+  'manager.conf',
+  'rtp.conf',
+  'musiconhold.conf',
+  'extensions.conf',
+  'pjsip.conf',
+  'sorcery.conf',
 ] as const;
 
 export function fillTemplate(template: string, values: Record<string, string | number>, source: string): string {
@@ -57,14 +66,17 @@ export function fillTemplate(template: string, values: Record<string, string | n
 export function renderAgentEndpoints(agents: readonly AgentEndpoint[], realm: string): string {
   const tmpl = fs.readFileSync(path.join(TEMPLATE_DIR, 'pjsip_agent.conf.tmpl'), 'utf8');
   const header = '; generated from the users table at start: do not edit\n\n';
-  return header + agents
-    .map((a) => {
-      if (!/^\d{3,8}$/.test(a.extension)) throw new Error(`agent extension ${a.extension} must be 3-8 digits`);
-      if (!/^[0-9a-f]{32}$/.test(a.sipHa1)) throw new Error(`agent ${a.extension} has no valid SIP HA1`);
-      const displayName = a.displayName.replace(/["<>\\;]/g, '');
-      return fillTemplate(tmpl, { EXTENSION: a.extension, DISPLAY_NAME: displayName, SIP_HA1: a.sipHa1, SIP_REALM: realm }, 'pjsip_agent');
-    })
-    .join('');
+  return (
+    header +
+    agents
+      .map((a) => {
+        if (!/^\d{3,8}$/.test(a.extension)) throw new Error(`agent extension ${a.extension} must be 3-8 digits`);
+        if (!/^[0-9a-f]{32}$/.test(a.sipHa1)) throw new Error(`agent ${a.extension} has no valid SIP HA1`);
+        const displayName = a.displayName.replace(/["<>\\;]/g, '');
+        return fillTemplate(tmpl, { EXTENSION: a.extension, DISPLAY_NAME: displayName, SIP_HA1: a.sipHa1, SIP_REALM: realm }, 'pjsip_agent');
+      })
+      .join('')
+  );
 }
 
 export function renderCitizenEndpoint(citizen: CitizenEndpoint | null, realm: string): string {
@@ -78,12 +90,15 @@ export function renderCitizenEndpoint(citizen: CitizenEndpoint | null, realm: st
 /** Numbers besides the service number that the trunk takes into the application (merged national hotlines). */
 export function renderMergedNumbers(numbers: readonly string[], app: string): string {
   const header = '; generated from HOTLINE_MERGED_NUMBERS at start: do not edit\n';
-  return header + numbers
-    .map((n) => {
-      if (!/^\d{3,8}$/.test(n)) throw new Error(`merged hotline number ${n} must be 3-8 digits`);
-      return `exten => ${n},1,NoOp(merged hotline ${n} from \${CALLERID(num)})\n same => n,Stasis(${app},inbound)\n same => n,Hangup()\n`;
-    })
-    .join('');
+  return (
+    header +
+    numbers
+      .map((n) => {
+        if (!/^\d{3,8}$/.test(n)) throw new Error(`merged hotline number ${n} must be 3-8 digits`);
+        return `exten => ${n},1,NoOp(merged hotline ${n} from \${CALLERID(num)})\n same => n,Stasis(${app},inbound)\n same => n,Hangup()\n`;
+      })
+      .join('')
+  );
 }
 
 export interface ConfigExtras {
@@ -98,12 +113,7 @@ export interface ConfigExtras {
   agentsVia?: 'ari' | 'file';
 }
 
-export function renderAsteriskConfig(
-  etcDir: string,
-  values: AsteriskConfValues,
-  agents: readonly AgentEndpoint[],
-  extras: ConfigExtras = {},
-): string[] {
+export function renderAsteriskConfig(etcDir: string, values: AsteriskConfValues, agents: readonly AgentEndpoint[], extras: ConfigExtras = {}): string[] {
   fs.mkdirSync(etcDir, { recursive: true });
   const vals = values as unknown as Record<string, string | number>;
   const written: string[] = [];

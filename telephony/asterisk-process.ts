@@ -53,10 +53,22 @@ export class AsteriskProcess {
     const t0 = Date.now();
     // We hold the hotline's instance lock, so an Asterisk still answering on this instance is an orphan
     // of a crashed run: stop it rather than fight over its ports.
-    if (await this.cli('core show version').then(() => true, () => false)) {
+    if (
+      await this.cli('core show version').then(
+        () => true,
+        () => false,
+      )
+    ) {
       this.log.warn({ instance: this.instanceDir }, 'stopping an orphaned Asterisk left by an earlier run');
       await this.cli('core stop now').catch(() => {});
-      await waitFor(async () => !(await this.cli('core show version').then(() => true, () => false)), 10_000);
+      await waitFor(
+        async () =>
+          !(await this.cli('core show version').then(
+            () => true,
+            () => false,
+          )),
+        10_000,
+      );
     }
     const out = fs.openSync(path.join(this.hostInstanceDir, 'log', 'console.log'), 'a');
     const script = [
@@ -85,7 +97,10 @@ export class AsteriskProcess {
     child.on('error', (err) => this.log.error({ err }, 'could not start Asterisk'));
     const ready = await waitFor(async () => {
       if (!this.child) throw new Error(`Asterisk exited during start; see ${path.join(this.hostInstanceDir, 'log', 'console.log')}`);
-      return this.cli('core waitfullybooted').then(() => true, () => false);
+      return this.cli('core waitfullybooted').then(
+        () => true,
+        () => false,
+      );
     }, timeoutMs);
     if (!ready) throw new Error(`Asterisk did not finish booting within ${timeoutMs} ms`);
     this.log.info({ pid: child.pid, ms: Date.now() - t0, instance: this.instanceDir }, 'Asterisk started');

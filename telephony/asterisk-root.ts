@@ -71,8 +71,6 @@ function run(cmd: string, args: string[]): Promise<void> {
       tail = (tail + d.toString()).slice(-4000);
     });
     child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${cmd} exited with ${code}:\n${tail}`)),
-    );
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited with ${code}:\n${tail}`))));
   });
 }

@@ -91,7 +91,10 @@ export interface AudioTap {
 
 /** The channel vanished in Asterisk (hung up) before or while an operation ran. */
 export class ChannelGoneError extends Error {
-  constructor(readonly resourceId: string, operation: string) {
+  constructor(
+    readonly resourceId: string,
+    operation: string,
+  ) {
     super(`${operation}: ${resourceId} no longer exists`);
     this.name = 'ChannelGoneError';
   }

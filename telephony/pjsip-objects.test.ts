@@ -19,7 +19,12 @@ describe('PJSIP objects from the agent template', () => {
     );
     expect(browser.fields.some((f) => f.attribute === 'type')).toBe(false);
     const auth = objects[0]!;
-    expect(auth.fields).toEqual(expect.arrayContaining([{ attribute: 'md5_cred', value: HA1 }, { attribute: 'username', value: '1001' }]));
+    expect(auth.fields).toEqual(
+      expect.arrayContaining([
+        { attribute: 'md5_cred', value: HA1 },
+        { attribute: 'username', value: '1001' },
+      ]),
+    );
   });
 
   it('refuses sections it cannot push', () => {

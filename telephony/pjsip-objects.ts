@@ -20,7 +20,8 @@ export function parsePjsipSections(text: string): PjsipObject[] {
   let current: { id: string; type: string | null; fields: { attribute: string; value: string }[] } | null = null;
   const close = () => {
     if (!current) return;
-    if (!current.type || !PUSHABLE.includes(current.type)) throw new Error(`section [${current.id}] has type ${current.type ?? '(none)'}; expected ${PUSHABLE.join(', ')}`);
+    if (!current.type || !PUSHABLE.includes(current.type))
+      throw new Error(`section [${current.id}] has type ${current.type ?? '(none)'}; expected ${PUSHABLE.join(', ')}`);
     objects.push({ type: current.type as PjsipObjectType, id: current.id, fields: current.fields });
   };
   for (const raw of text.split('\n')) {

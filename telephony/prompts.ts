@@ -90,8 +90,7 @@ export const PROMPT_TEXTS: Readonly<Record<PromptName, PromptText>> = {
   },
   'query-enter-code': {
     zh: '请输入工单编号中的数字，不含字母和横线，输入完毕请按井号键。',
-    pinyin:
-      'qing3 shu1 ru4 gong1 dan1 bian1 hao4 zhong1 de5 shu4 zi4, bu4 han2 zi4 mu3 he2 heng2 xian4, shu1 ru4 wan2 bi4 qing3 an4 jing3 hao4 jian4.',
+    pinyin: 'qing3 shu1 ru4 gong1 dan1 bian1 hao4 zhong1 de5 shu4 zi4, bu4 han2 zi4 mu3 he2 heng2 xian4, shu1 ru4 wan2 bi4 qing3 an4 jing3 hao4 jian4.',
   },
   'query-not-found': {
     zh: '未查询到该工单，如需重新查询，请按一。',
@@ -105,13 +104,11 @@ export const PROMPT_TEXTS: Readonly<Record<PromptName, PromptText>> = {
   // queue callback (acd/callback-offer.ts for the waiting caller, acd/callback-dialer.ts for the call back)
   'callback-offer': {
     zh: '您已等候较长时间。如需我们稍后回电，请按1；继续等候请不要挂机。',
-    pinyin:
-      'nin2 yi3 deng3 hou4 jiao4 chang2 shi2 jian1. ru2 xu1 wo3 men5 shao1 hou4 hui2 dian4, qing3 an4 yi1; ji4 xu4 deng3 hou4 qing3 bu2 yao4 gua4 ji1.',
+    pinyin: 'nin2 yi3 deng3 hou4 jiao4 chang2 shi2 jian1. ru2 xu1 wo3 men5 shao1 hou4 hui2 dian4, qing3 an4 yi1; ji4 xu4 deng3 hou4 qing3 bu2 yao4 gua4 ji1.',
   },
   'callback-number-choice': {
     zh: '我们将回电至您的来电号码，确认请按1，输入其他号码请按2。',
-    pinyin:
-      'wo3 men5 jiang1 hui2 dian4 zhi4 nin2 de5 lai2 dian4 hao4 ma3, que4 ren4 qing3 an4 yi1, shu1 ru4 qi2 ta1 hao4 ma3 qing3 an4 er4.',
+    pinyin: 'wo3 men5 jiang1 hui2 dian4 zhi4 nin2 de5 lai2 dian4 hao4 ma3, que4 ren4 qing3 an4 yi1, shu1 ru4 qi2 ta1 hao4 ma3 qing3 an4 er4.',
   },
   'callback-enter-number': {
     zh: '请输入回电号码，输入完毕请按井号键。',
@@ -127,8 +124,7 @@ export const PROMPT_TEXTS: Readonly<Record<PromptName, PromptText>> = {
   },
   'callback-greeting': {
     zh: '您好，这里是12345热线，您之前预约了回电。接通座席请按1。',
-    pinyin:
-      'nin2 hao3, zhe4 li3 shi4 yao1 er4 san1 si4 wu3 re4 xian4, nin2 zhi1 qian2 yu4 yue1 le5 hui2 dian4. jie1 tong1 zuo4 xi2 qing3 an4 yi1.',
+    pinyin: 'nin2 hao3, zhe4 li3 shi4 yao1 er4 san1 si4 wu3 re4 xian4, nin2 zhi1 qian2 yu4 yue1 le5 hui2 dian4. jie1 tong1 zuo4 xi2 qing3 an4 yi1.',
   },
 };
 
@@ -166,9 +162,20 @@ export async function synthesizeMandarin(pinyin: string, outWav: string, opts: S
   try {
     await run('espeak-ng', ['-v', 'cmn-latn-pinyin', '-s', String(opts.wordsPerMinute ?? 160), '-w', raw, pinyin]);
     await run('sox', [
-      '-V1', raw,
-      '-r', String(opts.sampleRate), '-c', '1', '-b', '16', '-e', 'signed-integer', converted,
-      'gain', '-n', String(opts.peakDb ?? -3),
+      '-V1',
+      raw,
+      '-r',
+      String(opts.sampleRate),
+      '-c',
+      '1',
+      '-b',
+      '16',
+      '-e',
+      'signed-integer',
+      converted,
+      'gain',
+      '-n',
+      String(opts.peakDb ?? -3),
     ]);
     const seconds = await wavSeconds(converted);
     if (seconds < 0.5) throw new Error(`espeak-ng produced only ${seconds.toFixed(2)} s of audio for "${pinyin}"`);

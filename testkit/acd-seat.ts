@@ -27,11 +27,14 @@ export async function logInSocket(url: string, cred: IssuedCredential): Promise<
 export async function setAgentState(socket: AgentSocket, state: 'available' | 'offline' | 'break', who = 'agent'): Promise<void> {
   const request = state === 'break' ? { state, reason: 'rest' as const } : { state };
   let refusal: unknown = null;
-  await waitUntil(async () => {
-    const r = await socket.timeout(5000).emitWithAck('agent:set-state', request);
-    refusal = r;
-    return r.ok ? true : null;
-  }, { timeoutMs: 5_000, intervalMs: 100, what: `${who} set-state ${state}` }).catch((err: unknown) => {
+  await waitUntil(
+    async () => {
+      const r = await socket.timeout(5000).emitWithAck('agent:set-state', request);
+      refusal = r;
+      return r.ok ? true : null;
+    },
+    { timeoutMs: 5_000, intervalMs: 100, what: `${who} set-state ${state}` },
+  ).catch((err: unknown) => {
     throw new Error(`${who}: set-state ${state} refused: ${JSON.stringify(refusal)}`, { cause: err });
   });
 }

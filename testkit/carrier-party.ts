@@ -16,10 +16,18 @@ export interface CarrierParty {
 }
 
 /** Answers every call the hotline sends to the carrier (SIP_TRUNK_CARRIER=127.0.0.1:<port>) with a tone. */
-export async function startCarrierParty(o: { dir: string; name: string; port: number; mediaPort: number; toneHz: number; amplitude: number }): Promise<CarrierParty> {
+export async function startCarrierParty(o: {
+  dir: string;
+  name: string;
+  port: number;
+  mediaPort: number;
+  toneHz: number;
+  amplitude: number;
+}): Promise<CarrierParty> {
   fs.mkdirSync(o.dir, { recursive: true });
   const pcap = path.join(o.dir, `tone-${o.toneHz}-${o.amplitude}-pcma.pcap`);
-  if (!fs.existsSync(pcap)) fs.writeFileSync(pcap, buildRtpPcap(alawEncode(sine(o.toneHz, 180, 8000, o.amplitude)), { payloadType: 8, ssrc: 0x7000 + o.toneHz }));
+  if (!fs.existsSync(pcap))
+    fs.writeFileSync(pcap, buildRtpPcap(alawEncode(sine(o.toneHz, 180, 8000, o.amplitude)), { payloadType: 8, ssrc: 0x7000 + o.toneHz }));
   const uas = startUas({ localPort: o.port, mediaPort: o.mediaPort, pcap, maxCallMs: 120_000, name: o.name });
   const rx = await startRtpCapture({ mediaPort: o.mediaPort, file: path.join(o.dir, `${o.name}-rx.pcap`) });
   return {
@@ -42,8 +50,11 @@ export function between(rtp: RtpPacket[], from: number, to = Number.POSITIVE_INF
 /** The next `seconds` of audio arriving at a capture, starting `settle` seconds from now (bridge changes settle). */
 export async function nextWindow(cap: RtpCapture, what: string, seconds = 2.5, settle = 0.8): Promise<ReceivedAudio> {
   const from = nowS() + settle;
-  return waitUntil(async () => {
-    const a = between((await cap.snapshot()).rtp, from);
-    return a.seconds >= seconds ? a : null;
-  }, { timeoutMs: 15_000, intervalMs: 250, what });
+  return waitUntil(
+    async () => {
+      const a = between((await cap.snapshot()).rtp, from);
+      return a.seconds >= seconds ? a : null;
+    },
+    { timeoutMs: 15_000, intervalMs: 250, what },
+  );
 }

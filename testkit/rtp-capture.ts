@@ -321,7 +321,10 @@ export function bestToneRatio(x: Float32Array, sampleRate: number, freqHz: numbe
   const hz = sampleRate / size;
   const re = new Float64Array(size);
   const im = new Float64Array(size);
-  const hann = win === SAMPLE_RATE && sampleRate === SAMPLE_RATE ? HANN : Float64Array.from({ length: win }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (win - 1)));
+  const hann =
+    win === SAMPLE_RATE && sampleRate === SAMPLE_RATE
+      ? HANN
+      : Float64Array.from({ length: win }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (win - 1)));
   let best = 0;
   for (let start = 0; start + win <= x.length; start += hop) {
     re.fill(0);
@@ -471,9 +474,7 @@ export async function startRtpCapture(opts: RtpCaptureOptions): Promise<RtpCaptu
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      const hint = /permission|Operation not permitted/i.test(stderr)
-        ? ' (run as root or: setcap cap_net_raw,cap_net_admin=eip $(command -v tcpdump))'
-        : '';
+      const hint = /permission|Operation not permitted/i.test(stderr) ? ' (run as root or: setcap cap_net_raw,cap_net_admin=eip $(command -v tcpdump))' : '';
       reject(new Error(`tcpdump exited (${code}) before listening: ${stderr.trim()}${hint}`));
     });
   });

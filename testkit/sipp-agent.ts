@@ -20,13 +20,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  DEFAULT_ARTIFACTS_ROOT,
-  renderScenario,
-  runSipp,
-  xmlAttr,
-  type SippResult,
-} from './sipp.js';
+import { DEFAULT_ARTIFACTS_ROOT, renderScenario, runSipp, xmlAttr, type SippResult } from './sipp.js';
 
 export interface SippAgentOptions {
   /** The agent's extension, e.g. '1002': AOR `<extension>-desk`, digest user `<extension>`. */
@@ -151,15 +145,27 @@ export function startSippAgent(o: SippAgentOptions): SippAgent {
 
   const args = [
     o.sipTarget,
-    '-sf', registerFile,
-    '-oocsf', answerFile,
-    '-i', ip, '-bind_local', '-ci', ip,
-    '-p', String(o.localPort),
-    '-mp', String(o.mediaPort),
+    '-sf',
+    registerFile,
+    '-oocsf',
+    answerFile,
+    '-i',
+    ip,
+    '-bind_local',
+    '-ci',
+    ip,
+    '-p',
+    String(o.localPort),
+    '-mp',
+    String(o.mediaPort),
     // one registration "call" that lives as long as the phone; answered calls are out-of-call scenario runs
-    '-m', '1', '-l', '1',
+    '-m',
+    '1',
+    '-l',
+    '1',
     // a REGISTER Asterisk never answers fails the phone instead of hanging forever
-    '-recv_timeout', '10000',
+    '-recv_timeout',
+    '10000',
   ];
   const proc = runSipp(args, { cwd: dir, scenarioFile: registerFile, watchdogMs: null, role: 'uas' });
 
@@ -178,13 +184,27 @@ export function startSippAgent(o: SippAgentOptions): SippAgent {
       });
       const u = runSipp(
         [
-          o.sipTarget, '-sf', file,
-          '-i', ip, '-bind_local', '-ci', ip,
-          '-p', String(o.localPort),
-          '-mp', String(o.mediaPort),
-          '-m', '1', '-l', '1',
-          '-recv_timeout', '5000',
-          '-timeout', `${UNREGISTER_TIMEOUT_S}s`, '-timeout_error',
+          o.sipTarget,
+          '-sf',
+          file,
+          '-i',
+          ip,
+          '-bind_local',
+          '-ci',
+          ip,
+          '-p',
+          String(o.localPort),
+          '-mp',
+          String(o.mediaPort),
+          '-m',
+          '1',
+          '-l',
+          '1',
+          '-recv_timeout',
+          '5000',
+          '-timeout',
+          `${UNREGISTER_TIMEOUT_S}s`,
+          '-timeout_error',
         ],
         { cwd: udir, scenarioFile: file, watchdogMs: (UNREGISTER_TIMEOUT_S + 5) * 1000, role: 'uac' },
       );
@@ -311,9 +331,7 @@ export function parseCallerInvites(log: string): { at: number; callId: string; f
 }
 
 function registeredIn(log: string): boolean {
-  return parseTrace(log).some(
-    (e) => e.dir === 'received' && /^SIP\/2\.0\s+200/.test(e.firstLine) && /^\d+\s+REGISTER/i.test(header(e.headers, 'CSeq') ?? ''),
-  );
+  return parseTrace(log).some((e) => e.dir === 'received' && /^SIP\/2\.0\s+200/.test(e.firstLine) && /^\d+\s+REGISTER/i.test(header(e.headers, 'CSeq') ?? ''));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

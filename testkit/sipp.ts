@@ -171,16 +171,32 @@ export function startCaller(o: CallerOptions): SippProcess {
   const globalTimeoutS = Math.ceil((answerTimeoutMs + Math.max(callMs, o.maxCallMs) + 10_000) / 1000);
   const args = [
     o.sipTarget,
-    '-sf', scenarioFile,
-    '-s', o.dialed,
-    '-key', 'callerNumber', o.callerNumber,
-    '-i', ip, '-bind_local', '-ci', ip,
-    '-p', String(o.localPort),
-    '-mp', String(o.mediaPort),
-    '-m', '1', '-l', '1',
+    '-sf',
+    scenarioFile,
+    '-s',
+    o.dialed,
+    '-key',
+    'callerNumber',
+    o.callerNumber,
+    '-i',
+    ip,
+    '-bind_local',
+    '-ci',
+    ip,
+    '-p',
+    String(o.localPort),
+    '-mp',
+    String(o.mediaPort),
+    '-m',
+    '1',
+    '-l',
+    '1',
     // every <recv> without its own timeout (the answer, the reply to our BYE) gives up after this long
-    '-recv_timeout', String(answerTimeoutMs),
-    '-timeout', `${globalTimeoutS}s`, '-timeout_error',
+    '-recv_timeout',
+    String(answerTimeoutMs),
+    '-timeout',
+    `${globalTimeoutS}s`,
+    '-timeout_error',
   ];
   return runSipp(args, { cwd: dir, scenarioFile, watchdogMs: globalTimeoutS * 1000 + 5_000, role: 'uac' });
 }
@@ -200,10 +216,17 @@ export function startUas(o: UasOptions): SippProcess {
   });
   const ip = o.localIp ?? '127.0.0.1';
   const args = [
-    '-sf', scenarioFile,
-    '-i', ip, '-bind_local', '-ci', ip,
-    '-p', String(o.localPort),
-    '-mp', String(o.mediaPort),
+    '-sf',
+    scenarioFile,
+    '-i',
+    ip,
+    '-bind_local',
+    '-ci',
+    ip,
+    '-p',
+    String(o.localPort),
+    '-mp',
+    String(o.mediaPort),
     ...(o.calls !== undefined ? ['-m', String(o.calls)] : []),
   ];
   return runSipp(args, { cwd: dir, scenarioFile, watchdogMs: null, role: 'uas' });
@@ -242,11 +265,7 @@ function uasDtmfFragment(dtmf: UasOptions['dtmf'], dir: string): string {
   checkMs('dtmf.afterMs', dtmf.afterMs);
   const file = path.join(dir, 'dtmf.pcap');
   writeFileSync(file, buildDtmfPcap(dtmf.digits, { gapMs: dtmf.gapMs ?? 400 }));
-  return [
-    `  <pause milliseconds="${Math.max(1, dtmf.afterMs)}"/>`,
-    `  <nop><action><exec play_pcap_audio="${xmlAttr(file)}"/></action></nop>`,
-    '',
-  ].join('\n');
+  return [`  <pause milliseconds="${Math.max(1, dtmf.afterMs)}"/>`, `  <nop><action><exec play_pcap_audio="${xmlAttr(file)}"/></action></nop>`, ''].join('\n');
 }
 
 function talkFragment(pcap: string | null): string {
@@ -273,13 +292,7 @@ const MAX_CAPTURE = 256 * 1024;
 export function runSipp(args: string[], opts: RunOptions): SippProcess {
   const messagesFile = path.join(opts.cwd, 'messages.log');
   const errorsFile = path.join(opts.cwd, 'errors.log');
-  const fullArgs = [
-    ...args,
-    '-nostdin',
-    '-trace_msg', '-message_file', messagesFile,
-    '-trace_err', '-error_file', errorsFile,
-    '-deadcall_wait', '1000',
-  ];
+  const fullArgs = [...args, '-nostdin', '-trace_msg', '-message_file', messagesFile, '-trace_err', '-error_file', errorsFile, '-deadcall_wait', '1000'];
   writeFileSync(path.join(opts.cwd, 'command.txt'), ['sipp', ...fullArgs].map(shellQuote).join(' ') + '\n');
   const started = Date.now();
   let killed = false;
@@ -350,25 +363,34 @@ export function runSipp(args: string[], opts: RunOptions): SippProcess {
 export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   if (code === null) return `killed by ${signal ?? 'a signal'}`;
   switch (code) {
-    case 0: return 'all calls succeeded';
-    case 1: return 'at least one call failed';
-    case 97: return 'exit on internal command (calls may have been processed)';
-    case 99: return 'normal exit without calls processed';
-    case 254: return 'fatal error binding a socket (port in use?)';
-    case 255: return 'fatal error (see stderr and errors.log)';
-    default: return `exit code ${code}`;
+    case 0:
+      return 'all calls succeeded';
+    case 1:
+      return 'at least one call failed';
+    case 97:
+      return 'exit on internal command (calls may have been processed)';
+    case 99:
+      return 'normal exit without calls processed';
+    case 254:
+      return 'fatal error binding a socket (port in use?)';
+    case 255:
+      return 'fatal error (see stderr and errors.log)';
+    default:
+      return `exit code ${code}`;
   }
 }
 
 /** Splits sipp's error log into events ("<date>\t<time>\t<epoch>: …") and drops the expected ontimeout jumps. */
 export function errorProblems(log: string): string[] {
-  return log
-    .replace(/^The following events occurred:\s*/, '')
-    .split(/(?=\d{4}-\d{2}-\d{2}\t\d{2}:\d{2}:\d{2}\.\d+\t)/)
-    .map((e) => e.trim())
-    // not problems of the call: expected scenario timeouts, CPU overload notices, and the remote-control socket
-    // (UDP 8888-8947) being taken by other sipp processes on the machine
-    .filter((e) => e.length > 0 && !/receive timeout on message .*, jumping to label|Overload warning|Unable to bind remote control socket/.test(e));
+  return (
+    log
+      .replace(/^The following events occurred:\s*/, '')
+      .split(/(?=\d{4}-\d{2}-\d{2}\t\d{2}:\d{2}:\d{2}\.\d+\t)/)
+      .map((e) => e.trim())
+      // not problems of the call: expected scenario timeouts, CPU overload notices, and the remote-control socket
+      // (UDP 8888-8947) being taken by other sipp processes on the machine
+      .filter((e) => e.length > 0 && !/receive timeout on message .*, jumping to label|Overload warning|Unable to bind remote control socket/.test(e))
+  );
 }
 
 /**

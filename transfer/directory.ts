@@ -53,7 +53,10 @@ export function parseTransferDirectory(raw: unknown, source: string): TransferDi
   }
   const given = new Map(parsed.data.centres.map((c) => [c.number, c]));
   // the three centres are always there; the file may name them differently and give their webhooks
-  const centres = [...DEFAULT_CENTRES.map((c) => given.get(c.number) ?? c), ...parsed.data.centres.filter((c) => !DEFAULT_CENTRES.some((d) => d.number === c.number))];
+  const centres = [
+    ...DEFAULT_CENTRES.map((c) => given.get(c.number) ?? c),
+    ...parsed.data.centres.filter((c) => !DEFAULT_CENTRES.some((d) => d.number === c.number)),
+  ];
   return { centres, directory: parsed.data.directory };
 }
 

@@ -209,7 +209,10 @@ export class LinkageService {
         `UPDATE emergency_linkages SET status = $2, attempts = $3, next_attempt_at = $4, last_error = $5, last_http_status = $6 WHERE id = $1`,
         [r.id, giveUp ? 'failed' : 'pending', attempts, new Date(this.now() + delay), message, httpStatus],
       );
-      log[giveUp ? 'error' : 'warn']({ err: message, httpStatus, retryInMs: giveUp ? null : delay }, giveUp ? 'linkage sheet given up' : 'linkage sheet not accepted; will retry');
+      log[giveUp ? 'error' : 'warn'](
+        { err: message, httpStatus, retryInMs: giveUp ? null : delay },
+        giveUp ? 'linkage sheet given up' : 'linkage sheet not accepted; will retry',
+      );
       if (!giveUp) this.wakeIn(delay);
     }
   }

@@ -127,7 +127,8 @@ export function stepTransfer(s: TransferState, ev: TransferEvent): TransferStep 
   switch (ev.type) {
     case 'target_answered':
       if (s.phase !== 'dialing') return unchanged(s, true);
-      if (s.kind === 'warm') return next(s, { phase: 'consulting' }, [{ type: 'add_to_bridge', bridgeId: s.consultBridgeId!, channelIds: [s.targetChannelId] }]);
+      if (s.kind === 'warm')
+        return next(s, { phase: 'consulting' }, [{ type: 'add_to_bridge', bridgeId: s.consultBridgeId!, channelIds: [s.targetChannelId] }]);
       return next(s, { phase: 'completed', outcome: 'completed' }, [
         { type: 'stop_moh', bridgeId: s.callBridgeId },
         { type: 'add_to_bridge', bridgeId: s.callBridgeId, channelIds: [s.targetChannelId] },
@@ -168,27 +169,37 @@ export function stepTransfer(s: TransferState, ev: TransferEvent): TransferStep 
       if (s.agentReleased) return unchanged(s, false);
       // hanging up while talking with the target completes the transfer (as on a desk phone)
       if (s.phase === 'consulting') {
-        return next(s, { phase: 'completed', outcome: 'completed', agentReleased: true }, [
-          ...mergeIntoCall(s, [s.targetChannelId]),
-          { type: 'release_agent', hangUp: false },
-          { type: 'destroy_bridge', bridgeId: s.consultBridgeId! },
-        ], true);
+        return next(
+          s,
+          { phase: 'completed', outcome: 'completed', agentReleased: true },
+          [...mergeIntoCall(s, [s.targetChannelId]), { type: 'release_agent', hangUp: false }, { type: 'destroy_bridge', bridgeId: s.consultBridgeId! }],
+          true,
+        );
       }
       if (s.phase === 'three_way') {
         return next(s, { phase: 'completed', outcome: 'completed', agentReleased: true }, [{ type: 'release_agent', hangUp: false }], true);
       }
       // still dialling: the consult is dropped and the ACD ends the call as for any agent hang-up
-      return next(s, { phase: 'ended', outcome: 'agent_gone' }, [
-        { type: 'hangup', channelId: s.targetChannelId },
-        ...(s.consultBridgeId ? [{ type: 'destroy_bridge' as const, bridgeId: s.consultBridgeId }] : []),
-      ], false);
+      return next(
+        s,
+        { phase: 'ended', outcome: 'agent_gone' },
+        [{ type: 'hangup', channelId: s.targetChannelId }, ...(s.consultBridgeId ? [{ type: 'destroy_bridge' as const, bridgeId: s.consultBridgeId }] : [])],
+        false,
+      );
 
     case 'caller_gone':
       // the ACD ends the call (agent leg, call bridge, record); the transfer drops what is its own
-      return next(s, { phase: 'ended', outcome: 'caller_gone' }, [
-        { type: 'hangup', channelId: s.targetChannelId },
-        ...(s.consultBridgeId && s.phase !== 'three_way' && s.phase !== 'completed' ? [{ type: 'destroy_bridge' as const, bridgeId: s.consultBridgeId }] : []),
-      ], false);
+      return next(
+        s,
+        { phase: 'ended', outcome: 'caller_gone' },
+        [
+          { type: 'hangup', channelId: s.targetChannelId },
+          ...(s.consultBridgeId && s.phase !== 'three_way' && s.phase !== 'completed'
+            ? [{ type: 'destroy_bridge' as const, bridgeId: s.consultBridgeId }]
+            : []),
+        ],
+        false,
+      );
   }
 }
 

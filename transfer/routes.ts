@@ -25,9 +25,15 @@ export function registerTransferRoutes(
   d: { guard: AuthGuard; transfers: TransferService; directory: TransferDirectory; linkage: LinkageService },
 ): void {
   const { guard } = d;
-  const refusals = <T>(fn: () => T): T => refusalsAs(fn, [[TransferNotFoundError, 'not_found'], [TransferRefusedError, 'illegal_transition']]);
+  const refusals = <T>(fn: () => T): T =>
+    refusalsAs(fn, [
+      [TransferNotFoundError, 'not_found'],
+      [TransferRefusedError, 'illegal_transition'],
+    ]);
 
-  app.get('/api/transfers/directory', { preHandler: guard.require('transfer.directory.read') }, async (_req, reply) => reply.send(publicDirectory(d.directory)));
+  app.get('/api/transfers/directory', { preHandler: guard.require('transfer.directory.read') }, async (_req, reply) =>
+    reply.send(publicDirectory(d.directory)),
+  );
 
   app.post('/api/calls/:callId/transfer', { preHandler: guard.require('transfer.start') }, async (req, reply) => {
     const user = userOf(req);

@@ -9,7 +9,15 @@ import type { LiveCall, LiveCalls } from '../acd/live-calls.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import { resolveTarget, type TransferDirectory } from './directory.js';
 import type { LinkageService } from './linkage.js';
-import { startTransfer, stepTransfer, TransferRefusedError, type TransferCommand, type TransferEvent, type TransferState, type TransferStep } from './machine.js';
+import {
+  startTransfer,
+  stepTransfer,
+  TransferRefusedError,
+  type TransferCommand,
+  type TransferEvent,
+  type TransferState,
+  type TransferStep,
+} from './machine.js';
 
 export interface TransferServiceDeps {
   telephony: CallControl;
@@ -94,7 +102,13 @@ export class TransferService {
     const call = this.d.calls.get(callId);
     if (!s || !call || s.agentId !== agentId) throw new TransferNotFoundError('这通电话没有进行中的转接');
     const event: TransferEvent =
-      action === 'complete' ? { type: 'complete' } : action === 'cancel' ? { type: 'cancel' } : action === 'three-way' ? { type: 'three_way' } : { type: 'agent_leave' };
+      action === 'complete'
+        ? { type: 'complete' }
+        : action === 'cancel'
+          ? { type: 'cancel' }
+          : action === 'three-way'
+            ? { type: 'three_way' }
+            : { type: 'agent_leave' };
     const step = stepTransfer(s, event); // throws TransferRefusedError
     call.log.info({ transferId: s.transferId, action }, 'transfer action');
     this.apply(call, step);

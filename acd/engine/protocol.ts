@@ -42,14 +42,7 @@ export type AcdEvent =
   | { type: 'callback_failed'; callbackId: string; reason: CallbackFailure }
   | { type: 'tick' };
 
-export type IgnoredReason =
-  | 'no_offer'
-  | 'stale_offer'
-  | 'already_connected'
-  | 'not_in_wrap_up'
-  | 'max_wrap_up_reached'
-  | 'unknown_agent'
-  | 'unknown_callback';
+export type IgnoredReason = 'no_offer' | 'stale_offer' | 'already_connected' | 'not_in_wrap_up' | 'max_wrap_up_reached' | 'unknown_agent' | 'unknown_callback';
 
 export type AcdCommand =
   | { type: 'offer'; callId: string; agentId: string; offerId: string; waitedMs: number; queueId: string; priority: PriorityTag }

@@ -53,7 +53,15 @@ export function runQueueSteps(st: EngineState, e: Entry, now: number, out: Out):
       e.stepIdx++;
       if (step.action === 'widen') moveEntry(st, e, q, step.widenTo, e.enteredAt);
       else moveEntry(st, e, st.config.queues.get(step.toQueue)!, 0, next.at);
-      out.push({ type: 'overflow', callId: e.callId, action: step.action, fromQueue: q.id, toQueue: e.queue.id, requires: requirementOf(e).map((r) => ({ ...r })), waitedMs: now - e.arrivedAt });
+      out.push({
+        type: 'overflow',
+        callId: e.callId,
+        action: step.action,
+        fromQueue: q.id,
+        toQueue: e.queue.id,
+        requires: requirementOf(e).map((r) => ({ ...r })),
+        waitedMs: now - e.arrivedAt,
+      });
     } else if (next.kind === 'callback_offer') {
       e.callbackOffered = true;
       out.push({ type: 'offer_callback', callId: e.callId, queueId: q.id, waitedMs: now - e.arrivedAt });

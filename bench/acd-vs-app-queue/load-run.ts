@@ -29,7 +29,13 @@ export interface RunResult {
 
 let runCounter = 0;
 
-export async function runLoad(h: Hotline, seats: Seat[], system: System, o: { rate: number; calls: number; limit: number; label: string }, greetingS: number): Promise<RunResult> {
+export async function runLoad(
+  h: Hotline,
+  seats: Seat[],
+  system: System,
+  o: { rate: number; calls: number; limit: number; label: string },
+  greetingS: number,
+): Promise<RunResult> {
   runCounter++;
   const prefix = `139${String(runCounter).padStart(2, '0')}0`; // + sipp call number: one citizen number per call
   const media = await ensureTestMedia(path.join(ARTIFACTS, 'media'));
@@ -48,16 +54,36 @@ export async function runLoad(h: Hotline, seats: Seat[], system: System, o: { ra
   const uac = runSipp(
     [
       TRUNK,
-      '-sf', scenario,
-      '-s', system === 'ours' ? SERVICE_NUMBER : BENCH_NUMBER,
-      '-key', 'callerPrefix', prefix,
-      '-i', '127.0.0.1', '-bind_local', '-ci', '127.0.0.1',
-      '-p', String(PORTS.caller), '-mp', String(PORTS.callerMedia),
+      '-sf',
+      scenario,
+      '-s',
+      system === 'ours' ? SERVICE_NUMBER : BENCH_NUMBER,
+      '-key',
+      'callerPrefix',
+      prefix,
+      '-i',
+      '127.0.0.1',
+      '-bind_local',
+      '-ci',
+      '127.0.0.1',
+      '-p',
+      String(PORTS.caller),
+      '-mp',
+      String(PORTS.callerMedia),
       // rate per 10 s keeps fractional rates exact
-      '-r', String(Math.max(1, Math.round(o.rate * 10))), '-rp', '10000',
-      '-l', String(o.limit), '-m', String(o.calls),
-      '-recv_timeout', '30000',
-      '-timeout', `${timeoutS}s`, '-timeout_error',
+      '-r',
+      String(Math.max(1, Math.round(o.rate * 10))),
+      '-rp',
+      '10000',
+      '-l',
+      String(o.limit),
+      '-m',
+      String(o.calls),
+      '-recv_timeout',
+      '30000',
+      '-timeout',
+      `${timeoutS}s`,
+      '-timeout_error',
     ],
     { cwd: dir, scenarioFile: scenario, watchdogMs: (timeoutS + 15) * 1000, role: 'uac' },
   );
@@ -83,7 +109,9 @@ export async function runLoad(h: Hotline, seats: Seat[], system: System, o: { ra
   // agents: first INVITE per citizen number of this run, and whether that phone answered it
   const firstRing = new Map<string, { at: number; answered: boolean }>();
   for (const seat of seats) {
-    for (const inv of parseAgentInvites(fs.existsSync(path.join(seat.phone.artifactsDir, 'messages.log')) ? fs.readFileSync(path.join(seat.phone.artifactsDir, 'messages.log'), 'latin1') : '')) {
+    for (const inv of parseAgentInvites(
+      fs.existsSync(path.join(seat.phone.artifactsDir, 'messages.log')) ? fs.readFileSync(path.join(seat.phone.artifactsDir, 'messages.log'), 'latin1') : '',
+    )) {
       if (!inv.fromUser.startsWith(prefix)) continue;
       const prev = firstRing.get(inv.fromUser);
       const answered = (prev?.answered ?? false) || inv.finalStatus === 200;
@@ -107,13 +135,28 @@ export async function runLoad(h: Hotline, seats: Seat[], system: System, o: { ra
   }
   failed += Math.max(0, o.calls - calls.size); // calls sipp never started (aborted run)
   // most calls up at once
-  const edges = [...calls.values()].flatMap((c) => [{ t: c.start, d: 1 }, { t: c.end, d: -1 }]).sort((a, b) => a.t - b.t || a.d - b.d);
+  const edges = [...calls.values()]
+    .flatMap((c) => [
+      { t: c.start, d: 1 },
+      { t: c.end, d: -1 },
+    ])
+    .sort((a, b) => a.t - b.t || a.d - b.d);
   let cur = 0;
   let peak = 0;
   for (const e of edges) peak = Math.max(peak, (cur += e.d));
   return {
-    system, label: o.label, offered: o.calls, routed, failed, latencies,
-    cpuAsterisk, cpuNode, boxBusy, peakConcurrent: peak, seconds, sippExit: r.exitMeaning,
+    system,
+    label: o.label,
+    offered: o.calls,
+    routed,
+    failed,
+    latencies,
+    cpuAsterisk,
+    cpuNode,
+    boxBusy,
+    peakConcurrent: peak,
+    seconds,
+    sippExit: r.exitMeaning,
   };
 }
 

@@ -40,14 +40,18 @@ export function asteriskPid(h: Hotline): number {
   if (comm(pid) === 'asterisk') return pid;
   // not exec'ed (yet): look for an asterisk descendant
   const kids = (p: number) =>
-    fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((c) => {
-      try {
-        const s = fs.readFileSync(`/proc/${c}/stat`, 'utf8');
-        return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) === p;
-      } catch {
-        return false;
-      }
-    });
+    fs
+      .readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number)
+      .filter((c) => {
+        try {
+          const s = fs.readFileSync(`/proc/${c}/stat`, 'utf8');
+          return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) === p;
+        } catch {
+          return false;
+        }
+      });
   const queue = [pid];
   while (queue.length) {
     const p = queue.shift()!;
@@ -63,7 +67,7 @@ export function asteriskPid(h: Hotline): number {
 export function wavSeconds(file: string): number {
   const b = fs.readFileSync(file);
   let byteRate = 0;
-  for (let off = 12; off + 8 <= b.length; ) {
+  for (let off = 12; off + 8 <= b.length;) {
     const id = b.toString('ascii', off, off + 4);
     const size = b.readUInt32LE(off + 4);
     if (id === 'fmt ') byteRate = b.readUInt32LE(off + 16);

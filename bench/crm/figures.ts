@@ -1,6 +1,5 @@
 // Figures of the benchmark: latency percentiles and per-round rates.
 
-
 export const pct = (xs: readonly number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;

@@ -11,7 +11,8 @@ export const HOUR = 60 * MIN;
 export const HOURLY = [0.15, 0.1, 0.08, 0.07, 0.08, 0.15, 0.35, 0.7, 1.3, 1.7, 1.8, 1.6, 1.1, 1.2, 1.6, 1.7, 1.6, 1.4, 1.0, 0.9, 0.8, 0.6, 0.4, 0.25];
 export const HOURLY_SUM = HOURLY.reduce((a, b) => a + b, 0);
 
-export const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+export const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 export const COMPOUND_A = '翠碧金银锦华富丽阳光明月星海云山水湖桂兰梅竹松柏枫桃杏荔龙凤鹏泰安康宁福祥瑞嘉';
 export const COMPOUND_B = '园苑庭湾城府邸居轩阁苑林岸峰景';
 export const COMPOUND_SUFFIX = ['花园', '小区', '公寓', '家园', '新村'];
@@ -107,7 +108,30 @@ export function hourOfDay(r: () => number): number {
 
 export function mobile(n: number): string {
   // 1[3-9]x xxxx xxxx from an integer, deterministic
-  const prefixes = ['139', '138', '137', '136', '135', '158', '159', '188', '186', '185', '177', '176', '131', '132', '155', '156', '133', '153', '180', '189', '199', '166'];
+  const prefixes = [
+    '139',
+    '138',
+    '137',
+    '136',
+    '135',
+    '158',
+    '159',
+    '188',
+    '186',
+    '185',
+    '177',
+    '176',
+    '131',
+    '132',
+    '155',
+    '156',
+    '133',
+    '153',
+    '180',
+    '189',
+    '199',
+    '166',
+  ];
   return `${prefixes[n % prefixes.length]}${String(Math.floor(n / prefixes.length) % 100_000_000).padStart(8, '0')}`;
 }
 

@@ -132,7 +132,13 @@ export class OrderGenerator {
     const urgent = item.timeLimit === 'urgent_dispatch' || r() < 0.03;
     const x = r();
     const phone =
-      x < 0.02 ? pick(r, this.phones.frequent) : x < 0.25 ? pick(r, this.phones.repeaters) : r() < 0.1 ? landline(Math.floor(r() * 79_999_999)) : mobile(Math.floor(r() * 2e9));
+      x < 0.02
+        ? pick(r, this.phones.frequent)
+        : x < 0.25
+          ? pick(r, this.phones.repeaters)
+          : r() < 0.1
+            ? landline(Math.floor(r() * 79_999_999))
+            : mobile(Math.floor(r() * 2e9));
     const channel = weighted(r, CHANNELS);
     const nameRoll = r();
     this.serial += 1;
@@ -224,11 +230,16 @@ export class OrderGenerator {
 
     const walk = (): void => {
       // 受理 → auto-dispatch as service.create decides it (same transaction, same instant, by the system)
-      const d =
-        detectDistrict(catalog, order.place.district) ?? detectDistrict(catalog, [order.place.street ?? '', order.place.address ?? ''].join(' '));
+      const d = detectDistrict(catalog, order.place.district) ?? detectDistrict(catalog, [order.place.street ?? '', order.place.address ?? ''].join(' '));
       const auto = dispatchByCatalog(catalog, { itemCode: order.catalogItemCode, district: d?.districtCode ?? null });
       if (auto.kind === 'auto' && this.o.activeDepartments.has(auto.departmentCode)) {
-        const res = transition(order, { type: 'dispatch', departmentId: auto.departmentCode }, { id: 'system', role: 'dispatcher', departmentId: null }, t, config);
+        const res = transition(
+          order,
+          { type: 'dispatch', departmentId: auto.departmentCode },
+          { id: 'system', role: 'dispatcher', departmentId: null },
+          t,
+          config,
+        );
         order = res.order;
         events.push({ ...res.event, actor: SYSTEM_ACTOR });
         next = nextOf(order);

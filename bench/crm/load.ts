@@ -97,9 +97,7 @@ function arrayInsert(calls: readonly Captured[], types: ColumnTypes, offset: num
     return t;
   });
   const arrays = ts.map((t, i) =>
-    t === 'jsonb'
-      ? `ARRAY(SELECT v FROM jsonb_array_elements($${offset + i + 1}::jsonb) WITH ORDINALITY AS j(v, n) ORDER BY n)`
-      : `$${offset + i + 1}::${t}[]`,
+    t === 'jsonb' ? `ARRAY(SELECT v FROM jsonb_array_elements($${offset + i + 1}::jsonb) WITH ORDINALITY AS j(v, n) ORDER BY n)` : `$${offset + i + 1}::${t}[]`,
   );
   return {
     sql: `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')})`,
@@ -124,7 +122,12 @@ export async function encodeBatch(batch: readonly GeneratedOrder[], types: Colum
   const eventCalls = rec.calls.splice(0);
   const o = arrayInsert(orderCalls, types, 0);
   const e = arrayInsert(eventCalls, types, o.params.length);
-  return { sql: `WITH orders AS (${o.sql}) ${e.sql}`, params: [...(o.params as string[]), ...(e.params as string[])], orders: batch.length, events: eventCalls.length };
+  return {
+    sql: `WITH orders AS (${o.sql}) ${e.sql}`,
+    params: [...(o.params as string[]), ...(e.params as string[])],
+    orders: batch.length,
+    events: eventCalls.length,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -141,9 +144,7 @@ export interface WorkerJob {
 }
 
 export type WorkerMessage =
-  | { kind: 'batch'; batch: EncodedBatch; dayMax: [string, number][] }
-  | { kind: 'done'; samples: LoadSamples }
-  | { kind: 'error'; message: string };
+  { kind: 'batch'; batch: EncodedBatch; dayMax: [string, number][] } | { kind: 'done'; samples: LoadSamples } | { kind: 'error'; message: string };
 
 export interface LoadSamples {
   codes: string[];

@@ -84,7 +84,10 @@ export class Size {
   private readonly r = rng(7);
   private explained = false;
 
-  constructor(readonly label: string, readonly total: number) {}
+  constructor(
+    readonly label: string,
+    readonly total: number,
+  ) {}
 
   async prepare(): Promise<void> {
     const { label, total } = this;
@@ -219,10 +222,7 @@ export class Size {
       for (let i = 0; i < 3; i++) await get(false); // warm-up (JIT, plan cache, pages)
       const t0 = performance.now();
       const times: number[] = [];
-      while (
-        times.length < SEARCH_MAX_SAMPLES / ROUNDS &&
-        (times.length < SEARCH_MIN_SAMPLES / ROUNDS || performance.now() - t0 < SEARCH_BUDGET_MS / ROUNDS)
-      ) {
+      while (times.length < SEARCH_MAX_SAMPLES / ROUNDS && (times.length < SEARCH_MIN_SAMPLES / ROUNDS || performance.now() - t0 < SEARCH_BUDGET_MS / ROUNDS)) {
         const s = await get(false);
         times.push(s.dt);
         fig.addItems(s.n);

@@ -66,7 +66,6 @@ export class RecordingDb implements Database {
   }
 }
 
-
 export async function serverVersion(): Promise<string | null> {
   try {
     const c = new pg.Client({ connectionString: BASE_URL });

@@ -22,11 +22,29 @@ const plays = (c: SurveyCommand[]) => c.filter((x): x is Extract<SurveyCommand, 
 describe('回访 survey flow', () => {
   it('given the citizen answers every question after its prompt, then the survey completes with the scores', () => {
     const { state, commands } = run([
-      { type: 'answered' }, finished,
-      finished, digit('5'), finished, digit('4'), finished, digit('3'), finished, digit('5'), finished, digit('1'),
+      { type: 'answered' },
+      finished,
+      finished,
+      digit('5'),
+      finished,
+      digit('4'),
+      finished,
+      digit('3'),
+      finished,
+      digit('5'),
+      finished,
+      digit('1'),
       finished,
     ]);
-    expect(plays(commands)).toEqual(['survey-intro', 'survey-speed', 'survey-result', 'survey-attitude', 'survey-reply-quality', 'survey-overall', 'survey-thanks']);
+    expect(plays(commands)).toEqual([
+      'survey-intro',
+      'survey-speed',
+      'survey-result',
+      'survey-attitude',
+      'survey-reply-quality',
+      'survey-overall',
+      'survey-thanks',
+    ]);
     expect(commands.find((c) => c.type === 'completed')).toEqual({
       type: 'completed',
       scores: { speed: 5, result: 4, attitude: 3, replyQuality: 5, satisfied: true },

@@ -112,7 +112,10 @@ function answer(s: SurveyState, digit: string, newId: () => string): Step {
   };
   return {
     state: { ...s, answers, step: 'thanks', playbackId, typedAhead: [] },
-    commands: [{ type: 'completed', scores }, { type: 'play', prompt: 'survey-thanks', playbackId }],
+    commands: [
+      { type: 'completed', scores },
+      { type: 'play', prompt: 'survey-thanks', playbackId },
+    ],
   };
 }
 

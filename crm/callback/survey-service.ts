@@ -29,9 +29,7 @@ export const SURVEY_RING_SECONDS = 40;
 export class SurveyService {
   private readonly byChannel = new Map<string, Survey>();
 
-  constructor(
-    private readonly d: { telephony: CallControl; prompts: PromptSet; sink: SurveyOutcomeSink; callerId: string; log: Logger },
-  ) {}
+  constructor(private readonly d: { telephony: CallControl; prompts: PromptSet; sink: SurveyOutcomeSink; callerId: string; log: Logger }) {}
 
   /** Calls the citizen; resolves once Asterisk accepted the call (the survey itself runs on its own). */
   async start(orderCode: string, phone: string): Promise<string> {

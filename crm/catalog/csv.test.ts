@@ -97,7 +97,9 @@ describe('catalog CSV export / import', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(CatalogValidationError);
-    expect((error as CatalogValidationError).issues).toEqual(['item C04.001: time_limit must be one of urgent_dispatch, life_property, utility, general, complex, got "soon"']);
+    expect((error as CatalogValidationError).issues).toEqual([
+      'item C04.001: time_limit must be one of urgent_dispatch, life_property, utility, general, complex, got "soon"',
+    ]);
     row[header.indexOf('time_limit')] = 'general';
     expect(() => importCatalogCsv({ ...files, items: formatCsv(rows) })).toThrow(
       /item C03\.001: unknown department city\.nowhere[\s\S]*item C04\.001: district map is missing district futian \(福田区\)/,
@@ -106,7 +108,15 @@ describe('catalog CSV export / import', () => {
 
   it('refuses a file without its columns', () => {
     const files = exportCatalogCsv(sample);
-    expect(() => importCatalogCsv({ ...files, classes: formatCsv([['code', 'title'], ['C01', 'x']]) })).toThrow(/classes\.csv: missing column name/);
+    expect(() =>
+      importCatalogCsv({
+        ...files,
+        classes: formatCsv([
+          ['code', 'title'],
+          ['C01', 'x'],
+        ]),
+      }),
+    ).toThrow(/classes\.csv: missing column name/);
   });
 });
 

@@ -10,7 +10,10 @@ import { CatalogValidationError, parseCatalog } from './validate.js';
 export const CSV_BOM = '\uFEFF';
 
 export class CsvParseError extends Error {
-  constructor(readonly line: number, message: string) {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
     super(`line ${line}: ${message}`);
     this.name = 'CsvParseError';
   }
@@ -112,15 +115,16 @@ const ITEM_COLUMNS = ['code', 'class_code', 'class_name', 'name', 'time_limit', 
 export function exportCatalogCsv(catalog: Catalog): CatalogCsvFiles {
   const className = new Map(catalog.classes.map((c) => [c.code, c.name]));
   return {
-    meta: formatCsv([['key', 'value'], ['version', catalog.version], ['city', catalog.city]]),
+    meta: formatCsv([
+      ['key', 'value'],
+      ['version', catalog.version],
+      ['city', catalog.city],
+    ]),
     districts: formatCsv([
       ['code', 'name', 'short_name', 'places'],
       ...catalog.districts.map((d) => [d.code, d.name, d.shortName, d.places.join(LIST_SEPARATOR)]),
     ]),
-    departments: formatCsv([
-      ['code', 'name', 'level', 'district_code'],
-      ...catalog.departments.map((d) => [d.code, d.name, d.level, d.districtCode ?? '']),
-    ]),
+    departments: formatCsv([['code', 'name', 'level', 'district_code'], ...catalog.departments.map((d) => [d.code, d.name, d.level, d.districtCode ?? ''])]),
     classes: formatCsv([['code', 'name'], ...catalog.classes.map((c) => [c.code, c.name])]),
     items: formatCsv([
       [...ITEM_COLUMNS, ...catalog.districts.map((d) => `${DISTRICT_COLUMN}${d.code}`)],
@@ -133,7 +137,7 @@ export function exportCatalogCsv(catalog: Catalog): CatalogCsvFiles {
         item.keywords.join(LIST_SEPARATOR),
         item.responsibility.kind,
         item.responsibility.kind === 'city' ? item.responsibility.departmentCode : '',
-        ...catalog.districts.map((d) => (item.responsibility.kind === 'district' ? item.responsibility.byDistrict[d.code] ?? '' : '')),
+        ...catalog.districts.map((d) => (item.responsibility.kind === 'district' ? (item.responsibility.byDistrict[d.code] ?? '') : '')),
       ]),
     ]),
   };
@@ -143,20 +147,21 @@ export function exportCatalogCsv(catalog: Catalog): CatalogCsvFiles {
 export function importCatalogCsv(files: CatalogCsvFiles): Catalog {
   const issues: string[] = [];
   const meta = new Map(readTable('meta', files.meta, ['key', 'value'], issues).map((r) => [r.get('key')!, r.get('value')!]));
-  const districts = readTable('districts', files.districts, ['code', 'name', 'short_name', 'places'], issues).map(
-    (r): District => ({ code: r.get('code')!, name: r.get('name')!, shortName: r.get('short_name')!, places: splitList(r.get('places')!) }),
-  );
-  const departments = readTable('departments', files.departments, ['code', 'name', 'level', 'district_code'], issues).map(
-    (r, i): Department => {
-      const level = r.get('level')!;
-      if (!(DEPARTMENT_LEVELS as readonly string[]).includes(level)) {
-        issues.push(`department ${r.get('code') || `#${i + 1}`}: level must be one of ${DEPARTMENT_LEVELS.join(', ')}, got "${level}"`);
-      }
-      const dep: Department = { code: r.get('code')!, name: r.get('name')!, level: level as Department['level'] };
-      if (r.get('district_code') !== '') dep.districtCode = r.get('district_code')!;
-      return dep;
-    },
-  );
+  const districts = readTable('districts', files.districts, ['code', 'name', 'short_name', 'places'], issues).map((r): District => ({
+    code: r.get('code')!,
+    name: r.get('name')!,
+    shortName: r.get('short_name')!,
+    places: splitList(r.get('places')!),
+  }));
+  const departments = readTable('departments', files.departments, ['code', 'name', 'level', 'district_code'], issues).map((r, i): Department => {
+    const level = r.get('level')!;
+    if (!(DEPARTMENT_LEVELS as readonly string[]).includes(level)) {
+      issues.push(`department ${r.get('code') || `#${i + 1}`}: level must be one of ${DEPARTMENT_LEVELS.join(', ')}, got "${level}"`);
+    }
+    const dep: Department = { code: r.get('code')!, name: r.get('name')!, level: level as Department['level'] };
+    if (r.get('district_code') !== '') dep.districtCode = r.get('district_code')!;
+    return dep;
+  });
   const classes = readTable('classes', files.classes, ['code', 'name'], issues).map((r) => ({ code: r.get('code')!, name: r.get('name')! }));
   const className = new Map(classes.map((c) => [c.code, c.name]));
 
@@ -235,5 +240,8 @@ function readTable(file: string, text: string, required: readonly string[], issu
 }
 
 function splitList(cell: string): string[] {
-  return cell.split(LIST_SEPARATOR).map((s) => s.trim()).filter((s) => s !== '');
+  return cell
+    .split(LIST_SEPARATOR)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }

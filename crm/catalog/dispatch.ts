@@ -30,7 +30,12 @@ export function dispatch(catalog: Catalog, request: DispatchRequest): DispatchRe
   const label = `${item.code} ${item.name}`;
   const r = item.responsibility;
   if (r.kind === 'city') {
-    return { kind: 'auto', itemCode: item.code, departmentCode: r.departmentCode, reason: `${label}：全市统一由 ${departmentName(catalog, r.departmentCode)} 承办` };
+    return {
+      kind: 'auto',
+      itemCode: item.code,
+      departmentCode: r.departmentCode,
+      reason: `${label}：全市统一由 ${departmentName(catalog, r.departmentCode)} 承办`,
+    };
   }
   if (district === null || district === undefined || district.trim() === '') {
     return { kind: 'manual', code: 'district_missing', itemCode: item.code, reason: `${label} 属地管理，但未确定所属区，转人工派单` };
@@ -77,9 +82,7 @@ export function suggestItems(catalog: Catalog, text: string, options: SuggestOpt
   const index = indexOf(catalog);
   const normalized = normalize(text);
   const spans = longestSpans(findSpans(normalized, index.terms));
-  const fragments = longestSpans(findSpans(normalized, index.fragmentTerms)).filter(
-    (f) => !spans.some((s) => s.start <= f.start && f.end <= s.end),
-  );
+  const fragments = longestSpans(findSpans(normalized, index.fragmentTerms)).filter((f) => !spans.some((s) => s.start <= f.start && f.end <= s.end));
 
   interface Hit {
     keywords: Map<string, number>; // whole keyword → weight

@@ -8,22 +8,20 @@ export function exportCatalogJson(catalog: Catalog): string {
     version: catalog.version,
     city: catalog.city,
     districts: catalog.districts.map((d): District => ({ code: d.code, name: d.name, shortName: d.shortName, places: [...d.places] })),
-    departments: catalog.departments.map(
-      (d): Department => (d.districtCode === undefined
+    departments: catalog.departments.map((d): Department =>
+      d.districtCode === undefined
         ? { code: d.code, name: d.name, level: d.level }
-        : { code: d.code, name: d.name, level: d.level, districtCode: d.districtCode }),
+        : { code: d.code, name: d.name, level: d.level, districtCode: d.districtCode },
     ),
     classes: catalog.classes.map((c): ItemClass => ({ code: c.code, name: c.name })),
-    items: catalog.items.map(
-      (i): CatalogItem => ({
-        code: i.code,
-        classCode: i.classCode,
-        name: i.name,
-        keywords: [...i.keywords],
-        timeLimit: i.timeLimit,
-        responsibility: orderResponsibility(i.responsibility, catalog),
-      }),
-    ),
+    items: catalog.items.map((i): CatalogItem => ({
+      code: i.code,
+      classCode: i.classCode,
+      name: i.name,
+      keywords: [...i.keywords],
+      timeLimit: i.timeLimit,
+      responsibility: orderResponsibility(i.responsibility, catalog),
+    })),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }

@@ -16,7 +16,10 @@ const EMPTY_CATALOG: Catalog = { version: '', city: '', districts: [], departmen
 export class CatalogStore {
   private cache: CatalogSnapshot | null = null;
 
-  constructor(private readonly db: Database, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Never call inside another transaction on PGlite (one connection): read it before. */
   async snapshot(): Promise<CatalogSnapshot> {

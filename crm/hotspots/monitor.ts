@@ -38,7 +38,15 @@ export class HotspotMonitor {
     const asOf = this.now();
     const c = this.config;
     const since = asOf - (c.baselineWindows + 1) * c.windowMs;
-    const { rows } = await this.deps.db.query<{ code: string; received_at: Date; catalog_item_code: string; district: string; street: string | null; address: string | null; summary: string }>(
+    const { rows } = await this.deps.db.query<{
+      code: string;
+      received_at: Date;
+      catalog_item_code: string;
+      district: string;
+      street: string | null;
+      address: string | null;
+      summary: string;
+    }>(
       `SELECT code, received_at, catalog_item_code, district, street, address, summary
        FROM work_orders WHERE received_at >= $1 AND received_at < $2`,
       [new Date(since), new Date(asOf)],
@@ -65,7 +73,18 @@ export class HotspotMonitor {
       const fresh = r.alerts.filter((a) => !this.known.has(a.id));
       this.known = new Set(r.alerts.map((a) => a.id));
       for (const a of fresh) {
-        this.deps.log.warn({ hotspot: a.id, item: a.catalogItemCode, district: a.district, place: a.place, count: a.count, baseline: a.baseline, orders: a.orders.map((o) => o.code) }, 'hotspot detected (未诉先办)');
+        this.deps.log.warn(
+          {
+            hotspot: a.id,
+            item: a.catalogItemCode,
+            district: a.district,
+            place: a.place,
+            count: a.count,
+            baseline: a.baseline,
+            orders: a.orders.map((o) => o.code),
+          },
+          'hotspot detected (未诉先办)',
+        );
       }
       if (fresh.length > 0) this.deps.onNewAlerts?.(fresh);
       return fresh;

@@ -22,7 +22,12 @@ export function registerCrmErrorMappings(mappings: ErrorMappings = errorMappings
   mappings.register(OrderNotFoundError, (e) => new ApiError('not_found', e.message));
   mappings.register(
     CatalogValidationError,
-    (e) => new ApiError('validation_failed', `职责清单校验失败（${e.issues.length}处问题），未做任何修改`, e.issues.map((message) => ({ field: 'catalog', message }))),
+    (e) =>
+      new ApiError(
+        'validation_failed',
+        `职责清单校验失败（${e.issues.length}处问题），未做任何修改`,
+        e.issues.map((message) => ({ field: 'catalog', message })),
+      ),
   );
   mappings.register(CsvParseError, (e) => new ApiError('validation_failed', `CSV 格式错误：${e.message}`, [{ field: 'files', message: e.message }]));
   mappings.register(RateLimitedError, (e) => new ApiError(PUBLIC_RATE_LIMITED_CODE, e.message, undefined, { retryAfterSeconds: e.retryAfterSeconds }));

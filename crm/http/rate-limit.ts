@@ -3,7 +3,11 @@
 export class FixedWindowRateLimit {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
-  constructor(private readonly limit: number, private readonly windowMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Counts one hit; returns 0 when allowed, else the seconds until the window resets. */
   hit(key: string): number {

@@ -59,7 +59,7 @@ function maskedCitizen(order: WorkOrder, masked: boolean): WorkOrder['citizen'] 
 }
 
 function departmentName(snap: CatalogSnapshot, code: string | null): string | null {
-  return code === null ? null : snap.departments.get(code)?.name ?? code;
+  return code === null ? null : (snap.departments.get(code)?.name ?? code);
 }
 
 export function toView(order: WorkOrder, user: AuthUser, snap: CatalogSnapshot, now: number): WorkOrderView {

@@ -41,7 +41,15 @@ function normalize(text: string): string {
 
 /** Query words: split at whitespace and (Chinese or ASCII) punctuation. */
 export function queryWords(q: string): string[] {
-  return [...new Set(q.normalize('NFKC').toLowerCase().split(/[\s\p{P}\p{S}]+/u).filter((w) => w !== ''))];
+  return [
+    ...new Set(
+      q
+        .normalize('NFKC')
+        .toLowerCase()
+        .split(/[\s\p{P}\p{S}]+/u)
+        .filter((w) => w !== ''),
+    ),
+  ];
 }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -67,7 +75,15 @@ export class KnowledgeRepository {
     const { rows } = await this.db.query<Row>(
       `INSERT INTO knowledge_articles (title, body, keywords, catalog_item_codes, search_text, created_by, created_at, updated_at)
        VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7, $7) RETURNING *`,
-      [a.title, a.body, JSON.stringify(keywords), JSON.stringify([...new Set(a.catalogItemCodes)]), normalize([a.title, ...keywords, a.body].join(' ')), a.createdBy, at],
+      [
+        a.title,
+        a.body,
+        JSON.stringify(keywords),
+        JSON.stringify([...new Set(a.catalogItemCodes)]),
+        normalize([a.title, ...keywords, a.body].join(' ')),
+        a.createdBy,
+        at,
+      ],
     );
     return toArticle(rows[0] as Row);
   }
@@ -99,10 +115,10 @@ export class KnowledgeRepository {
 
   /** Articles linked to a catalog item (for the order form). */
   async forCatalogItem(itemCode: string, limit: number): Promise<KnowledgeArticleRecord[]> {
-    const { rows } = await this.db.query<Row>(
-      `SELECT * FROM knowledge_articles WHERE catalog_item_codes ? $1 ORDER BY updated_at DESC LIMIT $2`,
-      [itemCode, limit],
-    );
+    const { rows } = await this.db.query<Row>(`SELECT * FROM knowledge_articles WHERE catalog_item_codes ? $1 ORDER BY updated_at DESC LIMIT $2`, [
+      itemCode,
+      limit,
+    ]);
     return rows.map(toArticle);
   }
 }

@@ -50,9 +50,16 @@ function tables(r: ReportResponse): { title: string; rows: Cell[][] }[] {
     ['指标', '名称', '数值'],
     ...summaryLines(r).map((l): Cell[] => [l.key, l.label, l.kind === 'rate' ? { percent: l.value } : l.value === null ? null : round(l.value)]),
   ];
-  const daily: Cell[][] = [['日期', '人工服务请求量', '人工接通量', '放弃量', '受理工单量'], ...r.daily.map((d): Cell[] => [d.date, d.offered, d.answered, d.abandoned, d.ordersReceived])];
+  const daily: Cell[][] = [
+    ['日期', '人工服务请求量', '人工接通量', '放弃量', '受理工单量'],
+    ...r.daily.map((d): Cell[] => [d.date, d.offered, d.answered, d.abandoned, d.ordersReceived]),
+  ];
   const breakdown: Cell[][] = [['维度', '编码', '名称', '工单量']];
-  for (const [dim, list] of [['类型', r.orders.byType], ['分类', r.orders.byClass], ['区县', r.orders.byDistrict]] as const) {
+  for (const [dim, list] of [
+    ['类型', r.orders.byType],
+    ['分类', r.orders.byClass],
+    ['区县', r.orders.byDistrict],
+  ] as const) {
     for (const x of list) breakdown.push([dim, x.key, x.name, x.count]);
   }
   return [

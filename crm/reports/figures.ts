@@ -134,7 +134,9 @@ interface RatingRow {
 }
 
 async function orderFigures(db: Queryable, from: Date, to: Date, asOf: Date, signLimitMs: number, opts: ReportOptions): Promise<OrderFigures> {
-  const { rows: [o] } = await db.query<OrderRow>(
+  const {
+    rows: [o],
+  } = await db.query<OrderRow>(
     `WITH ${COHORT},
      ev AS (
        SELECT e.order_id,
@@ -159,7 +161,9 @@ async function orderFigures(db: Queryable, from: Date, to: Date, asOf: Date, sig
      FROM o LEFT JOIN ev ON ev.order_id = o.id`,
     [from, to],
   );
-  const { rows: [d] } = await db.query<DispatchRow>(
+  const {
+    rows: [d],
+  } = await db.query<DispatchRow>(
     `WITH ${COHORT},
      d AS (
        SELECT disp.at AS dispatched_at, r.action AS response, r.at AS response_at
@@ -176,7 +180,9 @@ async function orderFigures(db: Queryable, from: Date, to: Date, asOf: Date, sig
      FROM d`,
     [from, to, asOf, signLimitMs / 1000],
   );
-  const { rows: [r] } = await db.query<RatingRow>(
+  const {
+    rows: [r],
+  } = await db.query<RatingRow>(
     `WITH ${COHORT},
      last_rating AS (
        SELECT DISTINCT ON (e.order_id) e.order_id, e.details->'rating' AS rating

@@ -31,7 +31,17 @@ export function zip(entries: readonly ZipEntry[]): Buffer {
     const packed = zlib.deflateRawSync(raw);
     const crc = zlib.crc32(raw);
     // fields shared by the local header (after its signature and "version needed") and the central directory entry
-    const common: Field[] = [[2, 0x0800], [2, 8], [2, DOS_TIME], [2, DOS_DATE], [4, crc], [4, packed.length], [4, raw.length], [2, name.length], [2, 0]];
+    const common: Field[] = [
+      [2, 0x0800],
+      [2, 8],
+      [2, DOS_TIME],
+      [2, DOS_DATE],
+      [4, crc],
+      [4, packed.length],
+      [4, raw.length],
+      [2, name.length],
+      [2, 0],
+    ];
     const local = le([[4, 0x04034b50], [2, 20], ...common]);
     parts.push(local, name, packed);
     // + comment length, disk number, internal and external attributes (0), then the local header's offset
@@ -40,7 +50,16 @@ export function zip(entries: readonly ZipEntry[]): Buffer {
     offset += local.length + name.length + packed.length;
   }
   const cdSize = central.reduce((n, b) => n + b.length, 0);
-  const end = le([[4, 0x06054b50], [2, 0], [2, 0], [2, entries.length], [2, entries.length], [4, cdSize], [4, offset], [2, 0]]);
+  const end = le([
+    [4, 0x06054b50],
+    [2, 0],
+    [2, 0],
+    [2, entries.length],
+    [2, entries.length],
+    [4, cdSize],
+    [4, offset],
+    [2, 0],
+  ]);
   return Buffer.concat([...parts, ...central, end]);
 }
 

@@ -167,9 +167,7 @@ export class SmsOutbox {
     const { db, log } = this.opts;
     try {
       const now = this.now();
-      await db.query(`UPDATE sms_outbox SET status = 'pending' WHERE status = 'sending' AND claimed_at < $1`, [
-        new Date(now - this.claimTimeoutMs),
-      ]);
+      await db.query(`UPDATE sms_outbox SET status = 'pending' WHERE status = 'sending' AND claimed_at < $1`, [new Date(now - this.claimTimeoutMs)]);
       const { rows } = await db.query<OutboxRow>(
         `UPDATE sms_outbox SET status = 'sending', claimed_at = $1
          WHERE id IN (SELECT id FROM sms_outbox WHERE status = 'pending' AND next_attempt_at <= $1

@@ -12,8 +12,7 @@ export type { DispatchOutcome } from '../../contracts/work-order-views.js';
 /** The catalog's decision for the order's item and district, to an active department of the registry. */
 export function decideDispatch(snap: CatalogSnapshot, order: WorkOrder): DispatchOutcome {
   const { catalog } = snap;
-  const district =
-    detectDistrict(catalog, order.place.district) ?? detectDistrict(catalog, [order.place.street ?? '', order.place.address ?? ''].join(' '));
+  const district = detectDistrict(catalog, order.place.district) ?? detectDistrict(catalog, [order.place.street ?? '', order.place.address ?? ''].join(' '));
   const r = dispatchByCatalog(catalog, { itemCode: order.catalogItemCode, district: district?.districtCode ?? null });
   if (r.kind === 'manual') return { kind: 'manual', code: r.code, reason: r.reason };
   const dep = snap.departments.get(r.departmentCode);

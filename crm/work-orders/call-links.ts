@@ -37,10 +37,11 @@ export class CallLinkRepository {
   /** Links calls to an order; a call id that does not exist fails with a foreign-key violation (23503). */
   async linkCalls(orderId: string, callIds: readonly string[], at: number): Promise<void> {
     for (const callId of callIds) {
-      await this.db.query(
-        `INSERT INTO work_order_calls (order_id, call_id, linked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-        [orderId, callId, new Date(at)],
-      );
+      await this.db.query(`INSERT INTO work_order_calls (order_id, call_id, linked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+        orderId,
+        callId,
+        new Date(at),
+      ]);
     }
   }
 

@@ -166,7 +166,14 @@ describe('recordDeadlineActions', () => {
       ['remind', 2, o.version + 2],
       ['escalate', 1, o.version + 3],
     ]);
-    expect(events[0]).toMatchObject({ from: 'signed', to: 'signed', actor: SYSTEM_ACTOR, at: now, reason: null, details: { deadline: 'resolve', departmentId: DEPT, dueAt: t('2026-12-03 00:00') } });
+    expect(events[0]).toMatchObject({
+      from: 'signed',
+      to: 'signed',
+      actor: SYSTEM_ACTOR,
+      at: now,
+      reason: null,
+      details: { deadline: 'resolve', departmentId: DEPT, dueAt: t('2026-12-03 00:00') },
+    });
     expect(order).toMatchObject({ state: 'signed', version: o.version + 3, updatedAt: now });
     expect(order.deadlineActions).toHaveLength(3);
   });

@@ -2,24 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkOrderError } from './errors.js';
 import { createWorkOrder, transition } from './lifecycle.js';
-import {
-  agent,
-  caught,
-  DEPT,
-  dispatcher,
-  handler,
-  HOUR,
-  MIN,
-  newOrder,
-  orderIn,
-  ratings,
-  supervisor,
-  system,
-  t,
-  T0,
-  validInput,
-  walk,
-} from './testing.js';
+import { agent, caught, DEPT, dispatcher, handler, HOUR, MIN, newOrder, orderIn, ratings, supervisor, system, t, T0, validInput, walk } from './testing.js';
 import { VALID } from './lifecycle-testing.js';
 
 describe('createWorkOrder (受理)', () => {

@@ -3,14 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { WorkOrderError } from './errors.js';
 import { transition } from './lifecycle.js';
 import type { Actor } from '../../contracts/work-order-model.js';
-import {
-  ACTION_LABELS_ZH,
-  MOVES,
-  STATE_LABELS_ZH,
-  WORK_ORDER_ACTIONS,
-  WORK_ORDER_STATES,
-  type ActorRole,
-} from '../../contracts/work-order-states.js';
+import { ACTION_LABELS_ZH, MOVES, STATE_LABELS_ZH, WORK_ORDER_ACTIONS, WORK_ORDER_STATES, type ActorRole } from '../../contracts/work-order-states.js';
 import { agent, caught, HOUR, orderIn, otherHandler, T0 } from './testing.js';
 import { ACTOR_BY_ROLE, VALID, allowedActor, prepared } from './lifecycle-testing.js';
 

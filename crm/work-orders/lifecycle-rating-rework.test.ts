@@ -6,8 +6,7 @@ import { agent, caught, DEPT, dispatcher, handler, HOUR, orderIn, ratings, super
 import { VALID } from './lifecycle-testing.js';
 
 describe('评价 rating, 重办 rework and 专项督办 special supervision', () => {
-  const rate = (o: WorkOrder, rating: (typeof ratings)[keyof typeof ratings], now: number) =>
-    transition(o, { type: 'rate', rating }, agent, now);
+  const rate = (o: WorkOrder, rating: (typeof ratings)[keyof typeof ratings], now: number) => transition(o, { type: 'rate', rating }, agent, now);
 
   it('validates the four 1–5 scores and the overall verdict, naming the dimension', () => {
     const o = orderIn('callback_pending');
@@ -40,7 +39,13 @@ describe('评价 rating, 重办 rework and 专项督办 special supervision', ()
     expect(order).toMatchObject({ state: 'in_progress', departmentId: DEPT, reworkCount: 1 });
     // Tue (1) Wed (2) Thu (3), Friday morning (0.5) → Friday 12:00
     expect(order.resolveDeadline).toEqual({ startedAt: reworkAt, dueAt: t('2026-12-04 12:00'), basis: 'working' });
-    expect(event).toMatchObject({ action: 'rework', from: 'rated', to: 'in_progress', reason: '市民反映仍未供水', details: { reworkCount: 1, dueAt: t('2026-12-04 12:00') } });
+    expect(event).toMatchObject({
+      action: 'rework',
+      from: 'rated',
+      to: 'in_progress',
+      reason: '市民反映仍未供水',
+      details: { reworkCount: 1, dueAt: t('2026-12-04 12:00') },
+    });
     // the department carries on without signing again
     expect(transition(order, VALID.reply, handler, reworkAt + HOUR).order.state).toBe('replied');
   });
@@ -61,7 +66,12 @@ describe('评价 rating, 重办 rework and 专项督办 special supervision', ()
     o = transition(o, { type: 'request_extension', reason: '复杂', requestedDueDate: '2026-10-20' }, handler, S + HOUR).order;
     o = transition(o, { type: 'approve_extension' }, dispatcher, S + HOUR).order;
     expect(o.resolveDeadline.dueAt).toBe(t('2026-10-21 00:00'));
-    const steps: Step[] = [[VALID.start, handler], [VALID.reply, handler], [VALID.accept_reply, dispatcher], [{ type: 'rate', rating: ratings.DISSATISFIED }, agent]];
+    const steps: Step[] = [
+      [VALID.start, handler],
+      [VALID.reply, handler],
+      [VALID.accept_reply, dispatcher],
+      [{ type: 'rate', rating: ratings.DISSATISFIED }, agent],
+    ];
     o = walk(o, steps, S + 2 * HOUR).order;
     // rework Tue 09-29: Wed 09-30 (1) | National Day | Thu 10-08 (2) Fri 10-09 (3), make-up Sat 10-10 morning (0.5)
     const reworked = transition(o, VALID.rework, dispatcher, t('2026-09-29 10:00')).order;
@@ -72,21 +82,51 @@ describe('评价 rating, 重办 rework and 专项督办 special supervision', ()
     let o = orderIn('rated'); // first verdict: dissatisfied
     expect(o.specialSupervision).toBe(false);
     o = transition(o, VALID.rework, dispatcher, T0 + HOUR).order;
-    o = walk(o, [[VALID.reply, handler], [VALID.accept_reply, dispatcher]], T0 + 2 * HOUR).order;
+    o = walk(
+      o,
+      [
+        [VALID.reply, handler],
+        [VALID.accept_reply, dispatcher],
+      ],
+      T0 + 2 * HOUR,
+    ).order;
     const second = rate(o, ratings.DISSATISFIED, T0 + 3 * HOUR);
     expect(second.order.specialSupervision).toBe(true);
     expect(second.event.details).toMatchObject({ specialSupervision: true, rating: { round: 1, satisfied: false } });
     // still processed: a further rework is possible, and the flag stays
     const third = transition(second.order, VALID.rework, supervisor, T0 + 4 * HOUR).order;
     expect(third).toMatchObject({ state: 'in_progress', reworkCount: 2, specialSupervision: true });
-    const satisfiedLater = rate(walk(third, [[VALID.reply, handler], [VALID.accept_reply, dispatcher]], T0 + 5 * HOUR).order, ratings.SATISFIED, T0 + 6 * HOUR);
+    const satisfiedLater = rate(
+      walk(
+        third,
+        [
+          [VALID.reply, handler],
+          [VALID.accept_reply, dispatcher],
+        ],
+        T0 + 5 * HOUR,
+      ).order,
+      ratings.SATISFIED,
+      T0 + 6 * HOUR,
+    );
     expect(satisfiedLater.order.specialSupervision).toBe(true);
-    expect(satisfiedLater.order.ratings.map((r) => [r.round, r.satisfied])).toEqual([[0, false], [1, false], [2, true]]);
+    expect(satisfiedLater.order.ratings.map((r) => [r.round, r.satisfied])).toEqual([
+      [0, false],
+      [1, false],
+      [2, true],
+    ]);
   });
 
   it('satisfied after a rework raises no flag', () => {
     let o = transition(orderIn('rated'), VALID.rework, dispatcher, T0 + HOUR).order;
-    o = walk(o, [[VALID.reply, handler], [VALID.accept_reply, dispatcher], [{ type: 'rate', rating: ratings.SATISFIED }, agent]], T0 + 2 * HOUR).order;
+    o = walk(
+      o,
+      [
+        [VALID.reply, handler],
+        [VALID.accept_reply, dispatcher],
+        [{ type: 'rate', rating: ratings.SATISFIED }, agent],
+      ],
+      T0 + 2 * HOUR,
+    ).order;
     expect(o.specialSupervision).toBe(false);
     expect(transition(o, { type: 'close' }, agent, T0 + 3 * HOUR).order.state).toBe('closed');
   });

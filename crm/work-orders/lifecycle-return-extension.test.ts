@@ -110,7 +110,11 @@ describe('延期 extension', () => {
     expect(order.resolveDeadline.startedAt).toBe(T0);
     expect(pendingExtension(order)).toBeNull();
     expect(order.extensions[0]).toMatchObject({ status: 'approved', decidedBy: dispatcher.id, decisionComment: '同意', grantedDueAt: t('2026-12-11 00:00') });
-    expect(event).toMatchObject({ action: 'approve_extension', reason: '同意', details: { previousDueAt: t('2026-12-03 00:00'), dueAt: t('2026-12-11 00:00') } });
+    expect(event).toMatchObject({
+      action: 'approve_extension',
+      reason: '同意',
+      details: { previousDueAt: t('2026-12-03 00:00'), dueAt: t('2026-12-11 00:00') },
+    });
   });
 
   it('approved with a different date chosen by the hotline', () => {

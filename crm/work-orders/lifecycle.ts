@@ -18,15 +18,7 @@ import {
 } from '../../contracts/work-order-model.js';
 import { orderCodeFor } from './order-code.js';
 import { validateCreateWorkOrder } from '../../contracts/work-order-schemas.js';
-import {
-  ACTION_LABELS_ZH,
-  canApply,
-  MOVES,
-  RECEIVE_ROLES,
-  ROLE_LABELS_ZH,
-  STATE_LABELS_ZH,
-  type WorkOrderAction,
-} from '../../contracts/work-order-states.js';
+import { ACTION_LABELS_ZH, canApply, MOVES, RECEIVE_ROLES, ROLE_LABELS_ZH, STATE_LABELS_ZH, type WorkOrderAction } from '../../contracts/work-order-states.js';
 import { DAY_MS, formatLocal, isDateKey, localDayStart } from './working-calendar.js';
 
 interface Base {
@@ -72,14 +64,7 @@ export const RATING_LABELS_ZH: Record<keyof RatingScores, string> = {
 };
 
 /** 受理: creates the order in `received`. `seq` is the daily sequence from the database. */
-export function createWorkOrder(params: {
-  id: string;
-  seq: number;
-  input: unknown;
-  actor: Actor;
-  now: number;
-  config?: WorkOrderConfig;
-}): TransitionResult {
+export function createWorkOrder(params: { id: string; seq: number; input: unknown; actor: Actor; now: number; config?: WorkOrderConfig }): TransitionResult {
   const { id, seq, actor, now } = params;
   const config = params.config ?? DEFAULT_WORK_ORDER_CONFIG;
   if (!RECEIVE_ROLES.includes(actor.role)) {
@@ -380,4 +365,3 @@ function checkRating(r: unknown): RatingScores {
   }
   return { ...scores, satisfied: o.satisfied };
 }
-

@@ -25,7 +25,10 @@ describe('work-order codes', () => {
 
   it('parses what it formats', () => {
     expect(parseOrderCode('GD20261123-000123')).toEqual({ date: '2026-11-23', seq: 123 });
-    for (const [d, s] of [['2026-02-28', 42], ['2027-12-31', 999_999]] as const) {
+    for (const [d, s] of [
+      ['2026-02-28', 42],
+      ['2027-12-31', 999_999],
+    ] as const) {
       expect(parseOrderCode(formatOrderCode(d, s))).toEqual({ date: d, seq: s });
     }
   });

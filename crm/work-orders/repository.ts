@@ -60,10 +60,7 @@ export class WorkOrderRepository {
     const values = mutableValues(o, nextDeadlineAt);
     const cols = [...fixed.map(([c]) => c), ...MUTABLE_COLUMNS];
     const params = [...fixed.map(([, v]) => v), ...values];
-    await this.db.query(
-      `INSERT INTO work_orders (${cols.join(', ')}) VALUES (${cols.map((c, i) => cast(c, i + 1)).join(', ')})`,
-      params,
-    );
+    await this.db.query(`INSERT INTO work_orders (${cols.join(', ')}) VALUES (${cols.map((c, i) => cast(c, i + 1)).join(', ')})`, params);
   }
 
   /**
@@ -72,10 +69,11 @@ export class WorkOrderRepository {
    */
   async updateOrder(o: WorkOrder, expectedVersion: number, nextDeadlineAt: number | null): Promise<boolean> {
     const sets = MUTABLE_COLUMNS.map((c, i) => `${c} = ${cast(c, i + 3)}`).join(', ');
-    const { rows } = await this.db.query(
-      `UPDATE work_orders SET ${sets} WHERE id = $1 AND version = $2 RETURNING id`,
-      [o.id, expectedVersion, ...mutableValues(o, nextDeadlineAt)],
-    );
+    const { rows } = await this.db.query(`UPDATE work_orders SET ${sets} WHERE id = $1 AND version = $2 RETURNING id`, [
+      o.id,
+      expectedVersion,
+      ...mutableValues(o, nextDeadlineAt),
+    ]);
     return rows.length === 1;
   }
 
@@ -83,19 +81,7 @@ export class WorkOrderRepository {
     await this.db.query(
       `INSERT INTO work_order_events (order_id, version, action, from_state, to_state, actor_id, actor_role, actor_department, at, reason, details)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)`,
-      [
-        e.orderId,
-        e.version,
-        e.action,
-        e.from,
-        e.to,
-        e.actor.id,
-        e.actor.role,
-        e.actor.departmentId ?? null,
-        new Date(e.at),
-        e.reason,
-        json(e.details),
-      ],
+      [e.orderId, e.version, e.action, e.from, e.to, e.actor.id, e.actor.role, e.actor.departmentId ?? null, new Date(e.at), e.reason, json(e.details)],
     );
   }
 

@@ -80,11 +80,7 @@ export class WorkOrderService {
    * With `answerOnSpot` (直办) the order is closed with that answer instead of being dispatched, in the same
    * transaction: a second request could not close it any more once auto-dispatch had taken it.
    */
-  async create(
-    actor: Actor,
-    raw: unknown,
-    opts: { callId?: string | undefined; answerOnSpot?: string | undefined } = {},
-  ): Promise<CreateResult> {
+  async create(actor: Actor, raw: unknown, opts: { callId?: string | undefined; answerOnSpot?: string | undefined } = {}): Promise<CreateResult> {
     if (!RECEIVE_ROLES.includes(actor.role)) throw new WorkOrderError('forbidden_role', `${ROLE_LABELS_ZH[actor.role]}无权受理工单`);
     const snap = await this.deps.catalog.snapshot();
     const input = withCallId(raw, opts.callId);
@@ -101,50 +97,54 @@ export class WorkOrderService {
       throw new WorkOrderError('validation_failed', first?.message ?? '工单信息有误', first?.field, issues);
     }
     // 联动: a call already linked to 110/120/119 makes the order urgent (15-minute dispatch deadline) whatever was chosen
-    const value = (await new WorkOrderRepository(this.deps.db).anyEmergencyLinked(v.value.links.callIds)) ? { ...v.value, urgency: 'urgent' as const } : v.value;
+    const value = (await new WorkOrderRepository(this.deps.db).anyEmergencyLinked(v.value.links.callIds))
+      ? { ...v.value, urgency: 'urgent' as const }
+      : v.value;
     const now = this.now();
     // Own statement, before the transaction: a number is never reused, even when the transaction rolls back.
     const seq = await new WorkOrderRepository(this.deps.db).nextSequence(localDateKey(now));
     const id = this.newId();
 
-    return this.deps.db.transaction(async (tx) => {
-      const repo = new WorkOrderRepository(tx);
-      const created = createWorkOrder({ id, seq, input: value, actor, now, config: this.config });
-      let order = created.order;
-      const events: WorkOrderEvent[] = [created.event];
-      await repo.insertOrder(order, this.nextDeadlineAt(order));
-      await repo.insertEvent(created.event);
-      // The call the order is taken from must exist (a foreign-key violation rolls everything back); calls of
-      // other systems (web chat, earlier platforms) may be listed in links without a row here.
-      const known = new Set(await repo.existingCalls(order.links.callIds));
-      const linked = new Set([...order.links.callIds.filter((c) => known.has(c)), ...(opts.callId === undefined ? [] : [opts.callId])]);
-      await repo.linkCalls(order.id, [...linked], now);
+    return this.deps.db
+      .transaction(async (tx) => {
+        const repo = new WorkOrderRepository(tx);
+        const created = createWorkOrder({ id, seq, input: value, actor, now, config: this.config });
+        let order = created.order;
+        const events: WorkOrderEvent[] = [created.event];
+        await repo.insertOrder(order, this.nextDeadlineAt(order));
+        await repo.insertEvent(created.event);
+        // The call the order is taken from must exist (a foreign-key violation rolls everything back); calls of
+        // other systems (web chat, earlier platforms) may be listed in links without a row here.
+        const known = new Set(await repo.existingCalls(order.links.callIds));
+        const linked = new Set([...order.links.callIds.filter((c) => known.has(c)), ...(opts.callId === undefined ? [] : [opts.callId])]);
+        await repo.linkCalls(order.id, [...linked], now);
 
-      if (opts.answerOnSpot !== undefined) {
-        const r = transition(order, { type: 'answer_on_spot', answer: opts.answerOnSpot }, actor, now, this.config);
-        if (!(await repo.updateOrder(r.order, order.version, this.nextDeadlineAt(r.order)))) throw new VersionConflictError(null);
-        await repo.insertEvent(r.event);
-        await this.enqueueSms(tx, order, r.order, r.event, snap);
-        const onSpot: DispatchOutcome = { kind: 'on_spot', reason: '直办：受理时当场答复办结，不派单' };
-        return { order: r.order, events: [...events, r.event], dispatch: onSpot };
-      }
-      const decision = decideDispatch(snap, order);
-      if (decision.kind === 'auto') {
-        const r = transition(order, { type: 'dispatch', departmentId: decision.departmentCode }, dispatchActor(), now, this.config);
-        const event = { ...r.event, actor: SYSTEM_ACTOR };
-        if (!(await repo.updateOrder(r.order, order.version, this.nextDeadlineAt(r.order)))) throw new VersionConflictError(null);
-        await repo.insertEvent(event);
-        await this.enqueueSms(tx, order, r.order, event, snap);
-        order = r.order;
-        events.push(event);
-      }
-      return { order, events, dispatch: decision };
-    }).catch((err: unknown) => {
-      if (opts.callId !== undefined && isForeignKeyViolation(err, 'work_order_calls_call_id_fkey')) {
-        throw new WorkOrderError('validation_failed', `关联通话不存在：${opts.callId}`, 'callId');
-      }
-      throw err;
-    });
+        if (opts.answerOnSpot !== undefined) {
+          const r = transition(order, { type: 'answer_on_spot', answer: opts.answerOnSpot }, actor, now, this.config);
+          if (!(await repo.updateOrder(r.order, order.version, this.nextDeadlineAt(r.order)))) throw new VersionConflictError(null);
+          await repo.insertEvent(r.event);
+          await this.enqueueSms(tx, order, r.order, r.event, snap);
+          const onSpot: DispatchOutcome = { kind: 'on_spot', reason: '直办：受理时当场答复办结，不派单' };
+          return { order: r.order, events: [...events, r.event], dispatch: onSpot };
+        }
+        const decision = decideDispatch(snap, order);
+        if (decision.kind === 'auto') {
+          const r = transition(order, { type: 'dispatch', departmentId: decision.departmentCode }, dispatchActor(), now, this.config);
+          const event = { ...r.event, actor: SYSTEM_ACTOR };
+          if (!(await repo.updateOrder(r.order, order.version, this.nextDeadlineAt(r.order)))) throw new VersionConflictError(null);
+          await repo.insertEvent(event);
+          await this.enqueueSms(tx, order, r.order, event, snap);
+          order = r.order;
+          events.push(event);
+        }
+        return { order, events, dispatch: decision };
+      })
+      .catch((err: unknown) => {
+        if (opts.callId !== undefined && isForeignKeyViolation(err, 'work_order_calls_call_id_fkey')) {
+          throw new WorkOrderError('validation_failed', `关联通话不存在：${opts.callId}`, 'callId');
+        }
+        throw err;
+      });
   }
 
   onCommitted(listener: CommittedListener): () => void {
@@ -309,7 +309,7 @@ export class WorkOrderService {
 
   /** The citizen SMS the step causes (citizen-sms.ts), written in the step's transaction. */
   private async enqueueSms(tx: Queryable, before: WorkOrder, after: WorkOrder, event: WorkOrderEvent, snap: CatalogSnapshot): Promise<void> {
-    const departmentName = (code: string | null) => (code ? snap.departments.get(code)?.name ?? code : '相关部门');
+    const departmentName = (code: string | null) => (code ? (snap.departments.get(code)?.name ?? code) : '相关部门');
     for (const m of smsForStep(before, after, event, departmentName)) await this.deps.outbox.enqueue(tx, m, event.at);
   }
 }

@@ -22,8 +22,7 @@ export const FLOW_PROMPT_TEXTS = {
   'language-english': { text: 'For English service, please press 3.', pinyin: null, voice: 'en' },
   'query-enter-code': {
     text: '请输入工单编号中的数字，不含字母和横线，输入完毕请按井号键。',
-    pinyin:
-      'qing3 shu1 ru4 gong1 dan1 bian1 hao4 zhong1 de5 shu4 zi4, bu4 han2 zi4 mu3 he2 heng2 xian4, shu1 ru4 wan2 bi4 qing3 an4 jing3 hao4 jian4.',
+    pinyin: 'qing3 shu1 ru4 gong1 dan1 bian1 hao4 zhong1 de5 shu4 zi4, bu4 han2 zi4 mu3 he2 heng2 xian4, shu1 ru4 wan2 bi4 qing3 an4 jing3 hao4 jian4.',
     voice: 'cmn-latn-pinyin',
   },
   'query-not-found': {

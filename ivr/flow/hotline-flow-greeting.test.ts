@@ -13,7 +13,12 @@ describe('hotline flow definition', () => {
     ['with the language menu', WITH_MENU],
     [
       'with a dialect seat',
-      { languageMenu: { enabled: true, languages: [...DEFAULT_LANGUAGES, { id: 'yue', labelZh: '粤语', digit: '4', skillHint: 'cantonese', prompt: 'greeting' }] } },
+      {
+        languageMenu: {
+          enabled: true,
+          languages: [...DEFAULT_LANGUAGES, { id: 'yue', labelZh: '粤语', digit: '4', skillHint: 'cantonese', prompt: 'greeting' }],
+        },
+      },
     ],
   ])('given the standard flow %s, when validated against the prompt set, then it has no problems', (_, options) => {
     expect(validateFlow(buildHotlineFlow(options), PROMPTS)).toEqual([]);
@@ -87,15 +92,70 @@ describe('hotline flow: greeting → queue', () => {
 describe('hotline flow: hang-up and hand-over', () => {
   const reach: [string, () => ReturnType<typeof call>][] = [
     [S.greeting, () => call()],
-    [S.queryHint, () => { const d = call(); d.finish(); return d; }],
+    [
+      S.queryHint,
+      () => {
+        const d = call();
+        d.finish();
+        return d;
+      },
+    ],
     [S.language, () => atLanguageMenu()],
     [S.queue, () => queuedCall()],
-    [S.queryCode, () => { const d = queuedCall(); d.press('1'); d.finish(); d.press('2026'); return d; }],
-    [S.queryLookup, () => { const d = queuedCall(); d.press('120261123000123#'); return d; }],
-    [S.queryStatus, () => { const d = queuedCall(); d.press('120261123000123#'); d.lookupAnswers(FOUND); return d; }],
-    [S.queryStatusNoDate, () => { const d = queuedCall(); d.press('120261123000123#'); d.lookupAnswers({ found: true, stateLabelZh: '已办结', expectedDateZh: null }); return d; }],
-    [S.queryNotFound, () => { const d = queuedCall(); d.press('120261123000123#'); d.lookupAnswers({ found: false }); return d; }],
-    [S.queryUnavailable, () => { const d = queuedCall(); d.press('120261123000123#'); d.lookupAnswers({ found: false, failed: true }); return d; }],
+    [
+      S.queryCode,
+      () => {
+        const d = queuedCall();
+        d.press('1');
+        d.finish();
+        d.press('2026');
+        return d;
+      },
+    ],
+    [
+      S.queryLookup,
+      () => {
+        const d = queuedCall();
+        d.press('120261123000123#');
+        return d;
+      },
+    ],
+    [
+      S.queryStatus,
+      () => {
+        const d = queuedCall();
+        d.press('120261123000123#');
+        d.lookupAnswers(FOUND);
+        return d;
+      },
+    ],
+    [
+      S.queryStatusNoDate,
+      () => {
+        const d = queuedCall();
+        d.press('120261123000123#');
+        d.lookupAnswers({ found: true, stateLabelZh: '已办结', expectedDateZh: null });
+        return d;
+      },
+    ],
+    [
+      S.queryNotFound,
+      () => {
+        const d = queuedCall();
+        d.press('120261123000123#');
+        d.lookupAnswers({ found: false });
+        return d;
+      },
+    ],
+    [
+      S.queryUnavailable,
+      () => {
+        const d = queuedCall();
+        d.press('120261123000123#');
+        d.lookupAnswers({ found: false, failed: true });
+        return d;
+      },
+    ],
   ];
 
   it.each(reach)('given the caller is at step %s, when they hang up, then only the hang-up is reported and nothing follows', (step, at) => {

@@ -82,12 +82,7 @@ export function hotkeysApply(step: FlowStep): boolean {
   }
 }
 
-export function ivrStep(
-  flow: FlowDefinition,
-  state: IvrState,
-  event: IvrEvent,
-  newId: () => string,
-): { state: IvrState; commands: IvrCommand[] } {
+export function ivrStep(flow: FlowDefinition, state: IvrState, event: IvrEvent, newId: () => string): { state: IvrState; commands: IvrCommand[] } {
   const unchanged = { state, commands: [] };
   if (state.status === 'ended') return unchanged;
   switch (event.type) {

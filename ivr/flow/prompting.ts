@@ -64,9 +64,7 @@ export function andThen(a: StepResult, b: (state: IvrState) => StepResult): Step
  * next step; with bargeIn the first one also cuts the announcement short. Back from a sub-flow, the caller
  * is not made to hear it again: the flow goes on with `next`.
  */
-export function announcement<S extends PlayStep | SayStep>(
-  what: (step: S, state: IvrState) => Utterance,
-): StepHandler<S> {
+export function announcement<S extends PlayStep | SayStep>(what: (step: S, state: IvrState) => Utterance): StepHandler<S> {
   return {
     enter(state, step, ctx) {
       return speak({ ...state, phase: 'playing' }, [what(step, state)], ctx.newId);

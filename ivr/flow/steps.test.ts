@@ -40,11 +40,7 @@ describe('play step', () => {
   it('given a play with barge-in, when a key is pressed, then the prompt stops and the next step takes the key', () => {
     const d = started(flow({ start: { kind: 'play', prompt: 'notice', bargeIn: true, next: 'menu' }, menu: pick, bye: { kind: 'hangup' } }));
     const cmds = d.press('9');
-    expect(cmds).toEqual([
-      { type: 'stop_playback', playbackId: 'id1' },
-      { type: 'hangup' },
-      { type: 'report', outcome: { kind: 'flow_hangup', step: 'bye' } },
-    ]);
+    expect(cmds).toEqual([{ type: 'stop_playback', playbackId: 'id1' }, { type: 'hangup' }, { type: 'report', outcome: { kind: 'flow_hangup', step: 'bye' } }]);
     expect(d.state.status).toBe('ended');
   });
 });
@@ -58,7 +54,10 @@ describe('say step', () => {
       }),
     );
     const cmds = d.press('2');
-    expect(cmds).toEqual([{ type: 'stop_playback', playbackId: 'id1' }, { type: 'say', text: '市民您好，再见。', playbackId: 'id2' }]);
+    expect(cmds).toEqual([
+      { type: 'stop_playback', playbackId: 'id1' },
+      { type: 'say', text: '市民您好，再见。', playbackId: 'id2' },
+    ]);
     expect(types(d.finish())).toEqual(['enqueue', 'report']);
   });
 });
@@ -67,7 +66,15 @@ describe('menu step', () => {
   it('given a menu with option prompts, when a key is pressed during the second prompt, then that prompt is stopped and the rest dropped', () => {
     const d = started(
       flow({
-        start: { kind: 'menu', prompt: 'pick', options: [{ digit: '2', prompt: 'two', next: 'agent' }, { digit: '3', prompt: 'three', next: 'agent' }], onFail: 'agent' },
+        start: {
+          kind: 'menu',
+          prompt: 'pick',
+          options: [
+            { digit: '2', prompt: 'two', next: 'agent' },
+            { digit: '3', prompt: 'three', next: 'agent' },
+          ],
+          onFail: 'agent',
+        },
       }),
     );
     d.finish();
@@ -77,14 +84,14 @@ describe('menu step', () => {
   });
 
   it('given maxAttempts 1, when the key is wrong, then the menu fails at once without re-prompt', () => {
-    const d = started(flow({ start: { ...(pick), maxAttempts: 1 }, bye: { kind: 'hangup' } }));
+    const d = started(flow({ start: { ...pick, maxAttempts: 1 }, bye: { kind: 'hangup' } }));
     const cmds = d.press('7');
     expect(plays(cmds)).toEqual([]);
     expect(reports(cmds)[0]).toEqual({ kind: 'no_valid_input', step: 'start' });
   });
 
   it('given a custom timeout, when the prompt has played, then the timer uses it', () => {
-    const d = started(flow({ start: { ...(pick), timeoutMs: 1234 }, bye: { kind: 'hangup' } }));
+    const d = started(flow({ start: { ...pick, timeoutMs: 1234 }, bye: { kind: 'hangup' } }));
     expect(d.finish()).toEqual([{ type: 'start_timer', timerId: 'id2', ms: 1234 }]);
   });
 
@@ -96,10 +103,7 @@ describe('menu step', () => {
 
 describe('hot keys', () => {
   const withHotkey = (start: FlowStep) =>
-    flow(
-      { start, help: { kind: 'play', prompt: 'help', next: '@return' }, bye: { kind: 'hangup' } },
-      { hotkeys: { '0': 'help' } },
-    );
+    flow({ start, help: { kind: 'play', prompt: 'help', next: '@return' }, bye: { kind: 'hangup' } }, { hotkeys: { '0': 'help' } });
 
   it('given a step with hot keys switched off, when the hot key is pressed, then the step gets the key', () => {
     const d = started(withHotkey({ kind: 'menu', prompt: 'pick', options: [{ digit: '0', next: 'agent' }], hotkeys: false, onFail: 'agent' }));
@@ -169,18 +173,18 @@ describe('gather step', () => {
   });
 
   it('given no terminator, when # is pressed, then it is an invalid attempt', () => {
-    const d = started(flow({ start: { ...(code), terminator: null, invalidPrompt: 'oops' }, menu: pick, bye: { kind: 'hangup' } }));
+    const d = started(flow({ start: { ...code, terminator: null, invalidPrompt: 'oops' }, menu: pick, bye: { kind: 'hangup' } }));
     expect(plays(d.press('12#'))).toEqual(['oops']);
   });
 
   it('given * as terminator, when * is pressed, then the input ends', () => {
-    const d = started(flow({ start: { ...(code), terminator: '*' }, menu: pick, bye: { kind: 'hangup' } }));
+    const d = started(flow({ start: { ...code, terminator: '*' }, menu: pick, bye: { kind: 'hangup' } }));
     d.press('123*');
     expect(d.state.vars.code).toBe('123');
   });
 
   it('given custom timeouts, when used, then the timers carry them', () => {
-    const d = started(flow({ start: { ...(code), firstDigitTimeoutMs: 111, interDigitTimeoutMs: 222 }, menu: pick, bye: { kind: 'hangup' } }));
+    const d = started(flow({ start: { ...code, firstDigitTimeoutMs: 111, interDigitTimeoutMs: 222 }, menu: pick, bye: { kind: 'hangup' } }));
     expect(d.finish()).toEqual([{ type: 'start_timer', timerId: 'id2', ms: 111 }]);
     expect(ofType(d.press('1'), 'start_timer')).toEqual([{ type: 'start_timer', timerId: 'id3', ms: 222 }]);
   });
@@ -240,7 +244,12 @@ describe('enqueue, transfer and hangup steps', () => {
   });
 
   it('given a menu option to a transfer, when chosen, then the transfer is commanded and reported and the flow ends', () => {
-    const d = started(flow({ start: { kind: 'menu', prompt: 'pick', options: [{ digit: '9', next: 'police' }], onFail: 'agent' }, police: { kind: 'transfer', number: '110' } }));
+    const d = started(
+      flow({
+        start: { kind: 'menu', prompt: 'pick', options: [{ digit: '9', next: 'police' }], onFail: 'agent' },
+        police: { kind: 'transfer', number: '110' },
+      }),
+    );
     d.finish();
     expect(d.press('9')).toEqual([
       { type: 'cancel_timer', timerId: 'id2' },

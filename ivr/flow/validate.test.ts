@@ -8,14 +8,17 @@ function flow(steps: Record<string, FlowStep>, extra: Partial<FlowDefinition> = 
   return { start: 'start', steps: { agent: { kind: 'enqueue', queue: 'general' }, ...steps }, ...extra };
 }
 
-const ok = flow({
-  start: { kind: 'play', prompt: 'hello', next: 'menu' },
-  menu: { kind: 'menu', prompt: 'pick', options: [{ digit: '2', next: 'agent', set: { skillHint: 'x' } }], invalidPrompt: 'oops', onFail: 'agent' },
-  code: { kind: 'gather', prompt: 'code', minDigits: 9, maxDigits: 14, format: 'order_code', saveAs: 'orderCode', next: 'lookup', onFail: 'agent' },
-  lookup: { kind: 'lookup', next: 'status', notFound: 'sorry' },
-  status: { kind: 'say', text: '状态：{orderState}，{expectedDate}', next: '@return' },
-  sorry: { kind: 'play', prompt: 'bye', next: '@return' },
-}, { hotkeys: { '1': 'code' } });
+const ok = flow(
+  {
+    start: { kind: 'play', prompt: 'hello', next: 'menu' },
+    menu: { kind: 'menu', prompt: 'pick', options: [{ digit: '2', next: 'agent', set: { skillHint: 'x' } }], invalidPrompt: 'oops', onFail: 'agent' },
+    code: { kind: 'gather', prompt: 'code', minDigits: 9, maxDigits: 14, format: 'order_code', saveAs: 'orderCode', next: 'lookup', onFail: 'agent' },
+    lookup: { kind: 'lookup', next: 'status', notFound: 'sorry' },
+    status: { kind: 'say', text: '状态：{orderState}，{expectedDate}', next: '@return' },
+    sorry: { kind: 'play', prompt: 'bye', next: '@return' },
+  },
+  { hotkeys: { '1': 'code' } },
+);
 
 describe('validateFlow', () => {
   it('given a valid flow, when validated, then there are no problems', () => {
@@ -33,7 +36,11 @@ describe('validateFlow', () => {
 
   it('given a menu option and onFail naming no step, when validated, then each is named', () => {
     const f = flow({ start: { kind: 'menu', prompt: 'pick', options: [{ digit: '2', next: 'x' }], onFail: 'y' } });
-    expect(validateFlow(f, PROMPTS)).toEqual(['step "start": option 2 leads to unknown step "x"', 'step "start": onFail leads to unknown step "y"', 'step "agent" is unreachable (neither from start "start" nor from a hot key)']);
+    expect(validateFlow(f, PROMPTS)).toEqual([
+      'step "start": option 2 leads to unknown step "x"',
+      'step "start": onFail leads to unknown step "y"',
+      'step "agent" is unreachable (neither from start "start" nor from a hot key)',
+    ]);
   });
 
   it('given a start or hot key naming no step, when validated, then it is refused', () => {
@@ -77,7 +84,7 @@ describe('validateFlow', () => {
     ]);
   });
 
-  it('given a menu whose onFail leads back to it through a play, when validated, then the silent caller\'s loop is named', () => {
+  it("given a menu whose onFail leads back to it through a play, when validated, then the silent caller's loop is named", () => {
     const f = flow({
       start: { kind: 'menu', prompt: 'pick', options: [{ digit: '2', next: 'agent' }], onFail: 'again' },
       again: { kind: 'play', prompt: 'oops', next: 'start' },
@@ -87,7 +94,15 @@ describe('validateFlow', () => {
 
   it('given a menu option leading back to the menu, when validated, then it is accepted (the caller pressed a key)', () => {
     const f = flow({
-      start: { kind: 'menu', prompt: 'pick', options: [{ digit: '2', next: 'agent' }, { digit: '3', next: 'info' }], onFail: 'agent' },
+      start: {
+        kind: 'menu',
+        prompt: 'pick',
+        options: [
+          { digit: '2', next: 'agent' },
+          { digit: '3', next: 'info' },
+        ],
+        onFail: 'agent',
+      },
       info: { kind: 'play', prompt: 'hello', next: 'start' },
     });
     expect(validateFlow(f, PROMPTS)).toEqual([]);
@@ -141,7 +156,14 @@ describe('validateFlow', () => {
 
   it('given gather parameters out of range, when validated, then each is named', () => {
     const gather = (p: Partial<Extract<FlowStep, { kind: 'gather' }>>): FlowStep => ({
-      kind: 'gather', prompt: 'code', minDigits: 1, maxDigits: 4, saveAs: 'v', next: 'agent', onFail: 'agent', ...p,
+      kind: 'gather',
+      prompt: 'code',
+      minDigits: 1,
+      maxDigits: 4,
+      saveAs: 'v',
+      next: 'agent',
+      onFail: 'agent',
+      ...p,
     });
     const f = flow({
       start: gather({ minDigits: 0, firstDigitTimeoutMs: -1, interDigitTimeoutMs: 1.5, next: 'g2' }),
@@ -160,11 +182,14 @@ describe('validateFlow', () => {
   });
 
   it('given say and lookup reading variables no step sets, when validated, then the variables are named', () => {
-    const f = flow({
-      start: { kind: 'say', text: '您好{name}', next: 'lookup' },
-      lookup: { kind: 'lookup', codeVar: 'code', next: 'agent', notFound: 'agent' },
-      empty: { kind: 'say', text: ' ', next: 'agent' },
-    }, { hotkeys: { '1': 'empty' } });
+    const f = flow(
+      {
+        start: { kind: 'say', text: '您好{name}', next: 'lookup' },
+        lookup: { kind: 'lookup', codeVar: 'code', next: 'agent', notFound: 'agent' },
+        empty: { kind: 'say', text: ' ', next: 'agent' },
+      },
+      { hotkeys: { '1': 'empty' } },
+    );
     expect(validateFlow(f, PROMPTS)).toEqual([
       'step "start": text uses {name}, which no step sets',
       'step "lookup": looks up the code in {code}, which no step sets',
@@ -176,7 +201,16 @@ describe('validateFlow', () => {
     const f = {
       start: 'start',
       steps: {
-        start: { kind: 'menu', prompt: 'pick', options: [{ digit: '2', next: 'q' }, { digit: '3', next: 't' }, { digit: '4', next: 'x' }], onFail: 'q' },
+        start: {
+          kind: 'menu',
+          prompt: 'pick',
+          options: [
+            { digit: '2', next: 'q' },
+            { digit: '3', next: 't' },
+            { digit: '4', next: 'x' },
+          ],
+          onFail: 'q',
+        },
         q: { kind: 'enqueue', queue: '' },
         t: { kind: 'transfer', number: '110 ext' },
         x: { kind: 'teleport' },
@@ -196,7 +230,11 @@ describe('validateFlow', () => {
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(FlowValidationError);
-      expect((e as FlowValidationError).problems).toEqual(['step "start": next leads to unknown step "gone"', 'step "start": prompt "nope" is not in the prompt set', 'step "agent" is unreachable (neither from start "start" nor from a hot key)']);
+      expect((e as FlowValidationError).problems).toEqual([
+        'step "start": next leads to unknown step "gone"',
+        'step "start": prompt "nope" is not in the prompt set',
+        'step "agent" is unreachable (neither from start "start" nor from a hot key)',
+      ]);
       expect((e as Error).message).toContain('  - step "start": next leads to unknown step "gone"');
     }
   });

@@ -118,7 +118,8 @@ export function validateFlow(flow: FlowDefinition, prompts: Iterable<string>): s
     const step = valid.get(id);
     if (!step) continue;
     for (const e of edgesOf(step)) {
-      if (e.target === RETURN) problems.push(`step "${id}": ${e.label} returns to where the caller was, but the step is part of the main flow (only a hot-key sub-flow can return)`);
+      if (e.target === RETURN)
+        problems.push(`step "${id}": ${e.label} returns to where the caller was, but the step is part of the main flow (only a hot-key sub-flow can return)`);
     }
   }
 

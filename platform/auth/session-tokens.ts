@@ -12,7 +12,10 @@ export interface SessionClaims {
 const TOKEN_TTL_MS = 12 * 3600_000; // one long shift
 
 export class SessionTokens {
-  constructor(private readonly key: string, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly key: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   issue(sub: string, role: Role): string {
     const payload = Buffer.from(JSON.stringify({ sub, role, exp: this.now() + TOKEN_TTL_MS } satisfies SessionClaims)).toString('base64url');

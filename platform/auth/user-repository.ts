@@ -130,10 +130,10 @@ export class UserRepository {
 
   /** Newest first; ties on `at` fall back to insertion order. */
   async listAgentStateLog(userId: string, limit: number): Promise<AgentStateLogEntry[]> {
-    const { rows } = await this.db.query<StateLogRow>(
-      `SELECT * FROM agent_state_log WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2`,
-      [userId, Math.max(1, Math.floor(limit))],
-    );
+    const { rows } = await this.db.query<StateLogRow>(`SELECT * FROM agent_state_log WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2`, [
+      userId,
+      Math.max(1, Math.floor(limit)),
+    ]);
     return rows.map((r) => ({
       id: r.id,
       userId: r.user_id,

@@ -23,7 +23,13 @@ export class TypedEmitter<E extends { [K in keyof E]: object }> {
     const run = (payload: E[K], pending: Promise<void>[]): void => {
       try {
         const result = listener(payload);
-        if (result !== undefined) pending.push(Promise.resolve(result).then(() => undefined, (err: unknown) => this.failed(err, event, payload)));
+        if (result !== undefined)
+          pending.push(
+            Promise.resolve(result).then(
+              () => undefined,
+              (err: unknown) => this.failed(err, event, payload),
+            ),
+          );
       } catch (err) {
         this.failed(err, event, payload);
       }

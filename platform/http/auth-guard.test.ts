@@ -10,8 +10,17 @@ const tokens = new SessionTokens('guard-test-key');
 
 function user(id: string, role: Role, extra: Partial<UserRecord> = {}): UserRecord {
   return {
-    id, username: id, displayName: id, role, extension: null, passwordHash: 'x', sipHa1: null,
-    departmentCode: null, disabled: false, createdAt: new Date(0), ...extra,
+    id,
+    username: id,
+    displayName: id,
+    role,
+    extension: null,
+    passwordHash: 'x',
+    sipHa1: null,
+    departmentCode: null,
+    disabled: false,
+    createdAt: new Date(0),
+    ...extra,
   };
 }
 
@@ -45,7 +54,13 @@ describe('the auth guard', () => {
 
   it('answers 401 请先登录 without a token, with a forged one, and for a disabled or unknown user', async () => {
     const a = await app();
-    for (const headers of [{}, bearer('forged.token'), { authorization: tokens.issue('sup', 'supervisor') }, bearer(tokens.issue('gone', 'supervisor')), bearer(tokens.issue('nobody', 'admin'))]) {
+    for (const headers of [
+      {},
+      bearer('forged.token'),
+      { authorization: tokens.issue('sup', 'supervisor') },
+      bearer(tokens.issue('gone', 'supervisor')),
+      bearer(tokens.issue('nobody', 'admin')),
+    ]) {
       const res = await a.inject({ url: '/figures', headers });
       expect(res.statusCode).toBe(401);
       expect(res.json()).toEqual({ error: { code: 'unauthorized', message: '请先登录' } });

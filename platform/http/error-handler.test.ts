@@ -55,7 +55,11 @@ describe('the one error handler', () => {
   it('answers a body that is not JSON 400, never 500', async () => {
     const res = await app().inject({ method: 'POST', url: '/things', payload: '{"name":', headers: { 'content-type': 'application/json' } });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error).toEqual({ code: 'validation_failed', message: '请求内容不是有效的 JSON', fields: [{ field: '(body)', message: '请求内容不是有效的 JSON' }] });
+    expect(res.json().error).toEqual({
+      code: 'validation_failed',
+      message: '请求内容不是有效的 JSON',
+      fields: [{ field: '(body)', message: '请求内容不是有效的 JSON' }],
+    });
   });
 
   it('maps registered domain errors, with retry-after for a rate limit', async () => {

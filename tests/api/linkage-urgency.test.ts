@@ -32,7 +32,13 @@ beforeAll(async () => {
   await seedCrmIfEmpty(t.db, { now: () => clock });
   const users = new UserRepository(t.db);
   await users.createUser({
-    id: 'lk-agent', username: 'lk-agent', displayName: '座席', role: 'agent', extension: '2901', passwordHash: await hashPassword('pw'), sipHa1: null,
+    id: 'lk-agent',
+    username: 'lk-agent',
+    displayName: '座席',
+    role: 'agent',
+    extension: '2901',
+    passwordHash: await hashPassword('pw'),
+    sipHa1: null,
   });
   const tokens = new SessionTokens('linkage-urgency-test');
   agentToken = tokens.issue('lk-agent', 'agent');
@@ -75,7 +81,15 @@ async function newCall(id: string) {
 }
 
 const sheet = (callId: string) => ({
-  centre: '110', callId, callerNumber: '13800138000', place: null, summary: null, transcript: null, emergencyKeyword: '持刀', recordingUrl: `/api/recordings/${callId}/audio`, agentId: 'lk-agent',
+  centre: '110',
+  callId,
+  callerNumber: '13800138000',
+  place: null,
+  summary: null,
+  transcript: null,
+  emergencyKeyword: '持刀',
+  recordingUrl: `/api/recordings/${callId}/audio`,
+  agentId: 'lk-agent',
 });
 
 describe('work orders of an emergency linkage', () => {

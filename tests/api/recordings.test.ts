@@ -46,7 +46,10 @@ const USERS: { id: string; role: Role; department?: string }[] = [
 ];
 
 async function insertCall(id: string, at: number): Promise<void> {
-  await db.query(`INSERT INTO calls (id, channel_id, caller_number, dialed_number, arrived_at, agent_id) VALUES ($1, $1, '13800138000', '12345', $2, 'a1')`, [id, new Date(at)]);
+  await db.query(`INSERT INTO calls (id, channel_id, caller_number, dialed_number, arrived_at, agent_id) VALUES ($1, $1, '13800138000', '12345', $2, 'a1')`, [
+    id,
+    new Date(at),
+  ]);
 }
 
 async function recordCall(callId: string, seconds: number): Promise<void> {

@@ -50,7 +50,7 @@ const DISTRICTS = ['南山区', '福田区', '罗湖区', '宝安区'];
 export function generate(seed: number): { calls: GenCall[]; orders: GenOrder[] } {
   const rnd = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)] as T;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)] as T;
   const calls: GenCall[] = [];
   const orders: GenOrder[] = [];
   // from two days before November to the day of AS_OF: the edges check the local-time period boundaries
@@ -160,5 +160,17 @@ export const data = generate(20261101);
 export const HOTSPOT_CODES = [1, 2, 3, 4].map((i) => `GD-HOT-${i}`);
 for (const [i, code] of HOTSPOT_CODES.entries()) {
   const at = AS_OF - (i + 1) * HOUR;
-  data.orders.push({ id: `hot${i}`, code, type: 'complaint', item: 'C07.002', district: '南山区', street: '粤海街道', receivedAt: at, state: 'received', closedAt: null, reworkCount: 0, events: [{ version: 1, action: 'receive', from: null, to: 'received', at, details: {} }] });
+  data.orders.push({
+    id: `hot${i}`,
+    code,
+    type: 'complaint',
+    item: 'C07.002',
+    district: '南山区',
+    street: '粤海街道',
+    receivedAt: at,
+    state: 'received',
+    closedAt: null,
+    reworkCount: 0,
+    events: [{ version: 1, action: 'receive', from: null, to: 'received', at, details: {} }],
+  });
 }

@@ -40,7 +40,18 @@ async function insertData(db: Database): Promise<void> {
      SELECT x.id, x.id, '13800000000', '12345', x.arrived_at, x.queued_at, x.answered_at, x.answered_at, x.ended_at, x.outcome,
             CASE WHEN x.answered_at IS NULL THEN NULL ELSE 'r-agent' END, 'general'
      FROM jsonb_to_recordset($1::jsonb) AS x(id text, arrived_at timestamptz, queued_at timestamptz, answered_at timestamptz, ended_at timestamptz, outcome text)`,
-    [JSON.stringify(data.calls.map((c) => ({ id: c.id, arrived_at: iso(c.arrivedAt), queued_at: iso(c.queuedAt), answered_at: iso(c.answeredAt), ended_at: iso(c.endedAt), outcome: c.outcome })))],
+    [
+      JSON.stringify(
+        data.calls.map((c) => ({
+          id: c.id,
+          arrived_at: iso(c.arrivedAt),
+          queued_at: iso(c.queuedAt),
+          answered_at: iso(c.answeredAt),
+          ended_at: iso(c.endedAt),
+          outcome: c.outcome,
+        })),
+      ),
+    ],
   );
   await db.query(
     `INSERT INTO work_orders (id, code, version, state, state_since, channel, citizen_phone, citizen_phone_norm, type, catalog_item_code,
@@ -54,8 +65,17 @@ async function insertData(db: Database): Promise<void> {
     [
       JSON.stringify(
         data.orders.map((o) => ({
-          id: o.id, code: o.code, version: o.events.length, state: o.state, type: o.type, item: o.item, district: o.district, street: o.street ?? null,
-          received_at: iso(o.receivedAt), rework_count: o.reworkCount, closed_at: iso(o.closedAt),
+          id: o.id,
+          code: o.code,
+          version: o.events.length,
+          state: o.state,
+          type: o.type,
+          item: o.item,
+          district: o.district,
+          street: o.street ?? null,
+          received_at: iso(o.receivedAt),
+          rework_count: o.reworkCount,
+          closed_at: iso(o.closedAt),
           dispatches: o.events.filter((e) => e.action === 'dispatch').length,
         })),
       ),
@@ -65,7 +85,21 @@ async function insertData(db: Database): Promise<void> {
     `INSERT INTO work_order_events (order_id, version, action, from_state, to_state, actor_id, actor_role, at, details)
      SELECT x.order_id, x.version, x.action, x.from_state, x.to_state, 'gen', 'system', x.at, x.details
      FROM jsonb_to_recordset($1::jsonb) AS x(order_id text, version integer, action text, from_state text, to_state text, at timestamptz, details jsonb)`,
-    [JSON.stringify(data.orders.flatMap((o) => o.events.map((e) => ({ order_id: o.id, version: e.version, action: e.action, from_state: e.from, to_state: e.to, at: iso(e.at), details: e.details }))))],
+    [
+      JSON.stringify(
+        data.orders.flatMap((o) =>
+          o.events.map((e) => ({
+            order_id: o.id,
+            version: e.version,
+            action: e.action,
+            from_state: e.from,
+            to_state: e.to,
+            at: iso(e.at),
+            details: e.details,
+          })),
+        ),
+      ),
+    ],
   );
 }
 
@@ -194,7 +228,9 @@ describe('report API', () => {
     expect(x.statusCode).toBe(200);
     expect(x.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const files = unzip(x.rawPayload);
-    expect([...files.keys()]).toEqual(expect.arrayContaining(['[Content_Types].xml', 'xl/workbook.xml', 'xl/worksheets/sheet1.xml', 'xl/worksheets/sheet3.xml']));
+    expect([...files.keys()]).toEqual(
+      expect.arrayContaining(['[Content_Types].xml', 'xl/workbook.xml', 'xl/worksheets/sheet1.xml', 'xl/worksheets/sheet3.xml']),
+    );
     expect(files.get('xl/workbook.xml')!.toString()).toContain('<sheet name="汇总"');
     const sheet1 = files.get('xl/worksheets/sheet1.xml')!.toString();
     expect(sheet1).toContain(`<t xml:space="preserve">人工服务请求量</t></is></c><c r="C6"><v>${r.calls.offered}</v>`);

@@ -16,7 +16,18 @@ const tokens = new SessionTokens('route-permissions-test');
 const users = new Map<string, UserRecord>(
   ROLES.map((role) => [
     `u-${role}`,
-    { id: `u-${role}`, username: role, displayName: role, role, extension: null, passwordHash: 'x', sipHa1: null, departmentCode: null, disabled: false, createdAt: new Date(0) },
+    {
+      id: `u-${role}`,
+      username: role,
+      displayName: role,
+      role,
+      extension: null,
+      passwordHash: 'x',
+      sipHa1: null,
+      departmentCode: null,
+      disabled: false,
+      createdAt: new Date(0),
+    },
   ]),
 );
 // every method of a stand-in service answers nothing; the routes' own checks then refuse or answer empty
@@ -61,7 +72,12 @@ describe('route permissions', () => {
       expect(anonymous.statusCode).toBe(401);
       expect(anonymous.json().error).toEqual({ code: 'unauthorized', message: '请先登录' });
       for (const role of ROLES) {
-        const res = await app.inject({ method: r.method, url: r.url, headers: { authorization: `Bearer ${tokens.issue(`u-${role}`, role)}` }, payload: r.method === 'POST' ? {} : undefined });
+        const res = await app.inject({
+          method: r.method,
+          url: r.url,
+          headers: { authorization: `Bearer ${tokens.issue(`u-${role}`, role)}` },
+          payload: r.method === 'POST' ? {} : undefined,
+        });
         if (r.roles.includes(role)) {
           expect([401, 403], `${role} is let through`).not.toContain(res.statusCode);
         } else {

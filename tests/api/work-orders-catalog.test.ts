@@ -15,7 +15,9 @@ describe('catalog and knowledge', () => {
     expect(hpf.items.length).toBeGreaterThan(3);
     expect(hpf.items.every((i) => i.code.startsWith('C03.') || i.keywords.some((k) => k.includes('公积金')) || i.name.includes('公积金'))).toBe(true);
 
-    const s = (await call('GET', `/api/catalog/suggest?text=${encodeURIComponent('楼上装修噪音太吵了')}&address=${encodeURIComponent('南山区桃源街道')}`, 'agent1')).json<CatalogSuggestResponse>();
+    const s = (
+      await call('GET', `/api/catalog/suggest?text=${encodeURIComponent('楼上装修噪音太吵了')}&address=${encodeURIComponent('南山区桃源街道')}`, 'agent1')
+    ).json<CatalogSuggestResponse>();
     expect(s.items[0]).toMatchObject({ itemCode: 'C04.001', name: '住宅装修噪声扰民' });
     expect(s.district).toMatchObject({ districtCode: 'nanshan', name: '南山区' });
     expect(s.dispatch).toMatchObject({ kind: 'auto' });
@@ -36,7 +38,11 @@ describe('catalog and knowledge', () => {
     const sample = loadSampleCatalog();
     expect((await call('POST', '/api/catalog/import', 'sup1', { format: 'json', catalog: sample })).statusCode).toBe(403);
 
-    const broken = { ...sample, version: 'broken', items: [...sample.items, { ...sample.items[0]!, responsibility: { kind: 'city', departmentCode: 'city.nowhere' } }] };
+    const broken = {
+      ...sample,
+      version: 'broken',
+      items: [...sample.items, { ...sample.items[0]!, responsibility: { kind: 'city', departmentCode: 'city.nowhere' } }],
+    };
     const refused = await call('POST', '/api/catalog/import', 'admin1', { format: 'json', catalog: broken });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error.message).toContain('职责清单校验失败');

@@ -79,7 +79,12 @@ describe('dispatch desk', () => {
 
 describe('validation', () => {
   it('names every bad field in Chinese', async () => {
-    const res = await call('POST', '/api/work-orders', 'agent1', input({ citizen: { phone: '12345' }, type: 'complaint', place: { district: '南山区' }, catalogItemCode: 'X99.999' }));
+    const res = await call(
+      'POST',
+      '/api/work-orders',
+      'agent1',
+      input({ citizen: { phone: '12345' }, type: 'complaint', place: { district: '南山区' }, catalogItemCode: 'X99.999' }),
+    );
     expect(res.statusCode).toBe(400);
     const { error } = res.json();
     expect(error.code).toBe('validation_failed');
@@ -102,8 +107,15 @@ describe('validation', () => {
     expect(noReason.json().error.fields).toEqual([{ field: 'reason', message: '回退须填写原因' }]);
     const badQuery = await call('GET', '/api/work-orders?limit=1000&state=lost', 'sup1');
     expect(badQuery.statusCode).toBe(400);
-    expect(badQuery.json().error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['limit', 'state']);
-    const notJson = await call('POST', '/api/work-orders', 'agent1', '{"channel":', { headers: { authorization: `Bearer ${token.agent1}`, 'content-type': 'application/json' } });
+    expect(
+      badQuery
+        .json()
+        .error.fields.map((f: { field: string }) => f.field)
+        .sort(),
+    ).toEqual(['limit', 'state']);
+    const notJson = await call('POST', '/api/work-orders', 'agent1', '{"channel":', {
+      headers: { authorization: `Bearer ${token.agent1}`, 'content-type': 'application/json' },
+    });
     expect(notJson.statusCode).toBe(400);
     expect(notJson.json().error.code).toBe('validation_failed');
   });
@@ -118,7 +130,9 @@ describe('validation', () => {
 
 describe('order codes', () => {
   it('are unique under 50 concurrent creations', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => call('POST', '/api/work-orders', i % 2 ? 'agent1' : 'agent2', input({ summary: `并发受理${i}` }))));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => call('POST', '/api/work-orders', i % 2 ? 'agent1' : 'agent2', input({ summary: `并发受理${i}` }))),
+    );
     expect(results.map((r) => r.statusCode)).toEqual(Array(50).fill(201));
     const codes = results.map((r) => r.json<CreateWorkOrderResponse>().order.code);
     expect(new Set(codes).size).toBe(50);
@@ -144,7 +158,11 @@ describe('nothing partial', () => {
     const failing = new WorkOrderService({
       db,
       catalog: crm.catalog,
-      outbox: { enqueue: async () => { throw new Error('outbox unavailable'); } },
+      outbox: {
+        enqueue: async () => {
+          throw new Error('outbox unavailable');
+        },
+      },
       log,
       now: () => clock,
     });
@@ -155,9 +173,9 @@ describe('nothing partial', () => {
     const { order } = await create('agent1');
     await expect(failing.act({ id: 'disp1', role: 'dispatcher' }, order.code, { type: 'return', reason: 'x' }, 2)).rejects.toThrow();
     const { order: orderCreated } = await create('agent1', { catalogItemCode: 'C04.001', place: { district: '外地', address: '某路1号' } });
-    await expect(
-      failing.act({ id: 'disp1', role: 'dispatcher' }, orderCreated.code, { type: 'dispatch', departmentId: 'nanshan.urban' }, 1),
-    ).rejects.toThrow('outbox unavailable');
+    await expect(failing.act({ id: 'disp1', role: 'dispatcher' }, orderCreated.code, { type: 'dispatch', departmentId: 'nanshan.urban' }, 1)).rejects.toThrow(
+      'outbox unavailable',
+    );
     const d = await detail('sup1', orderCreated.code);
     expect(d.order).toMatchObject({ state: 'received', version: 1 });
     expect(d.events).toHaveLength(1);

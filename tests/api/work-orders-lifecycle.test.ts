@@ -8,7 +8,26 @@ import { DeadlineScheduler } from '../../crm/work-orders/deadline-scheduler.js';
 import { DEFAULT_WORK_ORDER_CONFIG } from '../../crm/work-orders/config.js';
 import { resolveDeadlineFrom } from '../../crm/work-orders/deadlines.js';
 import { localDayStart } from '../../crm/work-orders/working-calendar.js';
-import { local, MIN, HOUR, MONDAY, clock, setClock, tick, db, crm, gateway, log, call, create, act, detail, DISSATISFIED, SATISFIED, useWorkOrderApi } from './work-orders-harness.js';
+import {
+  local,
+  MIN,
+  HOUR,
+  MONDAY,
+  clock,
+  setClock,
+  tick,
+  db,
+  crm,
+  gateway,
+  log,
+  call,
+  create,
+  act,
+  detail,
+  DISSATISFIED,
+  SATISFIED,
+  useWorkOrderApi,
+} from './work-orders-harness.js';
 
 useWorkOrderApi();
 
@@ -59,8 +78,19 @@ describe('full lifecycle through HTTP', () => {
 
     const final = await detail('sup1', code);
     expect(final.events.map((e) => e.action)).toEqual([
-      'receive', 'dispatch', 'sign', 'start', 'reply', 'accept_reply', 'rate', 'rework',
-      'reply', 'accept_reply', 'rate', 'close', 'archive',
+      'receive',
+      'dispatch',
+      'sign',
+      'start',
+      'reply',
+      'accept_reply',
+      'rate',
+      'rework',
+      'reply',
+      'accept_reply',
+      'rate',
+      'close',
+      'archive',
     ]);
     expect(final.events.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     expect(final.events[2]).toMatchObject({ actorName: '公积金中心承办人', actionLabel: '签收', from: 'dispatched', to: 'signed' });
@@ -76,7 +106,10 @@ describe('full lifecycle through HTTP', () => {
     expect(rows[0]!.body).toContain('市住房公积金管理中心');
     await crm.outbox.runOnce();
     expect(gateway.sent.filter((s) => s.text.includes(code)).map((s) => s.template)).toEqual([
-      'order_accepted', 'rating_request', 'rating_request', 'order_closed',
+      'order_accepted',
+      'rating_request',
+      'rating_request',
+      'order_closed',
     ]);
   });
 });
@@ -105,7 +138,12 @@ describe('return and extension', () => {
   it('an approved extension moves the reply deadline to the end of the granted date', async () => {
     const { order } = await create('agent1');
     await act('hpf1', order.code, { type: 'sign', version: 2 });
-    const requested = await act('hpf1', order.code, { type: 'request_extension', version: 3, reason: '需调取历年缴存记录核实', requestedDueDate: '2026-12-15' });
+    const requested = await act('hpf1', order.code, {
+      type: 'request_extension',
+      version: 3,
+      reason: '需调取历年缴存记录核实',
+      requestedDueDate: '2026-12-15',
+    });
     expect(requested.order.extensions[0]).toMatchObject({ status: 'pending', requestedDueDate: '2026-12-15' });
     expect(requested.legalActions).not.toContain('request_extension');
     const badDate = await call('POST', `/api/work-orders/${order.code}/actions`, 'disp1', { type: 'approve_extension', version: 4, newDueDate: '15/12/2026' });
@@ -173,9 +211,12 @@ describe('SMS outbox', () => {
     expect(first.sent).toBe(0);
     expect(first.retried).toBeGreaterThanOrEqual(1);
     const row = async () =>
-      (await db.query<{ status: string; attempts: number; last_error: string; next_attempt_at: Date }>(
-        `SELECT status, attempts, last_error, next_attempt_at FROM sms_outbox WHERE order_id = $1`, [order.id],
-      )).rows[0]!;
+      (
+        await db.query<{ status: string; attempts: number; last_error: string; next_attempt_at: Date }>(
+          `SELECT status, attempts, last_error, next_attempt_at FROM sms_outbox WHERE order_id = $1`,
+          [order.id],
+        )
+      ).rows[0]!;
     expect(await row()).toMatchObject({ status: 'pending', attempts: 1, last_error: 'gateway down' });
     expect((await row()).next_attempt_at.getTime()).toBe(clock + 1000);
     await crm.outbox.runOnce(); // not due yet
@@ -224,7 +265,13 @@ describe('SMS gateway over HTTP and the scheduler loop', () => {
       const params = { code: 'GD20261123-000001' };
       const sms: OutgoingSms = { id: 7, to: '13800138000', template: 'order_closed', params, text: renderSms('order_closed', params) };
       await gw.send(sms);
-      expect(received[0]!.body).toEqual({ id: 7, to: '13800138000', template: 'order_closed', params, text: '【12345热线】您的工单GD20261123-000001已办结。感谢您对12345热线工作的支持。' });
+      expect(received[0]!.body).toEqual({
+        id: 7,
+        to: '13800138000',
+        template: 'order_closed',
+        params,
+        text: '【12345热线】您的工单GD20261123-000001已办结。感谢您对12345热线工作的支持。',
+      });
       expect(received[0]!.headers).toMatchObject({ 'idempotency-key': 'sms-7', authorization: 'Bearer sms-key', 'content-type': 'application/json' });
       status = 503;
       await expect(gw.send(sms)).rejects.toThrow('SMS gateway answered HTTP 503: quota exceeded');

@@ -66,7 +66,10 @@ describe('list and search', () => {
     expect((await call('GET', '/api/work-orders?overdue=true&phone=13300133000', 'sup1')).json<WorkOrderListResponse>().items).toEqual([]);
     setClock(local('2026-12-03 09:00')); // after 7 working days
     const overdue = (await call('GET', '/api/work-orders?overdue=true&phone=13300133000', 'sup1')).json<WorkOrderListResponse>();
-    expect(overdue.items.map((o) => [o.code, o.overdue])).toEqual([[b.order.code, true], [a.order.code, true]]);
+    expect(overdue.items.map((o) => [o.code, o.overdue])).toEqual([
+      [b.order.code, true],
+      [a.order.code, true],
+    ]);
   });
 
   it('searches the text (q) for 2-character words, codes and phone digits, newest first', async () => {

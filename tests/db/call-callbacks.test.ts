@@ -16,7 +16,13 @@ describe('call record of a queue callback', () => {
     t = await openTestDatabase();
     calls = new CallRecordRepository(t.db);
     await new UserRepository(t.db).createUser({
-      id: 'a1', username: 'a1', displayName: 'Agent a1', role: 'agent', extension: '1001', passwordHash: 'x', sipHa1: null,
+      id: 'a1',
+      username: 'a1',
+      displayName: 'Agent a1',
+      role: 'agent',
+      extension: '1001',
+      passwordHash: 'x',
+      sipHa1: null,
     });
   });
   afterAll(async () => {
@@ -32,13 +38,27 @@ describe('call record of a queue callback', () => {
     await calls.markCallbackRequested('c-cb', '13800138000', at(160));
     const left = await calls.markEnded('c-cb', { at: at(166), outcome: 'callback', hangupCause: 'Normal Clearing' });
     expect(left.outcome).toBe('callback'); // not an abandon: the caller keeps their place
-    expect(left.callback).toEqual({ number: '13800138000', requestedAt: at(160), status: 'requested', attempts: 0, lastFailure: null, agentId: null, connectedAt: null });
+    expect(left.callback).toEqual({
+      number: '13800138000',
+      requestedAt: at(160),
+      status: 'requested',
+      attempts: 0,
+      lastFailure: null,
+      agentId: null,
+      connectedAt: null,
+    });
     await calls.markCallbackAttempt('c-cb', 1);
     await calls.markCallbackFailed('c-cb', 'busy', false);
     await calls.markCallbackAttempt('c-cb', 2);
     await calls.markCallbackConnected('c-cb', 'a1', at(400));
     expect((await calls.getCall('c-cb'))?.callback).toEqual({
-      number: '13800138000', requestedAt: at(160), status: 'connected', attempts: 2, lastFailure: 'busy', agentId: 'a1', connectedAt: at(400),
+      number: '13800138000',
+      requestedAt: at(160),
+      status: 'connected',
+      attempts: 2,
+      lastFailure: 'busy',
+      agentId: 'a1',
+      connectedAt: at(400),
     });
   });
 

@@ -14,9 +14,18 @@ describe('CallRecordRepository', () => {
     t = await openTestDatabase();
     calls = new CallRecordRepository(t.db);
     const users = new UserRepository(t.db);
-    for (const [id, ext] of [['a1', '1001'], ['a2', '1002']] as const) {
+    for (const [id, ext] of [
+      ['a1', '1001'],
+      ['a2', '1002'],
+    ] as const) {
       await users.createUser({
-        id, username: id, displayName: `Agent ${id}`, role: 'agent', extension: ext, passwordHash: 'x', sipHa1: null,
+        id,
+        username: id,
+        displayName: `Agent ${id}`,
+        role: 'agent',
+        extension: ext,
+        passwordHash: 'x',
+        sipHa1: null,
       });
     }
   });
@@ -110,7 +119,11 @@ describe('CallRecordRepository', () => {
     await newCall('c5', at(400));
     await calls.setRecording('c5', 'c5-20240601.wav');
     expect(await calls.getCall('c5')).toMatchObject({
-      outcome: null, endedAt: null, waitSeconds: null, talkSeconds: null, recordingName: 'c5-20240601.wav',
+      outcome: null,
+      endedAt: null,
+      waitSeconds: null,
+      talkSeconds: null,
+      recordingName: 'c5-20240601.wav',
     });
   });
 

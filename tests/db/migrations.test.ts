@@ -7,8 +7,17 @@ import { openDatabase } from '../../platform/db/open-database.js';
 import type { MigratableDatabase } from '../../platform/db/database.js';
 import { createTestSchema, openTestDatabase, type TestDatabase } from './test-database.js';
 
-
-const MIGRATIONS = ['001_initial', '002_work_orders', '003_agent_skills', '004_call_emergency', '005_work_order_search_grams', '006_emergency_linkage_and_supervision_audit', '007_call_recordings_and_access_audit', '008_acd_queue_callbacks', '009_work_orders_received_by_paging'];
+const MIGRATIONS = [
+  '001_initial',
+  '002_work_orders',
+  '003_agent_skills',
+  '004_call_emergency',
+  '005_work_order_search_grams',
+  '006_emergency_linkage_and_supervision_audit',
+  '007_call_recordings_and_access_audit',
+  '008_acd_queue_callbacks',
+  '009_work_orders_received_by_paging',
+];
 
 describe('database + migrations', () => {
   let t: TestDatabase;
@@ -25,9 +34,7 @@ describe('database + migrations', () => {
   });
 
   it('recorded every migration once, and a second run applies nothing', async () => {
-    const before = await t.db.query<{ version: string; applied_at: Date }>(
-      'SELECT version, applied_at FROM schema_migrations ORDER BY version',
-    );
+    const before = await t.db.query<{ version: string; applied_at: Date }>('SELECT version, applied_at FROM schema_migrations ORDER BY version');
     expect(before.rows.map((r) => r.version)).toEqual(MIGRATIONS);
     expect(before.rows[0]?.applied_at).toBeInstanceOf(Date);
 
@@ -79,9 +86,7 @@ describe('database + migrations', () => {
     const boom = new Error('boom');
     await expect(
       t.db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO users (id, username, display_name, role, password_hash) VALUES ('u-tx', 'tx', 'Tx', 'agent', 'x')`,
-        );
+        await tx.query(`INSERT INTO users (id, username, display_name, role, password_hash) VALUES ('u-tx', 'tx', 'Tx', 'agent', 'x')`);
         const inside = await tx.query('SELECT id FROM users WHERE id = $1', ['u-tx']);
         expect(inside.rows).toHaveLength(1);
         throw boom;
@@ -93,9 +98,7 @@ describe('database + migrations', () => {
 
   it('commits a successful transaction and returns its value', async () => {
     const result = await t.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO users (id, username, display_name, role, password_hash) VALUES ('u-ok', 'ok', 'Ok', 'admin', 'x')`,
-      );
+      await tx.query(`INSERT INTO users (id, username, display_name, role, password_hash) VALUES ('u-ok', 'ok', 'Ok', 'admin', 'x')`);
       return 42;
     });
     expect(result).toBe(42);
@@ -106,9 +109,7 @@ describe('database + migrations', () => {
   it('refuses to commit when a statement inside failed and the error was swallowed', async () => {
     await expect(
       t.db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO users (id, username, display_name, role, password_hash) VALUES ('u-lost', 'lost', 'L', 'agent', 'x')`,
-        );
+        await tx.query(`INSERT INTO users (id, username, display_name, role, password_hash) VALUES ('u-lost', 'lost', 'L', 'agent', 'x')`);
         await tx.query('SELECT no_such_column FROM users').catch(() => undefined);
       }),
     ).rejects.toThrow();
@@ -119,9 +120,7 @@ describe('database + migrations', () => {
 
   it('enforces the role check constraint', async () => {
     await expect(
-      t.db.query(
-        `INSERT INTO users (id, username, display_name, role, password_hash) VALUES ('u-bad', 'bad', 'Bad', 'root', 'x')`,
-      ),
+      t.db.query(`INSERT INTO users (id, username, display_name, role, password_hash) VALUES ('u-bad', 'bad', 'Bad', 'root', 'x')`),
     ).rejects.toMatchObject({ code: '23514' });
   });
 });
@@ -140,10 +139,7 @@ describe.runIf(process.env.DATABASE_URL)('two processes migrating one PostgreSQL
   it('applies each migration exactly once', async () => {
     const schema = await createTestSchema(process.env.DATABASE_URL as string);
     try {
-      const [a, b] = await Promise.all([
-        openDatabase({ url: schema.url, dataDir: 'memory://' }),
-        openDatabase({ url: schema.url, dataDir: 'memory://' }),
-      ]);
+      const [a, b] = await Promise.all([openDatabase({ url: schema.url, dataDir: 'memory://' }), openDatabase({ url: schema.url, dataDir: 'memory://' })]);
       const { rows } = await a.query<{ version: string }>('SELECT version FROM schema_migrations');
       expect(rows.map((r) => r.version).sort()).toEqual(MIGRATIONS);
       await Promise.all([a.close(), b.close()]);
@@ -160,9 +156,7 @@ describe('PGlite on disk', () => {
       const dataDir = join(dir, 'nested', 'pgdata'); // parent does not exist yet
       const first = await openDatabase({ url: undefined, dataDir });
       expect(first.kind).toBe('pglite');
-      await first.query(
-        `INSERT INTO users (id, username, display_name, role, password_hash) VALUES ('u-disk', 'disk', 'D', 'agent', 'x')`,
-      );
+      await first.query(`INSERT INTO users (id, username, display_name, role, password_hash) VALUES ('u-disk', 'disk', 'D', 'agent', 'x')`);
       await first.close();
 
       const second = await openDatabase({ url: '', dataDir });

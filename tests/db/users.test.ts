@@ -26,9 +26,7 @@ describe('UserRepository', () => {
 
   it('creates and finds users by username and id', async () => {
     expect(await users.countUsers()).toBe(0);
-    const created = await users.createUser(
-      user({ id: 'u1', username: 'zhang.wei', displayName: '张伟', extension: '1001', sipHa1: 'ab'.repeat(16) }),
-    );
+    const created = await users.createUser(user({ id: 'u1', username: 'zhang.wei', displayName: '张伟', extension: '1001', sipHa1: 'ab'.repeat(16) }));
     expect(created.createdAt).toBeInstanceOf(Date);
     expect(Math.abs(created.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
 

@@ -32,25 +32,36 @@ describe('waiting citizens', () => {
     await t?.stop();
   });
 
-  const queued = () => waitUntil(() => (t.hotline.queue.queueView().waiting.length === 1 ? true : null), {
-    timeoutMs: 20_000,
-    what: 'the call to wait in the queue',
-  });
+  const queued = () =>
+    waitUntil(() => (t.hotline.queue.queueView().waiting.length === 1 ? true : null), {
+      timeoutMs: 20_000,
+      what: 'the call to wait in the queue',
+    });
 
   it('given no agent is available, when the caller hangs up in the queue, then the call is abandoned and nothing is left', async () => {
     const caller = startCaller({
-      sipTarget: t.trunk, dialed: '12345', callerNumber: '13900139000', localPort: 15072, mediaPort: 16100,
-      pcap: media.callerPcap, hangupAfterMs: 18_000, maxCallMs: 30_000, name: 'abandon',
+      sipTarget: t.trunk,
+      dialed: '12345',
+      callerNumber: '13900139000',
+      localPort: 15072,
+      mediaPort: 16100,
+      pcap: media.callerPcap,
+      hangupAfterMs: 18_000,
+      maxCallMs: 30_000,
+      name: 'abandon',
     });
     await queued();
     const result = await caller.done;
     expect(result.answered).toBe(true); // the IVR answered; no agent did
     expect(result.hangupBy).toBe('local');
 
-    const record = await waitUntil(async () => {
-      const [r] = await t.hotline.records.listCalls({ limit: 1 });
-      return r?.endedAt ? r : null;
-    }, { timeoutMs: 5_000, what: 'the call record to be closed' });
+    const record = await waitUntil(
+      async () => {
+        const [r] = await t.hotline.records.listCalls({ limit: 1 });
+        return r?.endedAt ? r : null;
+      },
+      { timeoutMs: 5_000, what: 'the call record to be closed' },
+    );
     expect(record.callerNumber).toBe('13900139000');
     expect(record.outcome).toBe('abandoned');
     expect(record.agentId).toBeNull();
@@ -66,31 +77,50 @@ describe('waiting citizens', () => {
     await page.locator('[data-testid="agent-state"][data-state="break"]').waitFor({ timeout: 10_000 });
 
     const caller = startCaller({
-      sipTarget: t.trunk, dialed: '12345', callerNumber: '13700137000', localPort: 15074, mediaPort: 16200,
-      pcap: media.callerPcap, hangupAfterMs: 70_000, maxCallMs: 90_000, name: 'wait',
+      sipTarget: t.trunk,
+      dialed: '12345',
+      callerNumber: '13700137000',
+      localPort: 15074,
+      mediaPort: 16200,
+      pcap: media.callerPcap,
+      hangupAfterMs: 70_000,
+      maxCallMs: 90_000,
+      name: 'wait',
     });
     await queued();
     // music on hold: the citizen receives steady, non-silent audio while waiting
     const capture = await startRtpCapture({ mediaPort: 16200, file: path.join(ARTIFACTS, 'abandon-and-wait', 'moh.pcap') });
-    const moh = await waitUntil(async () => {
-      const s = await capture.snapshot();
-      return s.seconds >= 3 ? s : null;
-    }, { timeoutMs: 10_000, what: '3 s of audio to the waiting caller' });
+    const moh = await waitUntil(
+      async () => {
+        const s = await capture.snapshot();
+        return s.seconds >= 3 ? s : null;
+      },
+      { timeoutMs: 10_000, what: '3 s of audio to the waiting caller' },
+    );
     await capture.stop();
     expect(moh.rms).toBeGreaterThan(0.005);
 
     // the position readout in Mandarin (nobody who could answer is logged in: no time estimate), then music again
-    const readout = await waitUntil(async () => {
-      const lines = fs.readFileSync(t.logFile, 'utf8').split('\n').filter((l) => l.includes('"position announced"'));
-      const hit = lines.map((l) => JSON.parse(l) as { text: string; position: number }).at(-1);
-      return hit ?? null;
-    }, { timeoutMs: 20_000, what: 'the position announcement' });
+    const readout = await waitUntil(
+      async () => {
+        const lines = fs
+          .readFileSync(t.logFile, 'utf8')
+          .split('\n')
+          .filter((l) => l.includes('"position announced"'));
+        const hit = lines.map((l) => JSON.parse(l) as { text: string; position: number }).at(-1);
+        return hit ?? null;
+      },
+      { timeoutMs: 20_000, what: 'the position announcement' },
+    );
     expect(readout).toMatchObject({ position: 1, text: '您是下一位，请耐心等待。' });
     const after = await startRtpCapture({ mediaPort: 16200, file: path.join(ARTIFACTS, 'abandon-and-wait', 'moh-after-readout.pcap') });
-    const mohAgain = await waitUntil(async () => {
-      const s = await after.snapshot();
-      return s.seconds >= 6 ? s : null;
-    }, { timeoutMs: 15_000, what: '6 s of audio after the readout' });
+    const mohAgain = await waitUntil(
+      async () => {
+        const s = await after.snapshot();
+        return s.seconds >= 6 ? s : null;
+      },
+      { timeoutMs: 15_000, what: '6 s of audio after the readout' },
+    );
     await after.stop();
     expect(mohAgain.rms, 'music (or the readout) keeps playing: the caller is never left in silence').toBeGreaterThan(0.005);
     expect(await agentState(page)).toBe('break');
@@ -108,10 +138,13 @@ describe('waiting citizens', () => {
     const result = await caller.done;
     expect(result.answered).toBe(true);
     expect(result.hangupBy).toBe('remote'); // the agent ended the call
-    const record = await waitUntil(async () => {
-      const [r] = await t.hotline.records.listCalls({ limit: 1 });
-      return r?.endedAt ? r : null;
-    }, { timeoutMs: 5_000, what: 'the call record to be closed' });
+    const record = await waitUntil(
+      async () => {
+        const [r] = await t.hotline.records.listCalls({ limit: 1 });
+        return r?.endedAt ? r : null;
+      },
+      { timeoutMs: 5_000, what: 'the call record to be closed' },
+    );
     expect(record.callerNumber).toBe('13700137000');
     expect(record.outcome).toBe('answered');
     expect(record.agentId).toBe('u-1002');

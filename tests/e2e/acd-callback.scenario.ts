@@ -41,18 +41,28 @@ describe('queue callback', () => {
       ACD_WRAP_UP_SECONDS: '0',
     });
     phone = startSippAgent({
-      extension: '1002', password: t.agent('1002').password, sipTarget: t.trunk, localPort: 15490, mediaPort: 16960,
-      pcap: media.tonePcap, answerDelayMs: 500, maxCallMs: 120_000, name: 'callback-agent-1002',
+      extension: '1002',
+      password: t.agent('1002').password,
+      sipTarget: t.trunk,
+      localPort: 15490,
+      mediaPort: 16960,
+      pcap: media.tonePcap,
+      answerDelayMs: 500,
+      maxCallMs: 120_000,
+      name: 'callback-agent-1002',
     });
     await phone.registered(20_000);
     t.hotline.queue.agentKnown(AGENT);
-    await waitUntil(() => {
-      try {
-        return t.hotline.queue.requestState(AGENT, 'break', 'rest').state === 'break' ? true : null;
-      } catch {
-        return null; // the desk phone's registration has not reached the queue yet
-      }
-    }, { timeoutMs: 15_000, what: 'the agent on break with a registered desk phone' });
+    await waitUntil(
+      () => {
+        try {
+          return t.hotline.queue.requestState(AGENT, 'break', 'rest').state === 'break' ? true : null;
+        } catch {
+          return null; // the desk phone's registration has not reached the queue yet
+        }
+      },
+      { timeoutMs: 15_000, what: 'the agent on break with a registered desk phone' },
+    );
   });
 
   afterAll(async () => {
@@ -61,17 +71,35 @@ describe('queue callback', () => {
     if (acdFile) fs.rmSync(path.dirname(acdFile), { recursive: true, force: true });
   });
 
-  const logLines = () => fs.readFileSync(t.logFile).subarray(logStart).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-  const latestCall = async (callerNumber: string) => (await t.hotline.records.listCalls({ limit: 20 })).find((r) => r.callerNumber === callerNumber && r.endedAt);
+  const logLines = () =>
+    fs
+      .readFileSync(t.logFile)
+      .subarray(logStart)
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const latestCall = async (callerNumber: string) =>
+    (await t.hotline.records.listCalls({ limit: 20 })).find((r) => r.callerNumber === callerNumber && r.endedAt);
 
   // '1' is pressed 20 s after the answer: after greeting, hint and the 3 s wait the offer plays (≈ 11-18 s)
   // and 1 is taken during the prompt or for 10 s after it, so the key lands in the offer even on a slow machine
-  const OFFER_KEYS = [{ digits: '1', afterMs: 20_000 }, { digits: '1', afterMs: 3_000 }];
+  const OFFER_KEYS = [
+    { digits: '1', afterMs: 20_000 },
+    { digits: '1', afterMs: 3_000 },
+  ];
 
   it('given no agent available, when the waiting caller presses 1 then 1, then they hear the confirmation, are hung up and the call ends as a callback', async () => {
     const caller = startCaller({
-      sipTarget: t.trunk, dialed: '12345', callerNumber: CITIZEN, localPort: 15472, mediaPort: 16400,
-      pcap: null, maxCallMs: 60_000, dtmf: OFFER_KEYS, name: 'callback-request',
+      sipTarget: t.trunk,
+      dialed: '12345',
+      callerNumber: CITIZEN,
+      localPort: 15472,
+      mediaPort: 16400,
+      pcap: null,
+      maxCallMs: 60_000,
+      dtmf: OFFER_KEYS,
+      name: 'callback-request',
     });
     const capture = await startRtpCapture({ mediaPort: 16400, file: path.join(OUT, 'request-rx.pcap') });
     const result = await caller.done;
@@ -89,51 +117,77 @@ describe('queue callback', () => {
 
   it('given a pending callback, when the same number calls and asks again, then it is refused and the caller keeps waiting', async () => {
     const caller = startCaller({
-      sipTarget: t.trunk, dialed: '12345', callerNumber: CITIZEN, localPort: 15474, mediaPort: 16500,
-      pcap: null, maxCallMs: 50_000, hangupAfterMs: 45_000, dtmf: OFFER_KEYS, name: 'callback-again',
+      sipTarget: t.trunk,
+      dialed: '12345',
+      callerNumber: CITIZEN,
+      localPort: 15474,
+      mediaPort: 16500,
+      pcap: null,
+      maxCallMs: 50_000,
+      hangupAfterMs: 45_000,
+      dtmf: OFFER_KEYS,
+      name: 'callback-again',
     });
     const refused = await waitUntil(() => logLines().find((l) => l.msg === 'callback request refused') ?? null, {
-      timeoutMs: 45_000, intervalMs: 500, what: 'the second request to be refused',
+      timeoutMs: 45_000,
+      intervalMs: 500,
+      what: 'the second request to be refused',
     });
     expect(refused.reason).toBe('already_pending');
     // still queued after the refusal: the caller hears music and hangs up by themselves
     expect(t.hotline.queue.queueView().waiting).toHaveLength(1);
     const result = await caller.done;
     expect(result.hangupBy).toBe('local');
-    const calls = await waitUntil(async () => {
-      const mine = (await t.hotline.records.listCalls({ limit: 20 })).filter((r) => r.callerNumber === CITIZEN);
-      return mine.length === 2 && mine.every((r) => r.endedAt) ? mine : null;
-    }, { timeoutMs: 10_000, what: 'both call records closed' });
+    const calls = await waitUntil(
+      async () => {
+        const mine = (await t.hotline.records.listCalls({ limit: 20 })).filter((r) => r.callerNumber === CITIZEN);
+        return mine.length === 2 && mine.every((r) => r.endedAt) ? mine : null;
+      },
+      { timeoutMs: 10_000, what: 'both call records closed' },
+    );
     expect(calls[0]).toMatchObject({ outcome: 'abandoned', callback: null });
   });
 
   it('given the pending callback, when the agent becomes available, then the agent rings first, the citizen is dialled, presses 1 and both hear each other', async () => {
     // the citizen's phone on the carrier side: answers at once, presses 1 during the greeting, then talks
     const citizen = startUas({
-      localPort: CARRIER_PORT, mediaPort: 16700, pcap: media.callerPcap, maxCallMs: 60_000, calls: 1, name: 'callback-citizen',
+      localPort: CARRIER_PORT,
+      mediaPort: 16700,
+      pcap: media.callerPcap,
+      maxCallMs: 60_000,
+      calls: 1,
+      name: 'callback-citizen',
       dtmf: { digits: '1', afterMs: 2_000 },
     });
     const agentInvitesBefore = phone.invites().length;
     const freeAt = Date.now();
     t.hotline.queue.requestState(AGENT, 'available', undefined);
 
-    const connected = await waitUntil(async () => {
-      const [r] = (await t.hotline.records.listCalls({ limit: 20 })).filter((x) => x.callerNumber === CITIZEN && x.outcome === 'callback');
-      return r?.callback?.status === 'connected' ? r : null;
-    }, { timeoutMs: 60_000, intervalMs: 250, what: 'the callback connected' });
+    const connected = await waitUntil(
+      async () => {
+        const [r] = (await t.hotline.records.listCalls({ limit: 20 })).filter((x) => x.callerNumber === CITIZEN && x.outcome === 'callback');
+        return r?.callback?.status === 'connected' ? r : null;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the callback connected' },
+    );
     expect(connected.callback).toMatchObject({ agentId: AGENT, attempts: 1 });
     expect(t.hotline.queue.agentPush(AGENT).state).toBe('on_call');
-    const live = await waitUntil(() => {
-      const c = t.hotline.calls.get(connected.id);
-      return c?.bridgeId && c.stage === 'connected' ? c : null;
-    }, { timeoutMs: 10_000, what: 'the live callback bridged' });
+    const live = await waitUntil(
+      () => {
+        const c = t.hotline.calls.get(connected.id);
+        return c?.bridgeId && c.stage === 'connected' ? c : null;
+      },
+      { timeoutMs: 10_000, what: 'the live callback bridged' },
+    );
     expect(live.agentLeg?.agentId).toBe(AGENT);
 
     // audio both ways once bridged: the citizen hears the agent's tone, the agent hears the citizen's speech
     const toCitizen = await startRtpCapture({ mediaPort: 16700, file: path.join(OUT, 'citizen-rx.pcap') });
     const toAgent = await startRtpCapture({ mediaPort: 16960, file: path.join(OUT, 'agent-rx.pcap') });
     await waitUntil(async () => ((await toCitizen.snapshot()).seconds >= 4 && (await toAgent.snapshot()).seconds >= 4 ? true : null), {
-      timeoutMs: 20_000, intervalMs: 250, what: '4 s of audio to both sides',
+      timeoutMs: 20_000,
+      intervalMs: 250,
+      what: '4 s of audio to both sides',
     });
     const citizenHeard = await toCitizen.stop();
     const agentHeard = await toAgent.stop();
@@ -160,10 +214,13 @@ describe('queue callback', () => {
         `agent free → connected ${(connected.callback!.connectedAt!.getTime() - freeAt).toFixed(0)} ms`,
     );
 
-    const ended = await waitUntil(async () => {
-      const r = await t.hotline.records.getCall(connected.id);
-      return r?.recordingName ? r : null;
-    }, { timeoutMs: 10_000, what: 'the callback recorded' });
+    const ended = await waitUntil(
+      async () => {
+        const r = await t.hotline.records.getCall(connected.id);
+        return r?.recordingName ? r : null;
+      },
+      { timeoutMs: 10_000, what: 'the callback recorded' },
+    );
     expect(ended.recordingName).toBe(`call-${connected.id}`);
     const offers = await t.hotline.records.listOffers(connected.id);
     expect(offers.at(-1)).toMatchObject({ agentId: AGENT, result: 'answered' });

@@ -104,13 +104,16 @@ describe('ACD on the real PBX: skills, priorities, ring-no-answer', () => {
 
   /** Waits until `n` calls from these numbers are waiting in the queue (queued, not yet offered). */
   async function queued(numbers: string[]): Promise<void> {
-    await waitUntil(async () => {
-      const { rows } = await t.hotline.db.query<{ n: number }>(
-        `SELECT count(*)::integer AS n FROM calls WHERE caller_number = ANY($1) AND queued_at IS NOT NULL AND ended_at IS NULL`,
-        [numbers],
-      );
-      return rows[0]!.n === numbers.length ? true : null;
-    }, { timeoutMs: 30_000, intervalMs: 200, what: `${numbers.join(', ')} waiting in the queue` });
+    await waitUntil(
+      async () => {
+        const { rows } = await t.hotline.db.query<{ n: number }>(
+          `SELECT count(*)::integer AS n FROM calls WHERE caller_number = ANY($1) AND queued_at IS NOT NULL AND ended_at IS NULL`,
+          [numbers],
+        );
+        return rows[0]!.n === numbers.length ? true : null;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: `${numbers.join(', ')} waiting in the queue` },
+    );
   }
 
   /** The callers whose INVITEs reached this phone, in order. */

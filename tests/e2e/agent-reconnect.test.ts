@@ -51,9 +51,7 @@ class Network {
     this.down = true;
     const open = [...this.sockets];
     this.sockets.clear();
-    await Promise.all(
-      open.flatMap(({ page, server }) => [server.close().catch(() => {}), page.close({ code: 1001, reason: 'network down' }).catch(() => {})]),
-    );
+    await Promise.all(open.flatMap(({ page, server }) => [server.close().catch(() => {}), page.close({ code: 1001, reason: 'network down' }).catch(() => {})]));
   }
 
   restore(): void {
@@ -112,7 +110,10 @@ describe('agent reconnect: the network drops and comes back', () => {
     await page.locator('[data-testid="agent-state"][data-state="wrap_up"]').waitFor({ timeout: 10_000 });
     expect((await first.done).answered).toBe(true);
 
-    await page.locator('label').filter({ has: page.getByTestId('order-type-help') }).click();
+    await page
+      .locator('label')
+      .filter({ has: page.getByTestId('order-type-help') })
+      .click();
     await page.locator('#order_catalogItemCode').fill('停水');
     const option = page.locator('.ant-select-item-option').first();
     await option.waitFor({ timeout: 10_000 });
@@ -158,11 +159,18 @@ describe('agent reconnect: the network drops and comes back', () => {
     await page.locator('[data-testid="agent-state"][data-state="offline"]').waitFor({ timeout: 10_000 });
     await page.getByTestId('offline-after-drop').waitFor({ timeout: 5_000 });
     // the queued order was saved by itself, linked to the call
-    const code = await waitUntil(async () => page.getByTestId('order-code').getAttribute('data-code', { timeout: 500 }).catch(() => null), {
-      timeoutMs: 20_000,
-      intervalMs: 250,
-      what: 'the queued order to be saved after the reconnect',
-    });
+    const code = await waitUntil(
+      async () =>
+        page
+          .getByTestId('order-code')
+          .getAttribute('data-code', { timeout: 500 })
+          .catch(() => null),
+      {
+        timeoutMs: 20_000,
+        intervalMs: 250,
+        what: 'the queued order to be saved after the reconnect',
+      },
+    );
     await shot('02-network-back');
     const agentApi = await apiLogin(t.url, t.agent('1001'));
     const detail = await agentApi.call<WorkOrderDetailResponse>('GET', `/api/work-orders/${encodeURIComponent(code)}`);
@@ -170,7 +178,10 @@ describe('agent reconnect: the network drops and comes back', () => {
     expect(detail.body.order).toMatchObject({ type: 'help', citizen: { phone: '13600136000' }, place: { district: '福田区' } });
     expect(detail.body.order.links.callIds).toEqual([callId]);
     const orders = await agentApi.call<{ items: { code: string }[] }>('GET', '/api/work-orders?phone=13600136000');
-    expect(orders.body.items.map((o) => o.code), 'exactly one order, however often the save was retried').toEqual([code]);
+    expect(
+      orders.body.items.map((o) => o.code),
+      'exactly one order, however often the save was retried',
+    ).toEqual([code]);
     expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('hotline.draft.')))).toEqual([]);
 
     // ---- available again; the next call rings and is answered, with audio ----
@@ -192,10 +203,13 @@ describe('agent reconnect: the network drops and comes back', () => {
     expect(await page.getByTestId('incoming-call').getAttribute('data-caller')).toContain('13500135000');
     await page.keyboard.press('F2');
     await page.locator('[data-testid="active-call"][data-state="established"]').waitFor({ timeout: 10_000 });
-    const heard = await waitUntil(async () => {
-      const a = await pageAudio(page);
-      return a.rxRms > 0.01 && a.rxPackets > 50 ? a : null;
-    }, { timeoutMs: 10_000, intervalMs: 250, what: 'the agent to hear the second caller' });
+    const heard = await waitUntil(
+      async () => {
+        const a = await pageAudio(page);
+        return a.rxRms > 0.01 && a.rxPackets > 50 ? a : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 250, what: 'the agent to hear the second caller' },
+    );
     await shot('03-next-call');
     await page.keyboard.press('F4');
     await page.getByTestId('call-ended').waitFor({ timeout: 10_000 });

@@ -69,8 +69,14 @@ async function checkAccessibility(page: Page): Promise<{ controls: number; tabSt
       const e = node as HTMLElement & { labels?: NodeListOf<HTMLLabelElement> | null };
       const text = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
       const byIds = (ids: string | null) =>
-        text((ids ?? '').split(/\s+/).map((id) => (id ? document.getElementById(id)?.textContent ?? '' : '')).join(' '));
-      const ownText = e.tagName === 'BUTTON' ? text(e.innerText) || text([...e.querySelectorAll('[aria-label]')].map((x) => x.getAttribute('aria-label')).join(' ')) : '';
+        text(
+          (ids ?? '')
+            .split(/\s+/)
+            .map((id) => (id ? (document.getElementById(id)?.textContent ?? '') : ''))
+            .join(' '),
+        );
+      const ownText =
+        e.tagName === 'BUTTON' ? text(e.innerText) || text([...e.querySelectorAll('[aria-label]')].map((x) => x.getAttribute('aria-label')).join(' ')) : '';
       const name =
         text(e.getAttribute('aria-label')) ||
         byIds(e.getAttribute('aria-labelledby')) ||
@@ -133,7 +139,10 @@ describe('agent seat: softphone, screen pop, work order, wrap-up', () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     agentApi = await apiLogin(t.url, t.agent('1001'));
     // the knowledge base has the answer to a common question
-    const supervisor = await apiLogin(t.url, t.credentials.find((c) => c.role === 'supervisor')!);
+    const supervisor = await apiLogin(
+      t.url,
+      t.credentials.find((c) => c.role === 'supervisor')!,
+    );
     const created = await supervisor.call<KnowledgeArticleResponse>('POST', '/api/knowledge', {
       title: '住房公积金提取（离职）',
       body: '离职后公积金提取：账户封存满6个月后，可携带身份证和银行卡到公积金管理中心服务网点或通过公积金网上营业厅办理销户提取。',
@@ -209,20 +218,26 @@ describe('agent seat: softphone, screen pop, work order, wrap-up', () => {
       timeoutMs: 10_000,
       what: 'the work-order panel to know the callId',
     });
-    const talking = await waitUntil(async () => {
-      const a = between((await cap.snapshot()).rtp, nowS() - 1.5);
-      return a.seconds > 1 && a.toneRatio(TONE_HZ) > 0.5 ? a : null;
-    }, { timeoutMs: 10_000, intervalMs: 250, what: "the agent's tone at the caller" });
+    const talking = await waitUntil(
+      async () => {
+        const a = between((await cap.snapshot()).rtp, nowS() - 1.5);
+        return a.seconds > 1 && a.toneRatio(TONE_HZ) > 0.5 ? a : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 250, what: "the agent's tone at the caller" },
+    );
 
     // ---- hold: the caller hears music, not the agent ----
     await page.getByTestId('btn-hold').click();
     await page.locator('[data-testid="active-call"][data-held="true"]').waitFor({ timeout: 10_000 });
     const heldAt = nowS();
     await shot('03-on-hold');
-    const held = await waitUntil(async () => {
-      const a = between((await cap.snapshot()).rtp, heldAt + 0.7);
-      return a.seconds >= 2.5 ? a : null;
-    }, { timeoutMs: 10_000, intervalMs: 250, what: '2.5 s of audio at the caller during hold' });
+    const held = await waitUntil(
+      async () => {
+        const a = between((await cap.snapshot()).rtp, heldAt + 0.7);
+        return a.seconds >= 2.5 ? a : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 250, what: '2.5 s of audio at the caller during hold' },
+    );
     const heldFigures = { rms: round(held.rms), tone1k: round(held.toneRatio(TONE_HZ)), packets: held.packets };
     console.info(JSON.stringify({ hold: heldFigures }));
     expect(held.toneRatio(TONE_HZ), "the agent's tone must not reach a held caller").toBeLessThan(0.2);
@@ -233,19 +248,25 @@ describe('agent seat: softphone, screen pop, work order, wrap-up', () => {
     await page.keyboard.press('F3');
     await page.locator('[data-testid="active-call"][data-held="false"]').waitFor({ timeout: 10_000 });
     const resumedAt = nowS();
-    const resumed = await waitUntil(async () => {
-      const a = between((await cap.snapshot()).rtp, resumedAt + 0.5);
-      return a.seconds >= 1.5 && a.toneRatio(TONE_HZ) > 0.5 ? a : null;
-    }, { timeoutMs: 10_000, intervalMs: 250, what: "the agent's tone back at the caller after resume" });
+    const resumed = await waitUntil(
+      async () => {
+        const a = between((await cap.snapshot()).rtp, resumedAt + 0.5);
+        return a.seconds >= 1.5 && a.toneRatio(TONE_HZ) > 0.5 ? a : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 250, what: "the agent's tone back at the caller after resume" },
+    );
 
     // ---- mute: the tone stops; unmute ----
     await page.getByTestId('btn-mute').click();
     await page.locator('[data-testid="btn-mute"][data-muted="true"]').waitFor();
     const mutedAt = nowS();
-    const muted = await waitUntil(async () => {
-      const a = between((await cap.snapshot()).rtp, mutedAt + 0.7);
-      return a.seconds >= 1.5 ? a : null;
-    }, { timeoutMs: 10_000, intervalMs: 250, what: '1.5 s of audio at the caller while muted' });
+    const muted = await waitUntil(
+      async () => {
+        const a = between((await cap.snapshot()).rtp, mutedAt + 0.7);
+        return a.seconds >= 1.5 ? a : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 250, what: '1.5 s of audio at the caller while muted' },
+    );
     expect(muted.toneRatio(TONE_HZ)).toBeLessThan(0.2);
     await page.getByTestId('btn-mute').click();
     await page.locator('[data-testid="btn-mute"][data-muted="false"]').waitFor();
@@ -255,10 +276,13 @@ describe('agent seat: softphone, screen pop, work order, wrap-up', () => {
     await page.getByTestId('btn-dtmf').click();
     for (const key of ['1', '2', '3', 'pound']) await page.getByTestId(`dtmf-key-${key}`).click();
     await expect.poll(() => page.getByTestId('dtmf-sent').getAttribute('data-digits')).toBe('123#');
-    const dtmf = await waitUntil(async () => {
-      const snap = await cap.snapshot();
-      return receivedDigits(snap.rtp) === '123#' ? snap : null;
-    }, { timeoutMs: 10_000, intervalMs: 250, what: 'the digits 123# at the caller' });
+    const dtmf = await waitUntil(
+      async () => {
+        const snap = await cap.snapshot();
+        return receivedDigits(snap.rtp) === '123#' ? snap : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 250, what: 'the digits 123# at the caller' },
+    );
     await shot('04-dtmf-pad');
 
     // ---- another microphone and speaker during the call: the caller still hears the agent ----
@@ -269,7 +293,11 @@ describe('agent seat: softphone, screen pop, work order, wrap-up', () => {
       const box = page.locator(`#${id}`);
       await box.focus();
       await box.press('ArrowDown');
-      await page.locator('.ant-select-dropdown').filter({ has: page.locator('.ant-select-item-option') }).last().waitFor();
+      await page
+        .locator('.ant-select-dropdown')
+        .filter({ has: page.locator('.ant-select-item-option') })
+        .last()
+        .waitFor();
       await box.press('ArrowDown');
       await box.press('Enter');
       const chosen = page.getByTestId('audio-devices').locator('.ant-select').filter({ has: box }).locator('.ant-select-selection-item');
@@ -284,10 +312,13 @@ describe('agent seat: softphone, screen pop, work order, wrap-up', () => {
     const stored = await page.evaluate(() => ({ input: localStorage.getItem('hotline.audioInput'), output: localStorage.getItem('hotline.audioOutput') }));
     expect(stored.input, 'the chosen microphone is remembered').toBeTruthy();
     expect(stored.output, 'the chosen speaker is remembered').toBeTruthy();
-    const switched = await waitUntil(async () => {
-      const a = between((await cap.snapshot()).rtp, switchedAt + 0.5);
-      return a.seconds >= 1.5 && a.toneRatio(TONE_HZ) > 0.5 ? a : null;
-    }, { timeoutMs: 10_000, intervalMs: 250, what: "the agent's tone at the caller from the new microphone" });
+    const switched = await waitUntil(
+      async () => {
+        const a = between((await cap.snapshot()).rtp, switchedAt + 0.5);
+        return a.seconds >= 1.5 && a.toneRatio(TONE_HZ) > 0.5 ? a : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 250, what: "the agent's tone at the caller from the new microphone" },
+    );
     await page.getByTestId('audio-devices').waitFor({ state: 'hidden' });
 
     // ---- accessibility of the seat page in a call (pad open, order form shown) ----
@@ -296,7 +327,10 @@ describe('agent seat: softphone, screen pop, work order, wrap-up', () => {
     // ---- the work order, filled while talking ----
     const form = page.getByTestId('order-form');
     expect(await page.locator('#order_citizen_phone').inputValue(), 'the phone is prefilled from the caller').toBe(CITIZEN);
-    await form.locator('label').filter({ has: page.getByTestId('order-type-complaint') }).click();
+    await form
+      .locator('label')
+      .filter({ has: page.getByTestId('order-type-complaint') })
+      .click();
     await page.locator('#order_catalogItemCode').fill('装修噪声');
     const option = page.locator('.ant-select-item-option[title^="C04.001"]');
     await option.waitFor({ timeout: 10_000 });
@@ -421,12 +455,18 @@ describe('agent seat: softphone, screen pop, work order, wrap-up', () => {
     expect(await page.getByTestId('btn-available').getAttribute('data-blocked')).toBe('order');
 
     // 直办: a consultation answered on the spot from the knowledge base; the catalog item comes from the suggestions
-    await page.locator('label').filter({ has: page.getByTestId('order-type-consultation') }).click();
+    await page
+      .locator('label')
+      .filter({ has: page.getByTestId('order-type-consultation') })
+      .click();
     await page.locator('#order_content').fill('市民来电咨询：离职后想把住房公积金取出来，需要准备哪些材料，在哪里办理。');
     await page.getByTestId('suggest-item-C03.001').click({ timeout: 10_000 });
     await page.locator('#order_place_district').fill('福田');
     await page.locator('.ant-select-item-option[title="福田区"]').click();
-    await page.locator('label').filter({ has: page.getByTestId('disposition-answer') }).click();
+    await page
+      .locator('label')
+      .filter({ has: page.getByTestId('disposition-answer') })
+      .click();
     await page.getByTestId('kb-panel').locator('input').fill('公积金');
     await page.getByTestId('kb-panel').locator('input').press('Enter');
     await page.getByTestId(`kb-insert-${article.id}`).click({ timeout: 10_000 });

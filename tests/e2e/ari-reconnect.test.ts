@@ -53,16 +53,26 @@ describe('ARI connection loss', () => {
     expect((await health()).status).toBe(200);
 
     const first = startCaller({
-      sipTarget: t.trunk, dialed: '12345', callerNumber: '13600136000', localPort: 15076, mediaPort: 16300,
-      pcap: media.callerPcap, hangupAfterMs: 30_000, maxCallMs: 60_000, name: 'reconnect-first',
+      sipTarget: t.trunk,
+      dialed: '12345',
+      callerNumber: '13600136000',
+      localPort: 15076,
+      mediaPort: 16300,
+      pcap: media.callerPcap,
+      hangupAfterMs: 30_000,
+      maxCallMs: 60_000,
+      name: 'reconnect-first',
     });
     await answerNextCall();
 
     await proxy.cut();
-    const down = await waitUntil(async () => {
-      const h = await health();
-      return h.status === 503 ? h : null;
-    }, { timeoutMs: 10_000, what: '/healthz to report the ARI outage' });
+    const down = await waitUntil(
+      async () => {
+        const h = await health();
+        return h.status === 503 ? h : null;
+      },
+      { timeoutMs: 10_000, what: '/healthz to report the ARI outage' },
+    );
     expect(down.body.asterisk.ari).not.toBe('connected');
     await proxy.restore();
     await waitUntil(async () => ((await health()).status === 200 ? true : null), {
@@ -79,17 +89,27 @@ describe('ARI connection loss', () => {
     await page.locator('[data-testid="agent-state"][data-state="available"]').waitFor({ timeout: 10_000 });
 
     const second = startCaller({
-      sipTarget: t.trunk, dialed: '12345', callerNumber: '13500135000', localPort: 15078, mediaPort: 16400,
-      pcap: media.callerPcap, hangupAfterMs: 15_000, maxCallMs: 40_000, name: 'reconnect-second',
+      sipTarget: t.trunk,
+      dialed: '12345',
+      callerNumber: '13500135000',
+      localPort: 15078,
+      mediaPort: 16400,
+      pcap: media.callerPcap,
+      hangupAfterMs: 15_000,
+      maxCallMs: 40_000,
+      name: 'reconnect-second',
     });
     await answerNextCall();
     const r2 = await second.done;
     expect(r2.answered).toBe(true);
 
-    const calls = await waitUntil(async () => {
-      const rows = await t.hotline.records.listCalls({ limit: 5 });
-      return rows.length === 2 && rows.every((r) => r.endedAt) ? rows : null;
-    }, { timeoutMs: 5_000, what: 'both call records closed' });
+    const calls = await waitUntil(
+      async () => {
+        const rows = await t.hotline.records.listCalls({ limit: 5 });
+        return rows.length === 2 && rows.every((r) => r.endedAt) ? rows : null;
+      },
+      { timeoutMs: 5_000, what: 'both call records closed' },
+    );
     for (const c of calls) {
       expect(c.outcome).toBe('answered');
       expect(c.agentId).toBe('u-1003');

@@ -8,7 +8,12 @@ import { startUas } from '../../testkit/sipp.js';
 import { waitUntil } from '../../testkit/wait.js';
 
 const CARRIER = '127.0.0.1:15062';
-type Order = { code: string; version: number; state: string; ratings: { speed: number; result: number; attitude: number; replyQuality: number; satisfied: boolean }[] };
+type Order = {
+  code: string;
+  version: number;
+  state: string;
+  ratings: { speed: number; result: number; attitude: number; replyQuality: number; satisfied: boolean }[];
+};
 
 describe('回访 survey call', () => {
   let t: TestHotline;
@@ -58,16 +63,24 @@ describe('回访 survey call', () => {
 
     // the citizen's phone on the carrier side: answers and types the five answers during the introduction
     const citizen = startUas({
-      localPort: 15062, mediaPort: 16800, pcap: null, maxCallMs: 60_000, calls: 1, name: 'survey-citizen',
+      localPort: 15062,
+      mediaPort: 16800,
+      pcap: null,
+      maxCallMs: 60_000,
+      calls: 1,
+      name: 'survey-citizen',
       dtmf: { digits: '54351', afterMs: 1_500 },
     });
     order = await act(dispatcher, order, { type: 'accept_reply' });
     expect(order.state).toBe('callback_pending');
 
-    const closed = await waitUntil(async () => {
-      const r = await dispatcher.call<{ order: Order }>('GET', `/api/work-orders/${order.code}`);
-      return r.body.order.state === 'closed' ? r.body.order : null;
-    }, { timeoutMs: 60_000, intervalMs: 500, what: 'the order to be rated and closed after the survey call' });
+    const closed = await waitUntil(
+      async () => {
+        const r = await dispatcher.call<{ order: Order }>('GET', `/api/work-orders/${order.code}`);
+        return r.body.order.state === 'closed' ? r.body.order : null;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: 'the order to be rated and closed after the survey call' },
+    );
     expect(closed.ratings.at(-1)).toMatchObject({ speed: 5, result: 4, attitude: 3, replyQuality: 5, satisfied: true });
 
     const call = await citizen.done;

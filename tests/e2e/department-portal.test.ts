@@ -126,7 +126,10 @@ describe('department portal: auto-dispatched order → handler replies → dispa
         break;
       }
     }
-    expect(chosen, `a complaint auto-dispatched to a department with a seeded handler (handlers: ${handlers.map((h) => `${h.username}→${h.departmentCode}`).join(', ')})`).not.toBeNull();
+    expect(
+      chosen,
+      `a complaint auto-dispatched to a department with a seeded handler (handlers: ${handlers.map((h) => `${h.username}→${h.departmentCode}`).join(', ')})`,
+    ).not.toBeNull();
     const { complaint, suggestion } = chosen!;
     const item = suggestion.items[0]!;
     const request: CreateWorkOrderRequest = {
@@ -231,8 +234,14 @@ describe('department portal: auto-dispatched order → handler replies → dispa
     await desk.getByTestId('action-reject_reply').waitFor();
     // the citizen's phone rings for a while (time enough to see 待回访 below), answers and rates: 5 5 4 5, satisfied
     const citizenPhone = startUas({
-      localPort: 15064, mediaPort: 16900, pcap: null, maxCallMs: 60_000, calls: 1, name: 'portal-citizen',
-      answerDelayMs: 8_000, dtmf: { digits: '55451', afterMs: 1_000 },
+      localPort: 15064,
+      mediaPort: 16900,
+      pcap: null,
+      maxCallMs: 60_000,
+      calls: 1,
+      name: 'portal-citizen',
+      answerDelayMs: 8_000,
+      dtmf: { digits: '55451', afterMs: 1_000 },
     });
     await act(desk, 'accept_reply');
     await stateIs(desk, 'callback_pending');

@@ -50,7 +50,7 @@ function spotOffline(spotter: KeywordSpotter, wav: string): string[] {
   return heard;
 }
 
-describe.skipIf(skipWithoutModels('emergency-speech e2e test', model))('emergency words in a caller\'s speech → flag, supervisor alert, seat', () => {
+describe.skipIf(skipWithoutModels('emergency-speech e2e test', model))("emergency words in a caller's speech → flag, supervisor alert, seat", () => {
   let t: TestHotline;
   let agentBrowser: Browser;
   let citizenBrowser: Browser;
@@ -127,13 +127,16 @@ describe.skipIf(skipWithoutModels('emergency-speech e2e test', model))('emergenc
     const sentAtAlert = (await citizenHook(citizen)).txPackets;
 
     // the call record carries the flag
-    const flagged = await waitUntil(async () => {
-      const { rows } = await t.hotline.db.query<{ id: string; emergency_keyword: string | null; emergency_at: Date | null }>(
-        'SELECT id, emergency_keyword, emergency_at FROM calls WHERE id = $1',
-        [alert.callId],
-      );
-      return rows[0]?.emergency_keyword ? rows[0] : null;
-    }, { timeoutMs: 10_000, what: 'calls.emergency_keyword' });
+    const flagged = await waitUntil(
+      async () => {
+        const { rows } = await t.hotline.db.query<{ id: string; emergency_keyword: string | null; emergency_at: Date | null }>(
+          'SELECT id, emergency_keyword, emergency_at FROM calls WHERE id = $1',
+          [alert.callId],
+        );
+        return rows[0]?.emergency_keyword ? rows[0] : null;
+      },
+      { timeoutMs: 10_000, what: 'calls.emergency_keyword' },
+    );
     expect(flagged.emergency_keyword).toBe(PHRASE.keyword);
     expect(flagged.emergency_at).not.toBeNull();
 
@@ -151,14 +154,21 @@ describe.skipIf(skipWithoutModels('emergency-speech e2e test', model))('emergenc
     // detection rate through the call: let the phrase repeat LOOPS_MEASURED more times (20 ms opus packets sent by
     // the page), then compare the hits on the seat with the repetitions the call carried
     const packetsPerLoop = loopSeconds / 0.02;
-    const sent = await waitUntil(async () => {
-      const h = await citizenHook(citizen);
-      return h.txPackets >= sentAtAlert + LOOPS_MEASURED * packetsPerLoop ? h.txPackets : null;
-    }, { timeoutMs: 120_000, intervalMs: 500, what: `${LOOPS_MEASURED} more repetitions of the phrase` });
+    const sent = await waitUntil(
+      async () => {
+        const h = await citizenHook(citizen);
+        return h.txPackets >= sentAtAlert + LOOPS_MEASURED * packetsPerLoop ? h.txPackets : null;
+      },
+      { timeoutMs: 120_000, intervalMs: 500, what: `${LOOPS_MEASURED} more repetitions of the phrase` },
+    );
     const hits = await agent.locator(`[data-testid="transcript-keyword"][data-keyword="${PHRASE.keyword}"]`).count();
     const repetitions = Math.floor((sent * 0.02) / loopSeconds);
     await agent.screenshot({ path: path.join(SHOTS, '02-seat-keywords.png'), fullPage: true });
-    console.info(JSON.stringify({ throughCall: { phrase: PHRASE.zh, loopSeconds: Math.round(loopSeconds * 100) / 100, repetitionsSent: repetitions, hits, alerts: alerts.length } }));
+    console.info(
+      JSON.stringify({
+        throughCall: { phrase: PHRASE.zh, loopSeconds: Math.round(loopSeconds * 100) / 100, repetitionsSent: repetitions, hits, alerts: alerts.length },
+      }),
+    );
     expect(alerts.filter((a) => a.callId === alert.callId)).toHaveLength(1); // the first word alerts, not every one
 
     await citizen.getByTestId('citizen-hangup').click();
@@ -181,13 +191,16 @@ describe.skipIf(skipWithoutModels('emergency-speech e2e test', model))('emergenc
     });
     const r = await caller.done;
     expect(r.answered, r.exitMeaning).toBe(true);
-    const { rows } = await waitUntil(async () => {
-      const res = await t.hotline.db.query<{ emergency_keyword: string | null; ended_at: Date | null }>(
-        'SELECT emergency_keyword, ended_at FROM calls WHERE caller_number = $1',
-        [number],
-      );
-      return res.rows[0]?.ended_at ? res : null;
-    }, { timeoutMs: 10_000, what: 'the trunk call to be recorded as ended' });
+    const { rows } = await waitUntil(
+      async () => {
+        const res = await t.hotline.db.query<{ emergency_keyword: string | null; ended_at: Date | null }>(
+          'SELECT emergency_keyword, ended_at FROM calls WHERE caller_number = $1',
+          [number],
+        );
+        return res.rows[0]?.ended_at ? res : null;
+      },
+      { timeoutMs: 10_000, what: 'the trunk call to be recorded as ended' },
+    );
     expect(rows[0]!.emergency_keyword).toBeNull();
     expect(alerts.slice(before)).toEqual([]);
     await t.assertNothingLeftInAsterisk();

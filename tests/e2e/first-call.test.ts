@@ -66,10 +66,13 @@ describe('first call: trunk caller → IVR → queue → browser agent', () => {
     await page.locator('[data-testid="agent-state"][data-state="on_call"]').waitFor({ timeout: 10_000 });
 
     // caller → agent: the browser hears the citizen's speech
-    const heard = await waitUntil(async () => {
-      const a = await pageAudio(page);
-      return a.rxRms > 0.01 && a.rxPackets > 100 ? a : null;
-    }, { timeoutMs: 10_000, intervalMs: 250, what: 'the agent to hear the caller' });
+    const heard = await waitUntil(
+      async () => {
+        const a = await pageAudio(page);
+        return a.rxRms > 0.01 && a.rxPackets > 100 ? a : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 250, what: 'the agent to hear the caller' },
+    );
     expect(heard.txPackets).toBeGreaterThan(50);
 
     const result = await caller.done;
@@ -89,15 +92,20 @@ describe('first call: trunk caller → IVR → queue → browser agent', () => {
     expect(record!.waitSeconds).toBeGreaterThan(1);
     expect(record!.talkSeconds).toBeGreaterThan(5);
     expect(record!.recordingName).toBe(`call-${record!.id}`);
-    console.info(JSON.stringify({
-      inviteToRingingMs: ringingAfterMs,
-      waitSeconds: record!.waitSeconds,
-      agentHeard: { rms: heard.rxRms, packets: heard.rxPackets },
-      callerHeard: { packets: rx.packets, seconds: rx.seconds, tone1k: rx.toneRatio(TONE_HZ) },
-    }));
+    console.info(
+      JSON.stringify({
+        inviteToRingingMs: ringingAfterMs,
+        waitSeconds: record!.waitSeconds,
+        agentHeard: { rms: heard.rxRms, packets: heard.rxPackets },
+        callerHeard: { packets: rx.packets, seconds: rx.seconds, tone1k: rx.toneRatio(TONE_HZ) },
+      }),
+    );
 
     // the supervisor's real-time figures count the call; an agent may not read them
-    const supervisor = await apiLogin(t.url, t.credentials.find((c) => c.username === 'supervisor')!);
+    const supervisor = await apiLogin(
+      t.url,
+      t.credentials.find((c) => c.username === 'supervisor')!,
+    );
     const figures = await supervisor.call<{ total: { answered: number; abandoned: number; agents: Record<string, number> } }>('GET', '/api/acd/figures');
     expect(figures.status).toBe(200);
     expect(figures.body.total).toMatchObject({ answered: 1, abandoned: 0 });

@@ -54,9 +54,19 @@ describe('IVR keypad branches', () => {
     const before = outcomes.length;
     const capture = await startRtpCapture({ mediaPort: 17000, file: path.join(ARTIFACTS, 'ivr', 'query.pcap') });
     const caller = startCaller({
-      sipTarget: t.trunk, dialed: '12345', callerNumber: '13912340000', localPort: 15084, mediaPort: 17000,
-      pcap: media.callerPcap, maxCallMs: 45_000, hangupAfterMs: 40_000, name: 'ivr-query',
-      dtmf: [{ digits: '1', afterMs: 1_500 }, { digits: `${digitsOf(order.code)}#`, afterMs: 3_000, gapMs: 150 }],
+      sipTarget: t.trunk,
+      dialed: '12345',
+      callerNumber: '13912340000',
+      localPort: 15084,
+      mediaPort: 17000,
+      pcap: media.callerPcap,
+      maxCallMs: 45_000,
+      hangupAfterMs: 40_000,
+      name: 'ivr-query',
+      dtmf: [
+        { digits: '1', afterMs: 1_500 },
+        { digits: `${digitsOf(order.code)}#`, afterMs: 3_000, gapMs: 150 },
+      ],
     });
     const queued = await waitUntil(() => outcomesSince(before).find((o) => o.kind === 'queued') ?? null, {
       timeoutMs: 45_000,
@@ -71,7 +81,12 @@ describe('IVR keypad branches', () => {
       '{expectedDate}',
       formatDateZh(localDateKey(order.resolveDeadline.dueAt - 1), { today: localDateKey(Date.now()) }),
     );
-    const ttsFile = path.join(t.hotline.asterisk!.hostInstanceDir, 'sounds', 'tts', crypto.createHash('sha256').update(expectedText).digest('hex').slice(0, 24) + '.wav');
+    const ttsFile = path.join(
+      t.hotline.asterisk!.hostInstanceDir,
+      'sounds',
+      'tts',
+      crypto.createHash('sha256').update(expectedText).digest('hex').slice(0, 24) + '.wav',
+    );
     expect(fs.existsSync(ttsFile), `${expectedText} synthesised`).toBe(true);
     expect(fs.statSync(ttsFile).size).toBeGreaterThan(8000 * 2 * 3); // several seconds of 8 kHz speech
 
@@ -85,9 +100,19 @@ describe('IVR keypad branches', () => {
   it('given an unknown code, when the caller types it, then the IVR says it is unknown and queues the caller', async () => {
     const before = outcomes.length;
     const caller = startCaller({
-      sipTarget: t.trunk, dialed: '12345', callerNumber: '13912340001', localPort: 15086, mediaPort: 17100,
-      pcap: media.callerPcap, maxCallMs: 60_000, hangupAfterMs: 55_000, name: 'ivr-unknown',
-      dtmf: [{ digits: '1', afterMs: 1_500 }, { digits: '20261124999999#', afterMs: 3_000, gapMs: 150 }],
+      sipTarget: t.trunk,
+      dialed: '12345',
+      callerNumber: '13912340001',
+      localPort: 15086,
+      mediaPort: 17100,
+      pcap: media.callerPcap,
+      maxCallMs: 60_000,
+      hangupAfterMs: 55_000,
+      name: 'ivr-unknown',
+      dtmf: [
+        { digits: '1', afterMs: 1_500 },
+        { digits: '20261124999999#', afterMs: 3_000, gapMs: 150 },
+      ],
     });
     await waitUntil(() => outcomesSince(before).find((o) => o.kind === 'order_query') ?? null, {
       timeoutMs: 40_000,
@@ -102,8 +127,15 @@ describe('IVR keypad branches', () => {
     const before = outcomes.length;
     // "12#" is too short for an order code; each attempt is typed after the (re-)prompt has started
     const caller = startCaller({
-      sipTarget: t.trunk, dialed: '12345', callerNumber: '13912340002', localPort: 15088, mediaPort: 17200,
-      pcap: media.callerPcap, maxCallMs: 90_000, hangupAfterMs: 85_000, name: 'ivr-invalid',
+      sipTarget: t.trunk,
+      dialed: '12345',
+      callerNumber: '13912340002',
+      localPort: 15088,
+      mediaPort: 17200,
+      pcap: media.callerPcap,
+      maxCallMs: 90_000,
+      hangupAfterMs: 85_000,
+      name: 'ivr-invalid',
       dtmf: [
         { digits: '1', afterMs: 1_500 },
         { digits: '12#', afterMs: 2_000 },
@@ -125,8 +157,15 @@ describe('IVR keypad branches', () => {
   it('given no input after pressing 1, when the caller stays silent, then after two re-prompts they are queued for an agent', async () => {
     const before = outcomes.length;
     const caller = startCaller({
-      sipTarget: t.trunk, dialed: '12345', callerNumber: '13912340003', localPort: 15090, mediaPort: 17300,
-      pcap: media.callerPcap, maxCallMs: 120_000, hangupAfterMs: 115_000, name: 'ivr-silent',
+      sipTarget: t.trunk,
+      dialed: '12345',
+      callerNumber: '13912340003',
+      localPort: 15090,
+      mediaPort: 17300,
+      pcap: media.callerPcap,
+      maxCallMs: 120_000,
+      hangupAfterMs: 115_000,
+      name: 'ivr-silent',
       dtmf: [{ digits: '1', afterMs: 1_500 }],
     });
     const failed = await waitUntil(() => outcomesSince(before).find((o) => o.kind === 'no_valid_input') ?? null, {

@@ -45,8 +45,15 @@ describe('agent audio after a bridge peer change (G1)', () => {
     await logInAgent(page, t.url, t.agent('1001'));
     await goAvailable(page);
     const caller = startCaller({
-      sipTarget: t.trunk, dialed: '12345', callerNumber: '13800138001', localPort: 15080, mediaPort: 16500,
-      pcap: media.callerPcap, hangupAfterMs: 45_000, maxCallMs: 60_000, name: 'peer-change-caller',
+      sipTarget: t.trunk,
+      dialed: '12345',
+      callerNumber: '13800138001',
+      localPort: 15080,
+      mediaPort: 16500,
+      pcap: media.callerPcap,
+      hangupAfterMs: 45_000,
+      maxCallMs: 60_000,
+      name: 'peer-change-caller',
     });
     await page.getByTestId('incoming-call').waitFor({ timeout: 20_000 });
     await page.getByTestId('btn-answer').click();
@@ -66,10 +73,13 @@ describe('agent audio after a bridge peer change (G1)', () => {
     // from now on only the peer's tone can reach the agent; sample the browser's level every 250 ms for 5.5 s
     // and judge the last 4 s (the meter reports the maximum of its last second, which may still hold the citizen)
     const all: number[] = [];
-    await waitUntil(async () => {
-      all.push((await pageAudio(page)).rxRms);
-      return all.length >= 22 ? true : null;
-    }, { timeoutMs: 12_000, intervalMs: 250, what: '5.5 s of level samples' });
+    await waitUntil(
+      async () => {
+        all.push((await pageAudio(page)).rxRms);
+        return all.length >= 22 ? true : null;
+      },
+      { timeoutMs: 12_000, intervalMs: 250, what: '5.5 s of level samples' },
+    );
     const samples = all.slice(6);
     const silent = samples.filter((v) => v <= 0.01).length;
     console.info(JSON.stringify({ afterPeerChange: { silentSamples: silent, samples } }));

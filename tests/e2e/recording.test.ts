@@ -58,7 +58,11 @@ describe('call recording: stereo, whole call, range playback, roles and audit', 
     await page.getByTestId('incoming-call').waitFor({ timeout: 25_000 });
     await page.getByTestId('btn-answer').click();
     await page.locator('[data-testid="active-call"][data-state="established"]').waitFor({ timeout: 10_000 });
-    await waitUntil(async () => ((await pageAudio(page)).rxRms > 0.01 ? true : null), { timeoutMs: 10_000, intervalMs: 250, what: 'the agent to hear the caller' });
+    await waitUntil(async () => ((await pageAudio(page)).rxRms > 0.01 ? true : null), {
+      timeoutMs: 10_000,
+      intervalMs: 250,
+      what: 'the agent to hear the caller',
+    });
 
     // hold for a few seconds (music on hold on the bridge), then resume; the caller hangs up later by itself
     await page.getByTestId('btn-hold').click();
@@ -72,10 +76,13 @@ describe('call recording: stereo, whole call, range playback, roles and audit', 
     expect(result.answered).toBe(true);
 
     // ---- the stored recording ----
-    const call = await waitUntil(async () => {
-      const [c] = await t.hotline.records.listCalls({ limit: 1 });
-      return c?.endedAt ? c : null;
-    }, { timeoutMs: 10_000, intervalMs: 250, what: 'the call record to be closed' });
+    const call = await waitUntil(
+      async () => {
+        const [c] = await t.hotline.records.listCalls({ limit: 1 });
+        return c?.endedAt ? c : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 250, what: 'the call record to be closed' },
+    );
     expect(call.outcome).toBe('answered');
     const callId = call.id;
     const rec = await waitUntil(async () => t.hotline.recordings.repo.get(callId), { timeoutMs: 20_000, intervalMs: 250, what: 'the recording to be stored' });
@@ -109,7 +116,10 @@ describe('call recording: stereo, whole call, range playback, roles and audit', 
       left: { rms: round(rms(seg(wav.left, talk.from, talk.to))), tone1k: round(bestToneRatio(seg(wav.left, talk.from, talk.to), sr, TONE_HZ)) },
       talkSeconds: (talk.to - talk.from) / sr,
       rightTalking: { rms: round(rms(seg(wav.right, talk.from, talk.to))), tone1k: round(bestToneRatio(seg(wav.right, talk.from, talk.to), sr, TONE_HZ)) },
-      rightHeld: { rms: round(rms(seg(wav.right, holdStart, holdStart + 2 * sr))), tone1k: round(bestToneRatio(seg(wav.right, holdStart, holdStart + 2 * sr), sr, TONE_HZ)) },
+      rightHeld: {
+        rms: round(rms(seg(wav.right, holdStart, holdStart + 2 * sr))),
+        tone1k: round(bestToneRatio(seg(wav.right, holdStart, holdStart + 2 * sr), sr, TONE_HZ)),
+      },
       sizeBytes: rec.sizeBytes,
     };
     console.info(JSON.stringify({ recording: figures }));
@@ -120,8 +130,13 @@ describe('call recording: stereo, whole call, range playback, roles and audit', 
     expect(figures.rightHeld.rms, 'music on hold on the right while held').toBeGreaterThan(0.005);
 
     // ---- playback with a Range request: supervisor yes, an unrelated agent no ----
-    const supervisor = await apiLogin(t.url, t.credentials.find((c) => c.username === 'supervisor')!);
-    const ranged = await fetch(`${t.url}/api/recordings/${callId}/audio`, { headers: { authorization: `Bearer ${supervisor.token}`, range: 'bytes=1000-4999' } });
+    const supervisor = await apiLogin(
+      t.url,
+      t.credentials.find((c) => c.username === 'supervisor')!,
+    );
+    const ranged = await fetch(`${t.url}/api/recordings/${callId}/audio`, {
+      headers: { authorization: `Bearer ${supervisor.token}`, range: 'bytes=1000-4999' },
+    });
     expect(ranged.status).toBe(206);
     expect(ranged.headers.get('content-range')).toBe(`bytes 1000-4999/${rec.sizeBytes}`);
     expect(ranged.headers.get('accept-ranges')).toBe('bytes');
@@ -133,7 +148,9 @@ describe('call recording: stereo, whole call, range playback, roles and audit', 
     const refused = await fetch(`${t.url}/api/recordings/${callId}/audio`, { headers: { authorization: `Bearer ${other.token}`, range: 'bytes=0-99' } });
     expect(refused.status).toBe(403);
     const own = await apiLogin(t.url, t.agent('1001'));
-    expect((await fetch(`${t.url}/api/recordings/${callId}/audio`, { headers: { authorization: `Bearer ${own.token}`, range: 'bytes=0-99' } })).status).toBe(206);
+    expect((await fetch(`${t.url}/api/recordings/${callId}/audio`, { headers: { authorization: `Bearer ${own.token}`, range: 'bytes=0-99' } })).status).toBe(
+      206,
+    );
     expect((await fetch(`${t.url}/api/recordings/${callId}/audio?download=1`, { headers: { authorization: `Bearer ${own.token}` } })).status).toBe(403);
 
     const log = await t.hotline.recordings.repo.accessLog(callId);

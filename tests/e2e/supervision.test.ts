@@ -57,13 +57,20 @@ async function startPageToneMeter(page: Page, hz: number): Promise<void> {
 async function agentToneShare(page: Page, seconds = 2.5, settle = 0.8): Promise<number> {
   const from = Date.now() + settle * 1000;
   const to = from + seconds * 1000;
-  await waitUntil(() => (Date.now() > to ? true : null), { timeoutMs: (settle + seconds) * 1000 + 2000, intervalMs: 100, what: 'the agent-side measuring window' });
-  return page.evaluate(([a, b]) => {
-    const h = (window as unknown as { toneMeter: [number, number, number][] }).toneMeter.filter(([t]) => t >= a! && t < b!);
-    const band = h.reduce((s, x) => s + x[1], 0);
-    const total = h.reduce((s, x) => s + x[2], 0);
-    return total > 0 ? band / total : 0;
-  }, [from, to]);
+  await waitUntil(() => (Date.now() > to ? true : null), {
+    timeoutMs: (settle + seconds) * 1000 + 2000,
+    intervalMs: 100,
+    what: 'the agent-side measuring window',
+  });
+  return page.evaluate(
+    ([a, b]) => {
+      const h = (window as unknown as { toneMeter: [number, number, number][] }).toneMeter.filter(([t]) => t >= a! && t < b!);
+      const band = h.reduce((s, x) => s + x[1], 0);
+      const total = h.reduce((s, x) => s + x[2], 0);
+      return total > 0 ? band / total : 0;
+    },
+    [from, to],
+  );
 }
 
 describe('supervision: listen, whisper, barge', () => {
@@ -105,8 +112,14 @@ describe('supervision: listen, whisper, barge', () => {
   it('given a live call, when the supervisor listens, whispers and barges, then each party hears exactly what it should', async () => {
     const rx = await startRtpCapture({ mediaPort: 18200, file: path.join(DIR, 'caller-rx.pcap') });
     const caller = startCaller({
-      sipTarget: t.trunk, dialed: '12345', callerNumber: '13800138040', localPort: 15210, mediaPort: 18200,
-      pcap: media.callerPcap, maxCallMs: 170_000, name: 'supervised-caller',
+      sipTarget: t.trunk,
+      dialed: '12345',
+      callerNumber: '13800138040',
+      localPort: 15210,
+      mediaPort: 18200,
+      pcap: media.callerPcap,
+      maxCallMs: 170_000,
+      name: 'supervised-caller',
     });
     await page.getByTestId('incoming-call').waitFor({ timeout: 25_000 });
     await page.getByTestId('btn-answer').click();
@@ -122,14 +135,21 @@ describe('supervision: listen, whisper, barge', () => {
     const started = await supervisor.call<{ session: SupervisionView }>('POST', '/api/supervision', { agentId: 'u-1001', mode: 'listen', phone: '8001' });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
     const id = started.body.session.id;
-    await waitUntil(async () => {
-      const r = await supervisor.call<{ sessions: SupervisionView[] }>('GET', '/api/supervision');
-      return r.body.sessions.find((s) => s.id === id)?.phase === 'active' ? true : null;
-    }, { timeoutMs: 15_000, what: "the supervisor's phone to answer" });
+    await waitUntil(
+      async () => {
+        const r = await supervisor.call<{ sessions: SupervisionView[] }>('GET', '/api/supervision');
+        return r.body.sessions.find((s) => s.id === id)?.phase === 'active' ? true : null;
+      },
+      { timeoutMs: 15_000, what: "the supervisor's phone to answer" },
+    );
     const supHears = await nextWindow(deskRx, 'the supervisor to hear the call', 3, 1);
     const listenCaller = await nextWindow(rx, 'the caller during listen');
     const listenAgent = await agentToneShare(page);
-    measured.listen = { supervisorHears: { rms: round(supHears.rms), tone1000: round(supHears.toneRatio(TONE_HZ)) }, callerTone2500: round(listenCaller.toneRatio(SUPERVISOR_HZ)), agentTone2500: round(listenAgent) };
+    measured.listen = {
+      supervisorHears: { rms: round(supHears.rms), tone1000: round(supHears.toneRatio(TONE_HZ)) },
+      callerTone2500: round(listenCaller.toneRatio(SUPERVISOR_HZ)),
+      agentTone2500: round(listenAgent),
+    };
     expect(supHears.toneRatio(TONE_HZ), 'the supervisor hears the agent').toBeGreaterThan(0.15);
     expect(supHears.rms, 'the supervisor hears the caller and the agent').toBeGreaterThan(0.03);
     expect(listenCaller.toneRatio(SUPERVISOR_HZ)).toBeLessThan(0.05);
@@ -139,7 +159,11 @@ describe('supervision: listen, whisper, barge', () => {
     expect((await supervisor.call('POST', `/api/supervision/${id}/mode`, { mode: 'whisper' })).status).toBe(200);
     const whisperAgent = await agentToneShare(page, 3, 1);
     const whisperCaller = await nextWindow(rx, 'the caller during whisper', 3);
-    measured.whisper = { agentTone2500: round(whisperAgent), callerTone2500: round(whisperCaller.toneRatio(SUPERVISOR_HZ)), callerTone1000: round(whisperCaller.toneRatio(TONE_HZ)) };
+    measured.whisper = {
+      agentTone2500: round(whisperAgent),
+      callerTone2500: round(whisperCaller.toneRatio(SUPERVISOR_HZ)),
+      callerTone1000: round(whisperCaller.toneRatio(TONE_HZ)),
+    };
     expect(whisperAgent, 'the agent hears the whisper (listen: about 0)').toBeGreaterThan(0.1);
     expect(whisperCaller.toneRatio(SUPERVISOR_HZ), 'the caller must not hear the whisper').toBeLessThan(0.05);
     expect(whisperCaller.toneRatio(TONE_HZ), 'the caller still hears the agent').toBeGreaterThan(0.5);
@@ -148,7 +172,11 @@ describe('supervision: listen, whisper, barge', () => {
     expect((await supervisor.call('POST', `/api/supervision/${id}/mode`, { mode: 'barge' })).status).toBe(200);
     const bargeCaller = await nextWindow(rx, 'the caller during barge', 3, 1);
     const bargeAgent = await agentToneShare(page);
-    measured.barge = { callerTone2500: round(bargeCaller.toneRatio(SUPERVISOR_HZ)), callerTone1000: round(bargeCaller.toneRatio(TONE_HZ)), agentTone2500: round(bargeAgent) };
+    measured.barge = {
+      callerTone2500: round(bargeCaller.toneRatio(SUPERVISOR_HZ)),
+      callerTone1000: round(bargeCaller.toneRatio(TONE_HZ)),
+      agentTone2500: round(bargeAgent),
+    };
     expect(bargeCaller.toneRatio(SUPERVISOR_HZ)).toBeGreaterThan(0.15);
     expect(bargeCaller.toneRatio(TONE_HZ)).toBeGreaterThan(0.1);
     expect(bargeAgent).toBeGreaterThan(0.1);
@@ -157,10 +185,13 @@ describe('supervision: listen, whisper, barge', () => {
     await page.getByTestId('btn-transfer-110').click();
     await page.locator('[data-testid="transfer-state"][data-phase="consulting"]').waitFor({ timeout: 20_000 });
     const samples: number[] = [];
-    await waitUntil(async () => {
-      samples.push((await pageAudio(page)).rxRms);
-      return samples.length >= 22 ? true : null;
-    }, { timeoutMs: 15_000, intervalMs: 250, what: '5.5 s of the agent level during the consult' });
+    await waitUntil(
+      async () => {
+        samples.push((await pageAudio(page)).rxRms);
+        return samples.length >= 22 ? true : null;
+      },
+      { timeoutMs: 15_000, intervalMs: 250, what: '5.5 s of the agent level during the consult' },
+    );
     const judged = samples.slice(6);
     measured.consultAfterBarge = { silentSamples: judged.filter((v) => v <= 0.01).length, minRms: round(Math.min(...judged)) };
     expect(judged.filter((v) => v <= 0.01)).toEqual([]);
@@ -180,10 +211,13 @@ describe('supervision: listen, whisper, barge', () => {
     expect((await supervisor.call('POST', '/api/agents/u-1001/force-state', { state: 'offline' })).status).toBe(200);
     await page.locator('[data-testid="agent-state"][data-state="offline"]').waitFor({ timeout: 10_000 });
     expect((await supervisor.call('GET', '/api/supervision/audit')).status).toBe(403);
-    const audit = await waitUntil(async () => {
-      const r = await admin.call<{ rows: SupervisionAuditRow[] }>('GET', '/api/supervision/audit');
-      return r.body.rows.length >= 4 && r.body.rows.every((x) => x.endedAt !== null) ? r.body.rows : null;
-    }, { timeoutMs: 10_000, what: 'every audit row closed' });
+    const audit = await waitUntil(
+      async () => {
+        const r = await admin.call<{ rows: SupervisionAuditRow[] }>('GET', '/api/supervision/audit');
+        return r.body.rows.length >= 4 && r.body.rows.every((x) => x.endedAt !== null) ? r.body.rows : null;
+      },
+      { timeoutMs: 10_000, what: 'every audit row closed' },
+    );
     const modes = [...audit].reverse().map((r) => r.mode);
     expect(modes).toEqual(['listen', 'whisper', 'barge', 'force_logout']);
     expect(audit.every((r) => r.supervisorId === 'u-supervisor' && r.agentId === 'u-1001')).toBe(true);

@@ -46,10 +46,13 @@ async function openCitizenPage(browser: Browser, url: string): Promise<Page> {
 async function dialAndExpectRefusal(page: Page, number: string): Promise<CitizenHook> {
   await page.locator('#citizen-number').fill(number);
   await page.getByTestId('citizen-call').click();
-  return waitUntil(async () => {
-    const h = await citizenHook(page);
-    return h.call === 'ended' ? h : null;
-  }, { timeoutMs: 15_000, what: `the call to ${number} to be refused` });
+  return waitUntil(
+    async () => {
+      const h = await citizenHook(page);
+      return h.call === 'ended' ? h : null;
+    },
+    { timeoutMs: 15_000, what: `the call to ${number} to be refused` },
+  );
 }
 
 describe('try it in a browser: citizen page → 12345 → agent desktop → work order → department portal', () => {
@@ -99,10 +102,13 @@ describe('try it in a browser: citizen page → 12345 → agent desktop → work
     await citizen.getByTestId('citizen-call').click();
 
     // the greeting is heard on the page before an agent is offered the call
-    const greeting = await waitUntil(async () => {
-      const h = await citizenHook(citizen);
-      return h.call === 'established' && h.rxRms > 0.01 ? h : null;
-    }, { timeoutMs: 20_000, intervalMs: 250, what: 'the greeting on the citizen page' });
+    const greeting = await waitUntil(
+      async () => {
+        const h = await citizenHook(citizen);
+        return h.call === 'established' && h.rxRms > 0.01 ? h : null;
+      },
+      { timeoutMs: 20_000, intervalMs: 250, what: 'the greeting on the citizen page' },
+    );
     await citizen.screenshot({ path: path.join(SHOTS, '02-citizen-greeting.png'), fullPage: true });
 
     // the agent is offered the call with the number the citizen typed, and the screen pop lists its demo orders
@@ -113,14 +119,20 @@ describe('try it in a browser: citizen page → 12345 → agent desktop → work
     await agent.locator('[data-testid="active-call"][data-state="established"]').waitFor({ timeout: 10_000 });
 
     // each side hears the other: the agent the citizen's sentence, the citizen the agent's 1 kHz
-    const agentHeard = await waitUntil(async () => {
-      const a = await pageAudio(agent);
-      return a.rxRms > 0.02 && a.rxPackets > 50 ? a : null;
-    }, { timeoutMs: 15_000, intervalMs: 250, what: "the citizen's voice at the agent" });
-    const citizenHeard = await waitUntil(async () => {
-      const h = await citizenHook(citizen);
-      return h.rxRms > 0.02 && h.rxPackets > greeting.rxPackets + 50 ? h : null;
-    }, { timeoutMs: 15_000, intervalMs: 250, what: "the agent's voice at the citizen" });
+    const agentHeard = await waitUntil(
+      async () => {
+        const a = await pageAudio(agent);
+        return a.rxRms > 0.02 && a.rxPackets > 50 ? a : null;
+      },
+      { timeoutMs: 15_000, intervalMs: 250, what: "the citizen's voice at the agent" },
+    );
+    const citizenHeard = await waitUntil(
+      async () => {
+        const h = await citizenHook(citizen);
+        return h.rxRms > 0.02 && h.rxPackets > greeting.rxPackets + 50 ? h : null;
+      },
+      { timeoutMs: 15_000, intervalMs: 250, what: "the agent's voice at the citizen" },
+    );
     await citizen.screenshot({ path: path.join(SHOTS, '03-citizen-in-call.png'), fullPage: true });
 
     // a second citizen page while the first is in a call: the page's call limit refuses it as busy
@@ -133,7 +145,11 @@ describe('try it in a browser: citizen page → 12345 → agent desktop → work
 
     // the agent fills the order: the phone came from the citizen page
     expect(await agent.locator('#order_citizen_phone').inputValue()).toBe(CITIZEN);
-    await agent.getByTestId('order-form').locator('label').filter({ has: agent.getByTestId('order-type-help') }).click();
+    await agent
+      .getByTestId('order-form')
+      .locator('label')
+      .filter({ has: agent.getByTestId('order-type-help') })
+      .click();
     await agent.locator('#order_catalogItemCode').fill('公积金提取');
     const option = agent.locator('.ant-select-item-option[title^="C03.001"]');
     await option.waitFor({ timeout: 10_000 });

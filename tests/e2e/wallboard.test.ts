@@ -32,7 +32,10 @@ describe('wallboard', () => {
     browser = await launchChromium({ fakeMicWav: media.agentToneWav });
     agentPage = await newAgentPage(browser, t.url, { label: 'agent 1001' });
     board = await newAgentPage(browser, t.url, { label: 'wallboard' });
-    supervisor = await apiLogin(t.url, t.credentials.find((c) => c.username === 'supervisor')!);
+    supervisor = await apiLogin(
+      t.url,
+      t.credentials.find((c) => c.username === 'supervisor')!,
+    );
   });
 
   afterAll(async () => {
@@ -42,18 +45,21 @@ describe('wallboard', () => {
 
   /** What the board shows in its totals row equals the ACD's figures (waiting, answered, abandoned). */
   async function boardMatchesApi(what: string, expected: Partial<Figures['total']>) {
-    return waitUntil(async () => {
-      const api = (await supervisor.call<Figures>('GET', '/api/acd/figures')).body.total;
-      const row = board.getByTestId('wb-total');
-      const shown = {
-        waiting: Number(await row.getAttribute('data-waiting')),
-        answered: Number(await row.getAttribute('data-answered')),
-        abandoned: Number(await row.getAttribute('data-abandoned')),
-      };
-      const same = shown.waiting === api.waiting && shown.answered === api.answered && shown.abandoned === api.abandoned;
-      const asExpected = Object.entries(expected).every(([k, v]) => shown[k as keyof typeof shown] === v);
-      return same && asExpected ? { shown, api } : null;
-    }, { timeoutMs: 20_000, intervalMs: 250, what });
+    return waitUntil(
+      async () => {
+        const api = (await supervisor.call<Figures>('GET', '/api/acd/figures')).body.total;
+        const row = board.getByTestId('wb-total');
+        const shown = {
+          waiting: Number(await row.getAttribute('data-waiting')),
+          answered: Number(await row.getAttribute('data-answered')),
+          abandoned: Number(await row.getAttribute('data-abandoned')),
+        };
+        const same = shown.waiting === api.waiting && shown.answered === api.answered && shown.abandoned === api.abandoned;
+        const asExpected = Object.entries(expected).every(([k, v]) => shown[k as keyof typeof shown] === v);
+        return same && asExpected ? { shown, api } : null;
+      },
+      { timeoutMs: 20_000, intervalMs: 250, what },
+    );
   }
 
   it('given a supervisor on the wallboard, when a call waits, rings and is answered, then the board follows with the ACD figures', async () => {
@@ -72,8 +78,14 @@ describe('wallboard', () => {
     await logInAgent(agentPage, t.url, t.agent('1001'));
     await board.locator('[data-testid="wb-agent-1001"][data-state="offline"]').waitFor({ timeout: 10_000 });
     const caller = startCaller({
-      sipTarget: t.trunk, dialed: '12345', callerNumber: '13800138050', localPort: 15220, mediaPort: 18400,
-      pcap: media.callerPcap, maxCallMs: 90_000, name: 'wallboard-caller',
+      sipTarget: t.trunk,
+      dialed: '12345',
+      callerNumber: '13800138050',
+      localPort: 15220,
+      mediaPort: 18400,
+      pcap: media.callerPcap,
+      maxCallMs: 90_000,
+      name: 'wallboard-caller',
     });
     const waiting = await boardMatchesApi('the waiting call on the board', { waiting: 1, answered: 0 });
     await board.getByTestId('wb-alert').filter({ hasText: '已等待' }).first().waitFor({ timeout: 30_000 });

@@ -36,7 +36,11 @@ const CARRIER_PORT = 15202;
 const CARRIER_MEDIA = 18100;
 const SECRET = 'linkage-secret-for-tests-0001';
 
-const figures = (a: ReceivedAudio, ...hz: number[]) => ({ rms: round(a.rms), seconds: round(a.seconds), ...Object.fromEntries(hz.map((f) => [`tone${f}`, round(a.toneRatio(f))])) });
+const figures = (a: ReceivedAudio, ...hz: number[]) => ({
+  rms: round(a.rms),
+  seconds: round(a.seconds),
+  ...Object.fromEntries(hz.map((f) => [`tone${f}`, round(a.toneRatio(f))])),
+});
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -73,10 +77,16 @@ describe('warm transfer to 110 / 120 with a linkage sheet', () => {
     await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/linkage`;
     const directoryFile = path.join(DIR, 'transfer-directory.json');
-    fs.writeFileSync(directoryFile, JSON.stringify({
-      centres: [{ number: '110', name: '公安110', webhook: { url, secret: SECRET } }, { number: '120', name: '急救120' }],
-      directory: [{ id: 'housing', name: '住建局热线', number: '88886666' }],
-    }));
+    fs.writeFileSync(
+      directoryFile,
+      JSON.stringify({
+        centres: [
+          { number: '110', name: '公安110', webhook: { url, secret: SECRET } },
+          { number: '120', name: '急救120' },
+        ],
+        directory: [{ id: 'housing', name: '住建局热线', number: '88886666' }],
+      }),
+    );
 
     t = await startTestHotline('warm-transfer', {
       ACD_WRAP_UP_SECONDS: '0',
@@ -85,7 +95,14 @@ describe('warm transfer to 110 / 120 with a linkage sheet', () => {
       LINKAGE_RETRY_BASE_MS: '500',
     });
     // every number dialled through the trunk (110, 120) reaches this operator
-    centre = await startCarrierParty({ dir: DIR, name: 'centre-110', port: CARRIER_PORT, mediaPort: CARRIER_MEDIA, toneHz: CENTRE_HZ, amplitude: CENTRE_AMPLITUDE });
+    centre = await startCarrierParty({
+      dir: DIR,
+      name: 'centre-110',
+      port: CARRIER_PORT,
+      mediaPort: CARRIER_MEDIA,
+      toneHz: CENTRE_HZ,
+      amplitude: CENTRE_AMPLITUDE,
+    });
     centreRx = centre.rx;
     browser = await launchChromium({ fakeMicWav: media.agentToneWav });
     page = await newAgentPage(browser, t.url, { label: 'agent 1001' });
@@ -106,13 +123,22 @@ describe('warm transfer to 110 / 120 with a linkage sheet', () => {
   async function answeredCall(name: string, number: string, ports: { sip: number; media: number }) {
     const rx = await startRtpCapture({ mediaPort: ports.media, file: path.join(DIR, `${name}-caller-rx.pcap`) });
     const caller = startCaller({
-      sipTarget: t.trunk, dialed: '12345', callerNumber: number, localPort: ports.sip, mediaPort: ports.media,
-      pcap: media.callerPcap, maxCallMs: 150_000, name: `${name}-caller`,
+      sipTarget: t.trunk,
+      dialed: '12345',
+      callerNumber: number,
+      localPort: ports.sip,
+      mediaPort: ports.media,
+      pcap: media.callerPcap,
+      maxCallMs: 150_000,
+      name: `${name}-caller`,
     });
     await page.getByTestId('incoming-call').waitFor({ timeout: 25_000 });
     await page.getByTestId('btn-answer').click();
     await page.locator('[data-testid="active-call"][data-state="established"]').waitFor({ timeout: 10_000 });
-    const call = await waitUntil(() => t.hotline.calls.all().find((c) => c.callerNumber === number && c.stage === 'connected') ?? null, { timeoutMs: 10_000, what: 'the connected call' });
+    const call = await waitUntil(() => t.hotline.calls.all().find((c) => c.callerNumber === number && c.stage === 'connected') ?? null, {
+      timeoutMs: 10_000,
+      what: 'the connected call',
+    });
     await waitUntil(async () => ((await pageAudio(page)).rxRms > 0.01 ? true : null), { timeoutMs: 10_000, what: 'the agent to hear the caller' });
     const talking = await nextWindow(rx, 'the caller to hear the agent', 1.5, 0.3);
     expect(talking.toneRatio(TONE_HZ)).toBeGreaterThan(0.5);
@@ -133,10 +159,13 @@ describe('warm transfer to 110 / 120 with a linkage sheet', () => {
     const atCentre = await nextWindow(centreRx, `${label}: the operator to hear the agent`, 2, 0.2);
     measured[`${label}.operatorHearsAgent`] = figures(atCentre, TONE_HZ);
     expect(atCentre.toneRatio(TONE_HZ)).toBeGreaterThan(0.5);
-    const agentHears = await waitUntil(async () => {
-      const a = await pageAudio(page);
-      return a.rxRms > 0.01 ? a : null;
-    }, { timeoutMs: 10_000, intervalMs: 250, what: `${label}: the agent to hear the operator` });
+    const agentHears = await waitUntil(
+      async () => {
+        const a = await pageAudio(page);
+        return a.rxRms > 0.01 ? a : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 250, what: `${label}: the agent to hear the operator` },
+    );
     measured[`${label}.agentHearsOperatorRms`] = round(agentHears.rxRms);
     const transfer = (await agentApi.call<{ transfer: TransferView }>('GET', `/api/calls/${callId}/transfer`)).body.transfer;
     expect(transfer).toMatchObject({ phase: 'consulting', kind: 'warm', target: { number } });
@@ -172,30 +201,46 @@ describe('warm transfer to 110 / 120 with a linkage sheet', () => {
     await waitUntil(async () => ((await t.hotline.telephony.listChannels()).length === 0 ? true : null), { timeoutMs: 10_000, what: 'all legs gone' });
 
     // the recording covers the whole call, the consult's hold and 110's part included
-    const record = await waitUntil(async () => {
-      const [r] = await t.hotline.records.listCalls({ limit: 5 }).then((l) => l.filter((c) => c.id === callId));
-      return r?.outcome ? r : null;
-    }, { timeoutMs: 10_000, what: 'the call record closed' });
+    const record = await waitUntil(
+      async () => {
+        const [r] = await t.hotline.records.listCalls({ limit: 5 }).then((l) => l.filter((c) => c.id === callId));
+        return r?.outcome ? r : null;
+      },
+      { timeoutMs: 10_000, what: 'the call record closed' },
+    );
     expect(record.recordingName).toBe(`call-${callId}`);
     const wavFile = path.join(t.hotline.asterisk!.spoolDir, 'recording', `call-${callId}.wav`);
-    const { samples, sampleRate } = await waitUntil(() => {
-      try {
-        return readWav(fs.readFileSync(wavFile));
-      } catch {
-        return null;
-      }
-    }, { timeoutMs: 10_000, what: 'the call recording' });
+    const { samples, sampleRate } = await waitUntil(
+      () => {
+        try {
+          return readWav(fs.readFileSync(wavFile));
+        } catch {
+          return null;
+        }
+      },
+      { timeoutMs: 10_000, what: 'the call recording' },
+    );
     const recordedSeconds = samples.length / sampleRate;
     const lastPart = Float32Array.from(samples.slice(-3 * sampleRate), (v) => v / 32768);
-    measured['complete.recording'] = { seconds: round(recordedSeconds), callSeconds: round((endedAt - answeredAt) / 1000), lastSecondsCentreTone: round(bestToneRatio(lastPart, sampleRate, CENTRE_HZ)) };
+    measured['complete.recording'] = {
+      seconds: round(recordedSeconds),
+      callSeconds: round((endedAt - answeredAt) / 1000),
+      lastSecondsCentreTone: round(bestToneRatio(lastPart, sampleRate, CENTRE_HZ)),
+    };
     expect(recordedSeconds).toBeGreaterThan((endedAt - answeredAt) / 1000 - 3);
     expect(bestToneRatio(lastPart, sampleRate, CENTRE_HZ), "110's part is in the recording").toBeGreaterThan(0.2);
 
     // ---- the linkage sheet: refused once, re-sent with the same key, signed, delivered ----
-    const delivered = await waitUntil(async () => {
-      const r = await agentApi.call<{ linkages: { status: string; attempts: number; lastHttpStatus: number | null; orderCode: string | null }[] }>('GET', `/api/linkages?callId=${callId}`);
-      return r.body.linkages[0]?.status === 'delivered' ? r.body.linkages[0] : null;
-    }, { timeoutMs: 20_000, intervalMs: 250, what: 'the linkage sheet to be delivered' });
+    const delivered = await waitUntil(
+      async () => {
+        const r = await agentApi.call<{ linkages: { status: string; attempts: number; lastHttpStatus: number | null; orderCode: string | null }[] }>(
+          'GET',
+          `/api/linkages?callId=${callId}`,
+        );
+        return r.body.linkages[0]?.status === 'delivered' ? r.body.linkages[0] : null;
+      },
+      { timeoutMs: 20_000, intervalMs: 250, what: 'the linkage sheet to be delivered' },
+    );
     expect(delivered.attempts).toBe(2);
     expect(received.map((r) => r.answered)).toEqual([500, 200]);
     const [first, second] = received as [Received, Received];

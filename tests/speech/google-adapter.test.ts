@@ -96,7 +96,14 @@ class FakeSpeechServer {
       if (scenario === 'answer' && interimSent < 2 && seconds >= 0.25 * (interimSent + 1)) {
         interimSent++;
         call.write({
-          results: [{ alternatives: [{ transcript: interimSent === 1 ? '你好' : '你好我想咨询' }], isFinal: false, stability: 0.8, resultEndTime: { seconds: 0, nanos: 250_000_000 * interimSent } }],
+          results: [
+            {
+              alternatives: [{ transcript: interimSent === 1 ? '你好' : '你好我想咨询' }],
+              isFinal: false,
+              stability: 0.8,
+              resultEndTime: { seconds: 0, nanos: 250_000_000 * interimSent },
+            },
+          ],
         });
       }
     });
@@ -161,7 +168,13 @@ describe('Google Speech v1 adapter against a local StreamingRecognize server', (
     await recognizer.close();
 
     const call = server.calls[before]!;
-    expect(call.first?.streamingConfig?.config).toMatchObject({ encoding: 'LINEAR16', sampleRateHertz: 16_000, languageCode: 'zh-CN', model: 'telephony', audioChannelCount: 1 });
+    expect(call.first?.streamingConfig?.config).toMatchObject({
+      encoding: 'LINEAR16',
+      sampleRateHertz: 16_000,
+      languageCode: 'zh-CN',
+      model: 'telephony',
+      audioChannelCount: 1,
+    });
     expect(call.first?.streamingConfig?.interimResults).toBe(true);
     expect(call.first?.audioContent?.length ?? 0).toBe(0);
     expect(call.configInLaterMessage).toBe(false);
@@ -219,7 +232,14 @@ describe('Google Speech v1 adapter against a local StreamingRecognize server', (
   });
 
   it('reads endpoint and options from the environment', () => {
-    expect(googleOptionsFromEnv({ GOOGLE_SPEECH_ENDPOINT: '127.0.0.1:50051', GOOGLE_SPEECH_INSECURE: '1', GOOGLE_SPEECH_SAMPLE_RATE: '8000', GOOGLE_SPEECH_MODEL: 'latest_long' })).toEqual({
+    expect(
+      googleOptionsFromEnv({
+        GOOGLE_SPEECH_ENDPOINT: '127.0.0.1:50051',
+        GOOGLE_SPEECH_INSECURE: '1',
+        GOOGLE_SPEECH_SAMPLE_RATE: '8000',
+        GOOGLE_SPEECH_MODEL: 'latest_long',
+      }),
+    ).toEqual({
       apiEndpoint: '127.0.0.1',
       port: 50051,
       insecure: true,

@@ -28,7 +28,10 @@ function setup() {
   const calls = new LiveCalls();
   const pushes: string[] = [];
   const queue = new QueueService({
-    telephony, calls, bus, log,
+    telephony,
+    calls,
+    bus,
+    log,
     users: { appendAgentStateLog: async () => undefined } as unknown as UserRepository,
     notifier: {
       agentState: (a, p) => void pushes.push(`${a} ${p.state}`),
@@ -45,8 +48,16 @@ function setup() {
   queue.handleTelephony({ type: 'device_state', device: '1001', online: true, at: new Date() });
   queue.requestState('u-1001', 'available', undefined);
   const call: LiveCall = {
-    callId: 'c1', channelId: 'ch-c1', callerNumber: '13800138000', dialed: '12345', arrivedAt: new Date(),
-    stage: 'ivr', log, agentLeg: null, bridgeId: null, writes: Promise.resolve(),
+    callId: 'c1',
+    channelId: 'ch-c1',
+    callerNumber: '13800138000',
+    dialed: '12345',
+    arrivedAt: new Date(),
+    stage: 'ivr',
+    log,
+    agentLeg: null,
+    bridgeId: null,
+    writes: Promise.resolve(),
   };
   calls.add(call);
   return { queue, call, originated, events, pushes };

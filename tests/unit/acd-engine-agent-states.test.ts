@@ -10,9 +10,7 @@ describe('AcdEngine answer, hang-up and wrap-up', () => {
     const offer = offers(e.handle({ type: 'call_queued', callId: 'c1' }, 1_000))[0]!;
     const out = e.handle({ type: 'offer_answered', callId: 'c1' }, 3_000);
     expect(out).toContainEqual({ type: 'connect', callId: 'c1', agentId: 'a', offerId: offer.offerId });
-    expect(transitions(out, 'a')).toEqual([
-      { agentId: 'a', from: 'reserved', to: 'on_call', cause: 'answered', reason: null, at: 3_000, until: null },
-    ]);
+    expect(transitions(out, 'a')).toEqual([{ agentId: 'a', from: 'reserved', to: 'on_call', cause: 'answered', reason: null, at: 3_000, until: null }]);
     expect(stateOf(e, 'a')).toBe('on_call');
     expect(e.queueView()).toEqual({ waiting: [], offered: [], connected: 1 });
     expect(e.nextDeadline()).toBeNull(); // the ring timer is gone once answered
@@ -122,10 +120,7 @@ describe('AcdEngine requests made while the phone rings', () => {
     e.handle({ type: 'call_queued', callId: 'c1' }, 1_000);
     e.handle({ type: 'agent_request', agentId: 'a', state: 'break', reason: 'meal' }, 2_000);
     const out = e.handle({ type: 'caller_gone', callId: 'c1' }, 3_000);
-    expect(transitions(out, 'a').map((t) => `${t.from}>${t.to}:${t.cause}`)).toEqual([
-      'reserved>available:caller_gone',
-      'available>break:pending_request',
-    ]);
+    expect(transitions(out, 'a').map((t) => `${t.from}>${t.to}:${t.cause}`)).toEqual(['reserved>available:caller_gone', 'available>break:pending_request']);
     expect(e.agentView('a')?.reason).toBe('meal');
     expect(offers(e.handle({ type: 'call_queued', callId: 'c2' }, 4_000))).toHaveLength(0);
   });
@@ -155,9 +150,7 @@ describe('AcdEngine device changes', () => {
     const e = engine();
     bringOnline(e, 'a', 0);
     const out = e.handle({ type: 'device_changed', agentId: 'a', online: false }, 5_000);
-    expect(transitions(out, 'a')).toEqual([
-      { agentId: 'a', from: 'available', to: 'offline', cause: 'device_offline', reason: null, at: 5_000, until: null },
-    ]);
+    expect(transitions(out, 'a')).toEqual([{ agentId: 'a', from: 'available', to: 'offline', cause: 'device_offline', reason: null, at: 5_000, until: null }]);
     expect(stateOf(e, 'a')).toBe('offline');
     // and is no longer offered calls
     expect(offers(e.handle({ type: 'call_queued', callId: 'c1' }, 6_000))).toEqual([]);

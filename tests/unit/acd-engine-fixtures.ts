@@ -11,10 +11,7 @@ export function engine(settings: { ringTimeoutMs?: number; wrapUpMs?: number } =
 
 /** Registers the agent's device and makes the agent available at `now`. */
 export function bringOnline(e: AcdEngine, agentId: string, now: number): AcdCommand[] {
-  return [
-    ...e.handle({ type: 'device_changed', agentId, online: true }, now),
-    ...e.handle({ type: 'agent_request', agentId, state: 'available' }, now),
-  ];
+  return [...e.handle({ type: 'device_changed', agentId, online: true }, now), ...e.handle({ type: 'agent_request', agentId, state: 'available' }, now)];
 }
 
 export function offers(cmds: AcdCommand[]): Extract<AcdCommand, { type: 'offer' }>[] {

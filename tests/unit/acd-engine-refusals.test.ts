@@ -53,7 +53,13 @@ describe('AcdEngine refusals', () => {
   it('given a legal move, when transition() runs, then it returns from/to/cause/at and sets break reason and wrap-up end', () => {
     const a = newAgent('a', 0);
     expect(transition(a, 'break', 'agent_request', 5)).toEqual({
-      agentId: 'a', from: 'offline', to: 'break', cause: 'agent_request', reason: 'other', at: 5, until: null,
+      agentId: 'a',
+      from: 'offline',
+      to: 'break',
+      cause: 'agent_request',
+      reason: 'other',
+      at: 5,
+      until: null,
     });
     transition(a, 'available', 'agent_request', 6);
     expect(a.idleSince).toBe(6);

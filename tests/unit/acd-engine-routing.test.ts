@@ -14,9 +14,7 @@ describe('AcdEngine routing', () => {
     expect(offer).toMatchObject({ callId: 'c1', agentId: 'b', waitedMs: 0 });
     expect(stateOf(e, 'b')).toBe('reserved');
     expect(stateOf(e, 'a')).toBe('available');
-    expect(transitions(out, 'b')).toEqual([
-      { agentId: 'b', from: 'available', to: 'reserved', cause: 'offer', reason: null, at: 5_000, until: null },
-    ]);
+    expect(transitions(out, 'b')).toEqual([{ agentId: 'b', from: 'available', to: 'reserved', cause: 'offer', reason: null, at: 5_000, until: null }]);
   });
 
   it('given the longest-idle available agent whose device is offline, when a call is queued, then that agent is skipped', () => {
@@ -102,9 +100,7 @@ describe('AcdEngine ring timeout', () => {
     expect(first.agentId).toBe('a');
 
     const out = e.handle({ type: 'tick' }, 1_000 + RING);
-    expect(cancels(out)).toEqual([
-      { type: 'cancel_offer', callId: 'c1', agentId: 'a', offerId: first.offerId, reason: 'ring_timeout' },
-    ]);
+    expect(cancels(out)).toEqual([{ type: 'cancel_offer', callId: 'c1', agentId: 'a', offerId: first.offerId, reason: 'ring_timeout' }]);
     expect(transitions(out, 'a')).toEqual([
       { agentId: 'a', from: 'reserved', to: 'missed', cause: 'ring_timeout', reason: null, at: 1_000 + RING, until: null },
     ]);
@@ -153,12 +149,8 @@ describe('AcdEngine caller hangs up while ringing', () => {
     bringOnline(e, 'a', 0);
     const offer = offers(e.handle({ type: 'call_queued', callId: 'c1' }, 1_000))[0]!;
     const out = e.handle({ type: 'caller_gone', callId: 'c1' }, 2_000);
-    expect(cancels(out)).toEqual([
-      { type: 'cancel_offer', callId: 'c1', agentId: 'a', offerId: offer.offerId, reason: 'caller_gone' },
-    ]);
-    expect(transitions(out, 'a')).toEqual([
-      { agentId: 'a', from: 'reserved', to: 'available', cause: 'caller_gone', reason: null, at: 2_000, until: null },
-    ]);
+    expect(cancels(out)).toEqual([{ type: 'cancel_offer', callId: 'c1', agentId: 'a', offerId: offer.offerId, reason: 'caller_gone' }]);
+    expect(transitions(out, 'a')).toEqual([{ agentId: 'a', from: 'reserved', to: 'available', cause: 'caller_gone', reason: null, at: 2_000, until: null }]);
     expect(stateOf(e, 'a')).toBe('available');
     expect(e.queueView()).toEqual({ waiting: [], offered: [], connected: 0 });
     expect(e.nextDeadline()).toBeNull();

@@ -81,9 +81,7 @@ describe('AcdEngine queue of 3 calls and 2 agents', () => {
 
     expect(offers(e.handle({ type: 'tick' }, 30_000 + WRAP - 1))).toEqual([]);
     const afterWrap = e.handle({ type: 'tick' }, 30_000 + WRAP);
-    expect(offers(afterWrap)).toEqual([
-      expect.objectContaining({ callId: 'c3', agentId: 'b', waitedMs: 30_000 + WRAP - 1_200 }),
-    ]);
+    expect(offers(afterWrap)).toEqual([expect.objectContaining({ callId: 'c3', agentId: 'b', waitedMs: 30_000 + WRAP - 1_200 })]);
     expect(transitions(afterWrap, 'b').map((t) => t.to)).toEqual(['available', 'reserved']);
     expect(e.queueView()).toEqual({ waiting: [], offered: ['c3'], connected: 1 });
     expect(stateOf(e, 'a')).toBe('on_call');

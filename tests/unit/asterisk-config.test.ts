@@ -3,13 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  fillTemplate,
-  renderAgentEndpoints,
-  renderAsteriskConfig,
-  type AgentEndpoint,
-  type AsteriskConfValues,
-} from '../../telephony/asterisk-config.js';
+import { fillTemplate, renderAgentEndpoints, renderAsteriskConfig, type AgentEndpoint, type AsteriskConfValues } from '../../telephony/asterisk-config.js';
 
 const HA1 = '0123456789abcdef0123456789abcdef';
 const agent: AgentEndpoint = { extension: '8001', displayName: '张三', sipHa1: HA1 };
@@ -20,9 +14,7 @@ describe('fillTemplate', () => {
   });
 
   it('given a placeholder with no value, when filled, then it throws naming the placeholder and the source', () => {
-    expect(() => fillTemplate('a={{PRESENT}} b={{MISSING_ONE}}', { PRESENT: 1 }, 'http.conf')).toThrow(
-      'http.conf: no value for {{MISSING_ONE}}',
-    );
+    expect(() => fillTemplate('a={{PRESENT}} b={{MISSING_ONE}}', { PRESENT: 1 }, 'http.conf')).toThrow('http.conf: no value for {{MISSING_ONE}}');
   });
 
   it.each([
@@ -59,7 +51,12 @@ describe('renderAgentEndpoints', () => {
 
   it('given no agents, when rendered, then only the header comment is produced', () => {
     const text = renderAgentEndpoints([], 'r');
-    expect(text.trim().split('\n').every((l) => l.startsWith(';'))).toBe(true);
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .every((l) => l.startsWith(';')),
+    ).toBe(true);
   });
 
   it('given a display name with quote, angle brackets, backslash or ;, when rendered, then those characters are stripped', () => {
@@ -120,8 +117,19 @@ describe('renderAsteriskConfig', () => {
     const etc = tempEtc();
     const written = renderAsteriskConfig(etc, values(), [agent]);
     const expected = [
-      'asterisk.conf', 'modules.conf', 'logger.conf', 'http.conf', 'ari.conf', 'manager.conf',
-      'rtp.conf', 'musiconhold.conf', 'extensions.conf', 'pjsip.conf', 'sorcery.conf', 'pjsip_agents.conf', 'pjsip_citizen.conf',
+      'asterisk.conf',
+      'modules.conf',
+      'logger.conf',
+      'http.conf',
+      'ari.conf',
+      'manager.conf',
+      'rtp.conf',
+      'musiconhold.conf',
+      'extensions.conf',
+      'pjsip.conf',
+      'sorcery.conf',
+      'pjsip_agents.conf',
+      'pjsip_citizen.conf',
       'extensions_merged.conf',
     ];
     expect([...written].sort()).toEqual([...expected].sort());

@@ -18,7 +18,11 @@ const DISTRICTS: Record<string, string[]> = {
   龙岗区: ['平湖街道', '坂田街道', '布吉街道', '南湾街道', '横岗街道', '龙城街道'],
 };
 const ITEMS = Array.from({ length: 30 }, (_, i) => `C${String(1 + (i % 12)).padStart(2, '0')}.${String(100 + i).padStart(3, '0')}`);
-const ESTATES = Array.from({ length: 400 }, (_, i) => `${'东南西北中'[i % 5]}${'华阳康丰泰'[Math.floor(i / 5) % 5]}${'花园苑府城'[Math.floor(i / 25) % 5]}${'一二三四五六七八九十壹贰叁肆伍陆'[Math.floor(i / 125)]}期`);
+const ESTATES = Array.from(
+  { length: 400 },
+  (_, i) =>
+    `${'东南西北中'[i % 5]}${'华阳康丰泰'[Math.floor(i / 5) % 5]}${'花园苑府城'[Math.floor(i / 25) % 5]}${'一二三四五六七八九十壹贰叁肆伍陆'[Math.floor(i / 125)]}期`,
+);
 
 interface Planted {
   id: string;
@@ -28,7 +32,7 @@ interface Planted {
 
 function generate(seed: number) {
   const rnd = mulberry32(seed);
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)] as T;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)] as T;
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const orders: HotspotOrder[] = [];
   let n = 0;
@@ -44,7 +48,13 @@ function generate(seed: number) {
     for (let i = 0; i < k; i++) {
       const d = pick(districts);
       const withStreet = rnd() < 0.8;
-      order(START + day * DAY + int(0, DAY - 1), pick(ITEMS), d, withStreet ? pick(DISTRICTS[d]!) : null, rnd() < 0.9 ? `${pick(ESTATES)}${int(1, 30)}栋${int(101, 2802)}` : null);
+      order(
+        START + day * DAY + int(0, DAY - 1),
+        pick(ITEMS),
+        d,
+        withStreet ? pick(DISTRICTS[d]!) : null,
+        rnd() < 0.9 ? `${pick(ESTATES)}${int(1, 30)}栋${int(101, 2802)}` : null,
+      );
     }
   }
   // always-busy places: 3–7 of the same item a day on the same street, every day (their usual level)
@@ -53,7 +63,8 @@ function generate(seed: number) {
     { item: 'C05.902', district: '福田区', street: '华富街道' },
   ];
   for (let day = 0; day < 56; day++) {
-    for (const b of busy) for (let i = int(3, 7); i > 0; i--) order(START + day * DAY + int(0, DAY - 1), b.item, b.district, b.street, `${pick(ESTATES)}${int(1, 30)}栋`);
+    for (const b of busy)
+      for (let i = int(3, 7); i > 0; i--) order(START + day * DAY + int(0, DAY - 1), b.item, b.district, b.street, `${pick(ESTATES)}${int(1, 30)}栋`);
   }
   // planted clusters, after two weeks of history
   const planted: Planted[] = [];
@@ -122,7 +133,15 @@ describe('hotspot detection (未诉先办)', () => {
     const alerts = detectHotspots(data.orders, at);
     expect(alerts.some((a) => a.catalogItemCode === b.item)).toBe(false);
     // a surge at the busy place (well above its usual 3–7 a day) does alert
-    const surge = Array.from({ length: 30 }, (_, i) => ({ code: `S${i}`, receivedAt: at - (i + 1) * 1000, catalogItemCode: b.item, district: b.district, street: b.street, address: null, summary: '' }));
+    const surge = Array.from({ length: 30 }, (_, i) => ({
+      code: `S${i}`,
+      receivedAt: at - (i + 1) * 1000,
+      catalogItemCode: b.item,
+      district: b.district,
+      street: b.street,
+      address: null,
+      summary: '',
+    }));
     const withSurge = detectHotspots([...data.orders, ...surge], at).find((a) => a.catalogItemCode === b.item);
     expect(withSurge).toMatchObject({ placeKind: 'street', place: b.street });
     expect(withSurge!.count).toBeGreaterThanOrEqual(30);
@@ -131,21 +150,40 @@ describe('hotspot detection (未诉先办)', () => {
 
   it('groups nearby addresses and shows a cluster once at street level', () => {
     const at = START + 10 * DAY;
-    const mk = (i: number, street: string | null, address: string) => ({ code: `A${i}`, receivedAt: at - (i + 1) * 60_000, catalogItemCode: 'C12.001', district: '南山区', street, address, summary: '' });
+    const mk = (i: number, street: string | null, address: string) => ({
+      code: `A${i}`,
+      receivedAt: at - (i + 1) * 60_000,
+      catalogItemCode: 'C12.001',
+      district: '南山区',
+      street,
+      address,
+      summary: '',
+    });
     const byAddress = detectHotspots(
       [mk(0, null, '南山区科技园南区1栋'), mk(1, null, '粤海街道科技园南区3栋 502'), mk(2, null, '科技园南区（12栋）'), mk(3, null, '科技园南区 7 栋')],
       at,
     );
     expect(byAddress).toHaveLength(1);
     expect(byAddress[0]).toMatchObject({ placeKind: 'address', place: '科技园南区', count: 4, baseline: 0 });
-    const both = detectHotspots([1, 2, 3, 4].map((i) => mk(i, '粤海街道', `科技园南区${i}栋`)), at);
+    const both = detectHotspots(
+      [1, 2, 3, 4].map((i) => mk(i, '粤海街道', `科技园南区${i}栋`)),
+      at,
+    );
     expect(both.map((a) => a.placeKind)).toEqual(['street']);
     expect(normalizeAddress('ＡＢ小区 3栋', '南山区')).toBe('AB小区3栋');
   });
 
   it('thresholds are configurable', () => {
     const at = START + 10 * DAY;
-    const two = [0, 1].map((i) => ({ code: `T${i}`, receivedAt: at - 1000 * (i + 1), catalogItemCode: 'C01.001', district: '福田区', street: '园岭街道', address: null, summary: '' }));
+    const two = [0, 1].map((i) => ({
+      code: `T${i}`,
+      receivedAt: at - 1000 * (i + 1),
+      catalogItemCode: 'C01.001',
+      district: '福田区',
+      street: '园岭街道',
+      address: null,
+      summary: '',
+    }));
     expect(detectHotspots(two, at)).toHaveLength(0);
     expect(detectHotspots(two, at, { ...DEFAULT_HOTSPOT_CONFIG, minCount: 2, minExcess: 1 })).toHaveLength(1);
     expect(detectHotspots(two, at, { ...DEFAULT_HOTSPOT_CONFIG, minCount: 2, minExcess: 1, windowMs: 500 })).toHaveLength(0);

@@ -2,16 +2,7 @@
 // party: pcap writing and parsing, G.711 coding, and the tone ratio, all on synthetic captures.
 import { describe, expect, it } from 'vitest';
 import { alawEncode, buildRtpPcap, ipChecksum, linearToAlaw, linearToUlaw, sine, ulawEncode } from '../../testkit/media.js';
-import {
-  alawDecode,
-  analyseRtp,
-  LINKTYPE,
-  parsePcap,
-  parseRtp,
-  rtpPacketsFromPcap,
-  udpDatagrams,
-  ulawDecode,
-} from '../../testkit/rtp-capture.js';
+import { alawDecode, analyseRtp, LINKTYPE, parsePcap, parseRtp, rtpPacketsFromPcap, udpDatagrams, ulawDecode } from '../../testkit/rtp-capture.js';
 
 /** Deterministic pseudo-random numbers in [-1, 1) (xorshift32). */
 function noise(n: number, amplitude: number, seed = 12345): Int16Array {
@@ -99,7 +90,7 @@ describe('RTP pcap writer and parser', () => {
     }
   });
 
-  it('given a written frame, when its IPv4 header checksum is verified, then the one\'s complement sum is 0xffff', () => {
+  it("given a written frame, when its IPv4 header checksum is verified, then the one's complement sum is 0xffff", () => {
     const pcap = pcmaPcap(sine(1000, 0.1, 8000, 0.3));
     const ipHeader = parsePcap(pcap).records[0]!.data.subarray(14, 34);
     expect(ipChecksum(ipHeader)).toBe(0);
@@ -149,16 +140,19 @@ describe('RTP pcap writer and parser', () => {
     }
   });
 
-  it('given packets to two ports, when filtered by destination port, then only that port\'s packets are kept', () => {
+  it("given packets to two ports, when filtered by destination port, then only that port's packets are kept", () => {
     const a = parsePcap(pcmaPcap(sine(1000, 0.2, 8000, 0.3), 6000));
     const b = pcmaPcap(sine(1000, 0.4, 8000, 0.3), 7000);
-    const merged = Buffer.concat([b, ...a.records.map((r) => {
-      const h = Buffer.alloc(16);
-      h.writeUInt32LE(Math.floor(r.time), 0);
-      h.writeUInt32LE(r.data.length, 8);
-      h.writeUInt32LE(r.data.length, 12);
-      return Buffer.concat([h, r.data]);
-    })]);
+    const merged = Buffer.concat([
+      b,
+      ...a.records.map((r) => {
+        const h = Buffer.alloc(16);
+        h.writeUInt32LE(Math.floor(r.time), 0);
+        h.writeUInt32LE(r.data.length, 8);
+        h.writeUInt32LE(r.data.length, 12);
+        return Buffer.concat([h, r.data]);
+      }),
+    ]);
     expect(rtpPacketsFromPcap(merged, { dstPort: 6000 })).toHaveLength(10);
     expect(rtpPacketsFromPcap(merged, { dstPort: 7000 })).toHaveLength(20);
   });

@@ -27,7 +27,10 @@ function statusKey(s: CitizenPhoneSnapshot): CitizenTextKey {
 export function CitizenPage({ phone, monitor, settings }: Props) {
   const [lang, setLang] = useState<CitizenLang>(() => (new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'zh-CN'));
   const t = (k: CitizenTextKey) => CITIZEN_TEXTS[lang][k];
-  const state = useSyncExternalStore((fn) => phone.on('change', fn), () => phone.state);
+  const state = useSyncExternalStore(
+    (fn) => phone.on('change', fn),
+    () => phone.state,
+  );
   const serviceNumber = settings?.enabled ? settings.serviceNumber : '12345';
   const [number, setNumber] = useState(serviceNumber);
   const [myPhone, setMyPhone] = useState('');
@@ -51,7 +54,8 @@ export function CitizenPage({ phone, monitor, settings }: Props) {
     if (settings?.enabled) void phone.dial(number.trim(), settings, myPhone.trim());
   };
 
-  const tone = state.call === 'ended' && state.endReason !== 'local' && state.endReason !== 'remote' ? 'error' : state.call === 'established' ? 'success' : 'info';
+  const tone =
+    state.call === 'ended' && state.endReason !== 'local' && state.endReason !== 'remote' ? 'error' : state.call === 'established' ? 'success' : 'info';
   return (
     <ConfigProvider locale={lang === 'en' ? enUS : zhCN} button={{ autoInsertSpace: false }}>
       <main style={{ maxWidth: 380, margin: '24px auto', padding: '0 12px' }}>
@@ -68,7 +72,15 @@ export function CitizenPage({ phone, monitor, settings }: Props) {
             <Alert type="warning" message={t('disabled')} data-testid="citizen-disabled" />
           ) : (
             <Space direction="vertical" style={{ width: '100%' }} size="middle">
-              <Alert type={tone} showIcon message={t(statusKey(state))} data-testid="citizen-status" data-call={state.call} data-end-reason={state.endReason ?? ''} aria-live="polite" />
+              <Alert
+                type={tone}
+                showIcon
+                message={t(statusKey(state))}
+                data-testid="citizen-status"
+                data-call={state.call}
+                data-end-reason={state.endReason ?? ''}
+                aria-live="polite"
+              />
               <label>
                 <Typography.Text>{t('number')}</Typography.Text>
                 <Input

@@ -119,7 +119,8 @@ export class CitizenPhone extends Emitter<Events> {
       } else if (s === SessionState.Terminated) {
         this.detachMedia();
         this.inviter = null;
-        if (this.snapshot.call !== 'ended') this.update({ call: 'ended', endReason: this.snapshot.establishedAt ? 'remote' : this.snapshot.endReason ?? 'failed' });
+        if (this.snapshot.call !== 'ended')
+          this.update({ call: 'ended', endReason: this.snapshot.establishedAt ? 'remote' : (this.snapshot.endReason ?? 'failed') });
       }
     });
     try {

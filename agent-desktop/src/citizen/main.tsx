@@ -16,7 +16,15 @@ const phone = new CitizenPhone(remoteAudio);
 const monitor = new MediaMonitor(phone);
 
 // Facts for tests and for a curious visitor's console: call state and what the earpiece receives.
-const hook = { registration: phone.state.registration, call: phone.state.call, endReason: phone.state.endReason, statusCode: phone.state.statusCode, rxRms: 0, rxPackets: 0, txPackets: 0 };
+const hook = {
+  registration: phone.state.registration,
+  call: phone.state.call,
+  endReason: phone.state.endReason,
+  statusCode: phone.state.statusCode,
+  rxRms: 0,
+  rxPackets: 0,
+  txPackets: 0,
+};
 (window as unknown as { citizenPhone: typeof hook }).citizenPhone = hook;
 phone.on('change', (s) => Object.assign(hook, { registration: s.registration, call: s.call, endReason: s.endReason, statusCode: s.statusCode }));
 setInterval(() => {
@@ -24,7 +32,9 @@ setInterval(() => {
 }, 250);
 document.addEventListener('pointerdown', () => monitor.resume(), { capture: true });
 
-const response = await fetch('/api/citizen-phone').then((r) => r.json() as Promise<CitizenPhoneResponse>).catch(() => null);
+const response = await fetch('/api/citizen-phone')
+  .then((r) => r.json() as Promise<CitizenPhoneResponse>)
+  .catch(() => null);
 if (response?.enabled) void phone.start(response);
 
 createRoot(container).render(

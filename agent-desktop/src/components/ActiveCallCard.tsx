@@ -1,11 +1,4 @@
-import {
-  AudioMutedOutlined,
-  AudioOutlined,
-  NumberOutlined,
-  PauseCircleOutlined,
-  PlayCircleOutlined,
-  PoweroffOutlined,
-} from '@ant-design/icons';
+import { AudioMutedOutlined, AudioOutlined, NumberOutlined, PauseCircleOutlined, PlayCircleOutlined, PoweroffOutlined } from '@ant-design/icons';
 import { Button, Flex, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { formatDuration, useNow } from '../hooks/useNow';
@@ -42,12 +35,7 @@ export function ActiveCallCard({ call, onHangup, onMute, onHold, onDigit }: Prop
         <Typography.Text type="secondary">
           {!established ? t('softphone.connecting') : call.held ? t('softphone.onHold') : t('softphone.established')}
         </Typography.Text>
-        <Typography.Text
-          strong
-          data-testid="call-timer"
-          aria-label={t('softphone.timer')}
-          style={{ fontVariantNumeric: 'tabular-nums', fontSize: 18 }}
-        >
+        <Typography.Text strong data-testid="call-timer" aria-label={t('softphone.timer')} style={{ fontVariantNumeric: 'tabular-nums', fontSize: 18 }}>
           {elapsed}
         </Typography.Text>
       </Flex>
@@ -115,16 +103,7 @@ export function ActiveCallCard({ call, onHangup, onMute, onHold, onDigit }: Prop
           {padOpen ? t('dtmf.close') : t('dtmf.open')}
         </Button>
         <Tooltip title={t('softphone.hangupHint')}>
-          <Button
-            danger
-            type="primary"
-            size="large"
-            icon={<PoweroffOutlined />}
-            onClick={onHangup}
-            data-testid="btn-hangup"
-            aria-keyshortcuts="F4"
-            block
-          >
+          <Button danger type="primary" size="large" icon={<PoweroffOutlined />} onClick={onHangup} data-testid="btn-hangup" aria-keyshortcuts="F4" block>
             {t('softphone.hangup')}
           </Button>
         </Tooltip>

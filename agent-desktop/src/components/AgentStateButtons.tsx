@@ -65,12 +65,7 @@ export function AgentStateButtons({ state, connected, setState, availableBlocked
         style={{ width: 84 }}
         options={BREAK_REASONS.map((value) => ({ value, label: t(`agent.reason.${value}`) }))}
       />
-      <Button
-        size="small"
-        data-testid="btn-break"
-        disabled={!connected || pending}
-        onClick={() => void request({ state: 'break', reason })}
-      >
+      <Button size="small" data-testid="btn-break" disabled={!connected || pending} onClick={() => void request({ state: 'break', reason })}>
         {t('agent.break')}
       </Button>
       {error && (
@@ -82,10 +77,7 @@ export function AgentStateButtons({ state, connected, setState, availableBlocked
   );
 }
 
-async function requestSafely(
-  setState: Props['setState'],
-  req: SetStateRequest,
-): Promise<SetStateResult> {
+async function requestSafely(setState: Props['setState'], req: SetStateRequest): Promise<SetStateResult> {
   try {
     return await setState(req);
   } catch {

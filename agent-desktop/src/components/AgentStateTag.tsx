@@ -22,16 +22,9 @@ export function AgentStateTag({ push }: { push: AgentStatePush | null }) {
   // 'unknown' until the server's first push, so nobody mistakes a default for the server's word.
   const state = push?.state ?? 'unknown';
   const name = t(`agent.state.${state}`);
-  const label =
-    push?.state === 'break' && push.reason
-      ? t('agent.stateWithReason', { state: name, reason: t(`agent.reason.${push.reason}`) })
-      : name;
+  const label = push?.state === 'break' && push.reason ? t('agent.stateWithReason', { state: name, reason: t(`agent.reason.${push.reason}`) }) : name;
   // Wrap-up counts down to its automatic end; other states count up.
-  const clock = push
-    ? push.until
-      ? formatDuration(Date.parse(push.until) - now)
-      : formatDuration(now - Date.parse(push.since))
-    : '';
+  const clock = push ? (push.until ? formatDuration(Date.parse(push.until) - now) : formatDuration(now - Date.parse(push.since))) : '';
   return (
     <Tag color={COLORS[state]} data-testid="agent-state" data-state={state} style={{ marginInlineEnd: 0 }}>
       {label} {clock}

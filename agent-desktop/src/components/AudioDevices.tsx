@@ -97,14 +97,7 @@ export function AudioDevices() {
 
   return (
     <Popover content={content} title={t('devices.title')} trigger="click" open={open} onOpenChange={setOpen} placement="bottomRight">
-      <Button
-        size="small"
-        type="text"
-        icon={<SettingOutlined />}
-        aria-label={t('devices.title')}
-        aria-expanded={open}
-        data-testid="btn-audio-devices"
-      />
+      <Button size="small" type="text" icon={<SettingOutlined />} aria-label={t('devices.title')} aria-expanded={open} data-testid="btn-audio-devices" />
     </Popover>
   );
 }

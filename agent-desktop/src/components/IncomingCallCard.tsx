@@ -24,9 +24,7 @@ export function IncomingCallCard({ call, offer, onAnswer, onHangup }: Props) {
       <Typography.Title level={3} style={{ margin: '4px 0' }} data-testid="caller-number" copyable>
         {call.callerNumber || t('softphone.unknownCaller')}
       </Typography.Title>
-      {call.callerName && call.callerName !== call.callerNumber && (
-        <Typography.Text data-testid="caller-name">{call.callerName}</Typography.Text>
-      )}
+      {call.callerName && call.callerName !== call.callerNumber && <Typography.Text data-testid="caller-name">{call.callerName}</Typography.Text>}
       {offer?.callback && (
         <Typography.Text strong type="warning" data-testid="callback-offer">
           {t('softphone.callback', { number: offer.callerNumber })}
@@ -35,9 +33,7 @@ export function IncomingCallCard({ call, offer, onAnswer, onHangup }: Props) {
       {offer && !offer.callback && (
         <Flex gap={12}>
           <Typography.Text type="secondary">{t('softphone.queue', { queue: offer.queue })}</Typography.Text>
-          <Typography.Text type="secondary">
-            {t('softphone.waited', { seconds: Math.round(offer.waitedMs / 1000) })}
-          </Typography.Text>
+          <Typography.Text type="secondary">{t('softphone.waited', { seconds: Math.round(offer.waitedMs / 1000) })}</Typography.Text>
         </Flex>
       )}
       <Flex gap={8} style={{ marginTop: 12 }}>

@@ -3,10 +3,7 @@ import { useT } from '../i18n/i18n';
 import type { QualityLevel } from '../quality/quality-probe';
 import { useQuality } from '../services';
 
-const STATUS = { none: 'default', good: 'success', fair: 'warning', poor: 'error' } as const satisfies Record<
-  QualityLevel,
-  string
->;
+const STATUS = { none: 'default', good: 'success', fair: 'warning', poor: 'error' } as const satisfies Record<QualityLevel, string>;
 
 /** Call audio quality from getStats (loss over the last seconds, jitter); grey when no call. */
 export function NetworkQuality() {
@@ -15,8 +12,7 @@ export function NetworkQuality() {
   const detail =
     level === 'none'
       ? t('quality.none')
-      : t('quality.detail', { loss: (lossPercent ?? 0).toFixed(1), jitter: jitterMs ?? 0 }) +
-        (rttMs !== null ? ` · RTT ${rttMs} ms` : '');
+      : t('quality.detail', { loss: (lossPercent ?? 0).toFixed(1), jitter: jitterMs ?? 0 }) + (rttMs !== null ? ` · RTT ${rttMs} ms` : '');
   return (
     <Tooltip title={detail}>
       <span data-testid="network-quality" data-level={level} style={{ whiteSpace: 'nowrap' }}>

@@ -36,14 +36,7 @@ export function SoftphonePanel({ enabled, offer }: Props) {
   let body;
   switch (call.state) {
     case 'ringing':
-      body = (
-        <IncomingCallCard
-          call={call}
-          offer={matchingOffer}
-          onAnswer={() => void phone.answer()}
-          onHangup={() => void phone.hangup()}
-        />
-      );
+      body = <IncomingCallCard call={call} offer={matchingOffer} onAnswer={() => void phone.answer()} onHangup={() => void phone.hangup()} />;
       break;
     case 'connecting':
     case 'established':
@@ -80,13 +73,7 @@ export function SoftphonePanel({ enabled, offer }: Props) {
         enabled && (
           <Space size={4}>
             <Typography.Text type="secondary">{t('softphone.autoAnswer')}</Typography.Text>
-            <Switch
-              size="small"
-              checked={autoAnswer}
-              onChange={toggleAutoAnswer}
-              data-testid="auto-answer"
-              aria-label={t('softphone.autoAnswer')}
-            />
+            <Switch size="small" checked={autoAnswer} onChange={toggleAutoAnswer} data-testid="auto-answer" aria-label={t('softphone.autoAnswer')} />
             <AudioDevices />
           </Space>
         )
@@ -107,9 +94,7 @@ export function SoftphonePanel({ enabled, offer }: Props) {
               })}
             />
           )}
-          {registration !== 'registered' && call.state === 'idle' && !reconnect && (
-            <Alert type="warning" showIcon message={t('softphone.notReady')} />
-          )}
+          {registration !== 'registered' && call.state === 'idle' && !reconnect && <Alert type="warning" showIcon message={t('softphone.notReady')} />}
           {body}
         </Space>
       )}

@@ -43,14 +43,7 @@ export function StateBar({ user, agent, logoutDisabled, onLogout, availableBlock
       <div style={{ flex: 1 }} />
       <NetworkQuality />
       <LanguageSwitch />
-      <Button
-        type="text"
-        size="small"
-        icon={<LogoutOutlined />}
-        disabled={logoutDisabled}
-        onClick={onLogout}
-        data-testid="btn-logout"
-      >
+      <Button type="text" size="small" icon={<LogoutOutlined />} disabled={logoutDisabled} onClick={onLogout} data-testid="btn-logout">
         {t('session.logout')}
       </Button>
     </Flex>

@@ -12,7 +12,7 @@ export const en: Messages = {
   'login.usernameRequired': 'Enter your username',
   'login.passwordRequired': 'Enter your password',
   'login.invalidCredentials': 'Wrong username or password',
-  'login.passwordHint': 'Your sign-in password is also your softphone (SIP) password; it is kept only in this page\'s memory.',
+  'login.passwordHint': "Your sign-in password is also your softphone (SIP) password; it is kept only in this page's memory.",
   'login.failed': 'Sign-in failed: {message}',
 
   'field.required': 'Required',
@@ -98,7 +98,7 @@ export const en: Messages = {
 
   'pop.title': 'Caller history',
   'pop.reload': 'Reload caller history',
-  'pop.idle': 'When a call rings, the citizen\'s earlier orders and calls appear here.',
+  'pop.idle': "When a call rings, the citizen's earlier orders and calls appear here.",
   'pop.failed': 'Could not load the caller history: {message}',
   'pop.loading': 'Looking up earlier contacts…',
   'pop.orders': 'Earlier orders ({count})',
@@ -122,7 +122,7 @@ export const en: Messages = {
   'order.type': 'Request type',
   'order.urgent': 'Urgent',
   'order.confidentialLabel': 'Confidential',
-  'order.confidential': 'Hide the citizen\'s identity',
+  'order.confidential': "Hide the citizen's identity",
   'order.item': 'Catalog item',
   'order.itemPlaceholder': 'Search by words or item code',
   'order.itemNotFound': 'Type words to search the catalog',

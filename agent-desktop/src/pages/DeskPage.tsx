@@ -47,9 +47,7 @@ export function DeskPage({ session, onLogout, onExpired }: Props) {
 
   return (
     <Layout style={{ minHeight: '100vh' }} data-testid="dispatch-desk">
-      <Layout.Header
-        style={{ background: '#fff', padding: '0 12px', height: 48, lineHeight: '48px', borderBottom: '1px solid #f0f0f0' }}
-      >
+      <Layout.Header style={{ background: '#fff', padding: '0 12px', height: 48, lineHeight: '48px', borderBottom: '1px solid #f0f0f0' }}>
         <WorkHeader title={t('desk.title')} user={session.user} onLogout={onLogout} />
       </Layout.Header>
       <Layout.Content style={{ padding: '0 8px 8px' }}>
@@ -63,9 +61,7 @@ export function DeskPage({ session, onLogout, onExpired }: Props) {
             {
               key: 'dispatch',
               label: tabLabel('dispatch', t('desk.tab.dispatch')),
-              children: (
-                <FixedList {...listProps} params={DISPATCH_PARAMS} columns={DISPATCH_COLUMNS} hint={t('desk.dispatchHint')} />
-              ),
+              children: <FixedList {...listProps} params={DISPATCH_PARAMS} columns={DISPATCH_COLUMNS} hint={t('desk.dispatchHint')} />,
             },
             {
               key: 'review',
@@ -85,13 +81,7 @@ export function DeskPage({ session, onLogout, onExpired }: Props) {
           ]}
         />
       </Layout.Content>
-      <OrderDrawer
-        api={api}
-        reference={reference}
-        code={open}
-        onClose={() => setOpen(null)}
-        onChanged={() => setChanges((n) => n + 1)}
-      />
+      <OrderDrawer api={api} reference={reference} code={open} onClose={() => setOpen(null)} onChanged={() => setChanges((n) => n + 1)} />
     </Layout>
   );
 }
@@ -113,7 +103,16 @@ function useRefetchOnChange(changes: number, reload: () => void) {
   }, [changes]);
 }
 
-function FixedList({ api, reference, onOpen, openCode, changes, params, columns, hint }: ListProps & {
+function FixedList({
+  api,
+  reference,
+  onOpen,
+  openCode,
+  changes,
+  params,
+  columns,
+  hint,
+}: ListProps & {
   params: ListParams;
   columns: readonly OrderColumn[];
   hint: string;
@@ -155,7 +154,15 @@ function toParams(v: SearchValues): ListParams {
   };
 }
 
-function SearchList({ api, reference, onOpen, openCode, changes, search, onSearch }: ListProps & {
+function SearchList({
+  api,
+  reference,
+  onOpen,
+  openCode,
+  changes,
+  search,
+  onSearch,
+}: ListProps & {
   search: SearchValues;
   onSearch: (v: SearchValues) => void;
 }) {
@@ -171,8 +178,7 @@ function SearchList({ api, reference, onOpen, openCode, changes, search, onSearc
     return new Map(fields.map((f) => [f.field, f.message]));
   }, [list.error]);
   const placed = SEARCH_FIELDS.some((f) => fieldErrors.has(f));
-  const itemStatus = (name: (typeof SEARCH_FIELDS)[number]) =>
-    fieldErrors.has(name) ? { validateStatus: 'error' as const, help: fieldErrors.get(name) } : {};
+  const itemStatus = (name: (typeof SEARCH_FIELDS)[number]) => (fieldErrors.has(name) ? { validateStatus: 'error' as const, help: fieldErrors.get(name) } : {});
 
   return (
     <Card size="small">
@@ -186,7 +192,9 @@ function SearchList({ api, reference, onOpen, openCode, changes, search, onSearc
           if (JSON.stringify(toParams(v)) === JSON.stringify(params)) list.reload();
           else onSearch({ ...v });
         }}
-        role="search" style={{ marginBottom: 8, rowGap: 8 }}>
+        role="search"
+        style={{ marginBottom: 8, rowGap: 8 }}
+      >
         <Form.Item name="code" label={t('desk.search.code')} {...itemStatus('code')}>
           <Input allowClear style={{ width: 180 }} data-testid="search-code" />
         </Form.Item>
@@ -201,10 +209,7 @@ function SearchList({ api, reference, onOpen, openCode, changes, search, onSearc
             style={{ width: 130 }}
             aria-label={t('wo.filter.state')}
             data-testid="search-state"
-            options={[
-              { value: 'all', label: t('wo.filter.allStates') },
-              ...STATES_IN_ORDER.map((s) => ({ value: s, label: t(STATE_KEYS[s]) })),
-            ]}
+            options={[{ value: 'all', label: t('wo.filter.allStates') }, ...STATES_IN_ORDER.map((s) => ({ value: s, label: t(STATE_KEYS[s]) }))]}
           />
         </Form.Item>
         <Form.Item>
@@ -223,19 +228,19 @@ function SearchList({ api, reference, onOpen, openCode, changes, search, onSearc
           </Flex>
         </Form.Item>
       </Form>
-      <ListBody
-        list={list}
-        reference={reference}
-        columns={ALL_COLUMNS}
-        onOpen={onOpen}
-        openCode={openCode}
-        hideError={placed}
-      />
+      <ListBody list={list} reference={reference} columns={ALL_COLUMNS} onOpen={onOpen} openCode={openCode} hideError={placed} />
     </Card>
   );
 }
 
-function ListBody({ list, reference, columns, onOpen, openCode, hideError }: {
+function ListBody({
+  list,
+  reference,
+  columns,
+  onOpen,
+  openCode,
+  hideError,
+}: {
   list: ReturnType<typeof useOrderList>;
   reference: Reference;
   columns: readonly OrderColumn[];

@@ -40,9 +40,7 @@ export function LoginPage({ onLoggedIn, notice }: Props) {
       } else if (err instanceof ApiError && err.status === 400 && err.body?.error.fields?.length) {
         const fields = err.body.error.fields;
         form.setFields(
-          fields
-            .filter((f) => FORM_FIELDS.has(f.field))
-            .map((f) => ({ name: f.field as keyof LoginRequest, errors: [fieldMessage(f.message, t)] })),
+          fields.filter((f) => FORM_FIELDS.has(f.field)).map((f) => ({ name: f.field as keyof LoginRequest, errors: [fieldMessage(f.message, t)] })),
         );
         const others = fields.filter((f) => !FORM_FIELDS.has(f.field));
         if (others.length) setError(others.map((f) => `${f.field}: ${f.message}`).join('; '));
@@ -65,11 +63,7 @@ export function LoginPage({ onLoggedIn, notice }: Props) {
         </Typography.Title>
         {notice && <Alert type="warning" showIcon message={notice} style={{ marginBottom: 12 }} />}
         <Form<LoginRequest> form={form} layout="vertical" onFinish={(v) => void submit(v)} requiredMark={false} disabled={busy}>
-          <Form.Item
-            name="username"
-            label={t('login.username')}
-            rules={[{ required: true, whitespace: true, message: t('login.usernameRequired') }]}
-          >
+          <Form.Item name="username" label={t('login.username')} rules={[{ required: true, whitespace: true, message: t('login.usernameRequired') }]}>
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus data-testid="login-username" />
           </Form.Item>
           <Form.Item
@@ -80,9 +74,7 @@ export function LoginPage({ onLoggedIn, notice }: Props) {
           >
             <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="login-password" />
           </Form.Item>
-          {error && (
-            <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="login-error" />
-          )}
+          {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="login-error" />}
           <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">
             {t('login.submit')}
           </Button>

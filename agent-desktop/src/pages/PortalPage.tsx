@@ -56,9 +56,7 @@ export function PortalPage({ session, onLogout, onExpired }: Props) {
 
   return (
     <Layout style={{ minHeight: '100vh' }} data-testid="department-portal">
-      <Layout.Header
-        style={{ background: '#fff', padding: '0 12px', height: 48, lineHeight: '48px', borderBottom: '1px solid #f0f0f0' }}
-      >
+      <Layout.Header style={{ background: '#fff', padding: '0 12px', height: 48, lineHeight: '48px', borderBottom: '1px solid #f0f0f0' }}>
         <WorkHeader title={t('portal.title')} user={session.user} subtitle={departmentName} onLogout={onLogout} />
       </Layout.Header>
       <Layout.Content style={{ padding: 8 }}>

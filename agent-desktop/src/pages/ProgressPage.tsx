@@ -60,11 +60,7 @@ export function ProgressPage() {
           </Typography.Title>
           <Typography.Paragraph type="secondary">{t('progress.intro')}</Typography.Paragraph>
           <Form<Values> form={form} name="progress" layout="vertical" onFinish={(v) => void submit(v)} disabled={busy} requiredMark={false}>
-            <Form.Item
-              name="code"
-              label={t('progress.code')}
-              rules={[{ required: true, whitespace: true, message: t('progress.codeRequired') }]}
-            >
+            <Form.Item name="code" label={t('progress.code')} rules={[{ required: true, whitespace: true, message: t('progress.codeRequired') }]}>
               <Input autoFocus autoComplete="off" placeholder="GD20260512-000001" data-testid="progress-code" />
             </Form.Item>
             <Form.Item
@@ -83,40 +79,34 @@ export function ProgressPage() {
           </Form>
           <div aria-live="polite" style={{ marginTop: 16 }}>
             {error && (
-              <Alert
-                type={error.kind === 'error' ? 'error' : 'warning'}
-                showIcon
-                message={error.text}
-                data-testid="progress-error"
-                data-kind={error.kind}
-              />
+              <Alert type={error.kind === 'error' ? 'error' : 'warning'} showIcon message={error.text} data-testid="progress-error" data-kind={error.kind} />
             )}
             {result && (
               <div data-testid="progress-result" data-state-label={result.stateLabel}>
-              <Descriptions
-                bordered
-                size="small"
-                column={1}
-                title={t('progress.result')}
-                items={[
-                  { key: 'code', label: t('progress.code'), children: result.code },
-                  {
-                    key: 'state',
-                    label: t('progress.state'),
-                    children: (
-                      <Typography.Text strong data-testid="progress-state">
-                        {result.stateLabel}
-                      </Typography.Text>
-                    ),
-                  },
-                  { key: 'received', label: t('progress.receivedDate'), children: result.receivedDate },
-                  {
-                    key: 'expected',
-                    label: t('progress.expectedDate'),
-                    children: result.expectedDate ?? t('progress.closed'),
-                  },
-                ]}
-              />
+                <Descriptions
+                  bordered
+                  size="small"
+                  column={1}
+                  title={t('progress.result')}
+                  items={[
+                    { key: 'code', label: t('progress.code'), children: result.code },
+                    {
+                      key: 'state',
+                      label: t('progress.state'),
+                      children: (
+                        <Typography.Text strong data-testid="progress-state">
+                          {result.stateLabel}
+                        </Typography.Text>
+                      ),
+                    },
+                    { key: 'received', label: t('progress.receivedDate'), children: result.receivedDate },
+                    {
+                      key: 'expected',
+                      label: t('progress.expectedDate'),
+                      children: result.expectedDate ?? t('progress.closed'),
+                    },
+                  ]}
+                />
               </div>
             )}
           </div>

@@ -108,34 +108,15 @@ export function SeatPage({ session, secret, onSecret, onLogout, onExpired }: Pro
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header
-        style={{ background: '#fff', padding: '0 12px', height: 48, lineHeight: '48px', borderBottom: '1px solid #f0f0f0' }}
-      >
-        <StateBar
-          user={session.user}
-          agent={agent}
-          logoutDisabled={inCall}
-          onLogout={() => void logout()}
-          availableBlockedBy={blockText}
-        />
+      <Layout.Header style={{ background: '#fff', padding: '0 12px', height: 48, lineHeight: '48px', borderBottom: '1px solid #f0f0f0' }}>
+        <StateBar user={session.user} agent={agent} logoutDisabled={inCall} onLogout={() => void logout()} availableBlockedBy={blockText} />
       </Layout.Header>
-      {agent.settled && !agent.connected && (
-        <Alert type="error" banner message={t('socket.disconnected')} data-testid="socket-banner" />
-      )}
+      {agent.settled && !agent.connected && <Alert type="error" banner message={t('socket.disconnected')} data-testid="socket-banner" />}
       {phoneEnabled && (!secret || authRejected) && (
-        <PasswordPrompt
-          rejected={authRejected}
-          extension={extension}
-          username={session.user.username}
-          onSubmit={(password) => onSecret({ value: password })}
-        />
+        <PasswordPrompt rejected={authRejected} extension={extension} username={session.user.username} onSubmit={(password) => onSecret({ value: password })} />
       )}
-      {droppedOffline && agent.connected && (
-        <Alert type="warning" banner showIcon message={t('agent.droppedOffline')} data-testid="offline-after-drop" />
-      )}
-      {microphone === 'denied' && (
-        <Alert type="error" banner message={t('softphone.noMicrophone')} data-testid="mic-denied" />
-      )}
+      {droppedOffline && agent.connected && <Alert type="warning" banner showIcon message={t('agent.droppedOffline')} data-testid="offline-after-drop" />}
+      {microphone === 'denied' && <Alert type="error" banner message={t('softphone.noMicrophone')} data-testid="mic-denied" />}
       <Layout.Content style={{ padding: 8 }}>
         <Row gutter={8}>
           <Col xs={24} lg={8} xxl={6}>

@@ -1,11 +1,6 @@
 // socket.io connection to the hotline server, typed by the shared contract.
 import { io, type Socket, type SocketReservedEvents } from 'socket.io-client';
-import type {
-  AgentStatePush,
-  ClientToServerEvents,
-  ServerToClientEvents,
-  SetStateRequest,
-} from '../../../contracts/desktop-events.js';
+import type { AgentStatePush, ClientToServerEvents, ServerToClientEvents, SetStateRequest } from '../../../contracts/desktop-events.js';
 import type { ErrorCode } from '../../../contracts/errors.js';
 
 export type AgentSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -34,9 +29,7 @@ export interface AgentConnection {
   removeAllListeners(): unknown;
 }
 
-export type SetStateResult =
-  | { ok: true; state: AgentStatePush }
-  | { ok: false; code: ErrorCode | 'timeout' | 'disconnected'; message: string };
+export type SetStateResult = { ok: true; state: AgentStatePush } | { ok: false; code: ErrorCode | 'timeout' | 'disconnected'; message: string };
 
 export const ACK_TIMEOUT_MS = 5000;
 

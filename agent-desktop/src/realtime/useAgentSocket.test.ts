@@ -60,11 +60,15 @@ class FakeSocket implements AgentConnection {
 function setup() {
   const sockets: FakeSocket[] = [];
   const onUnauthorized = vi.fn();
-  const hook = renderHook(({ token }) => useAgentSocket(token, onUnauthorized, (t) => {
-    const s = new FakeSocket(t);
-    sockets.push(s);
-    return s;
-  }), { initialProps: { token: 'tok-1' } });
+  const hook = renderHook(
+    ({ token }) =>
+      useAgentSocket(token, onUnauthorized, (t) => {
+        const s = new FakeSocket(t);
+        sockets.push(s);
+        return s;
+      }),
+    { initialProps: { token: 'tok-1' } },
+  );
   const socket = () => sockets[sockets.length - 1]!;
   return { hook, sockets, socket, onUnauthorized };
 }

@@ -14,7 +14,9 @@ export function BarChart({ labels, series, height = 180, testId }: { labels: rea
   return (
     <div style={{ overflowX: 'auto' }} data-testid={testId}>
       <svg width={width} height={height} role="img" aria-label={series.map((s) => s.name).join(' / ')}>
-        <text x={0} y={10} fontSize={10} fill="#888">{max}</text>
+        <text x={0} y={10} fontSize={10} fill="#888">
+          {max}
+        </text>
         <line x1={30} x2={width} y1={plot} y2={plot} stroke="#ddd" />
         {labels.map((label, i) => (
           <g key={label} transform={`translate(${32 + i * groupWidth},0)`}>
@@ -28,7 +30,9 @@ export function BarChart({ labels, series, height = 180, testId }: { labels: rea
               );
             })}
             {(labels.length <= 10 || i % 5 === 0) && (
-              <text x={0} y={plot + 14} fontSize={10} fill="#666">{label.slice(5)}</text>
+              <text x={0} y={plot + 14} fontSize={10} fill="#666">
+                {label.slice(5)}
+              </text>
             )}
           </g>
         ))}
@@ -52,7 +56,9 @@ export function RankBars({ items, testId }: { items: readonly { key: string; nam
     <div data-testid={testId}>
       {items.slice(0, 12).map((i) => (
         <div key={i.key} style={{ display: 'flex', alignItems: 'center', gap: 6, fontSize: 12, marginBottom: 2 }}>
-          <span style={{ width: 110, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={i.name}>{i.name}</span>
+          <span style={{ width: 110, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={i.name}>
+            {i.name}
+          </span>
           <span style={{ height: 10, width: `${(i.count / max) * 60}%`, background: '#69b1ff' }} />
           <span>{i.count}</span>
         </div>

@@ -76,11 +76,24 @@ function Figures({ api }: { api: ReturnType<typeof reportsApi> }) {
           onChange={setPeriod}
           options={(['day', 'week', 'month'] as const).map((p) => ({ value: p, label: <span data-testid={`period-${p}`}>{t(`reports.period.${p}`)}</span> }))}
         />
-        <Input type="date" aria-label={t('reports.date')} value={date} onChange={(e) => e.target.value && setDate(e.target.value)} style={{ width: 160 }} data-testid="report-date" />
+        <Input
+          type="date"
+          aria-label={t('reports.date')}
+          value={date}
+          onChange={(e) => e.target.value && setDate(e.target.value)}
+          style={{ width: 160 }}
+          data-testid="report-date"
+        />
         {report && <Typography.Text type="secondary">{t('reports.range', { first: report.firstDate, last: report.lastDate })}</Typography.Text>}
-        <Button icon={<ReloadOutlined />} onClick={load} loading={loading}>{t('reports.refresh')}</Button>
-        <Button icon={<DownloadOutlined />} onClick={() => download('csv')} data-testid="export-csv">{t('reports.csv')}</Button>
-        <Button icon={<DownloadOutlined />} onClick={() => download('xlsx')} data-testid="export-xlsx">{t('reports.xlsx')}</Button>
+        <Button icon={<ReloadOutlined />} onClick={load} loading={loading}>
+          {t('reports.refresh')}
+        </Button>
+        <Button icon={<DownloadOutlined />} onClick={() => download('csv')} data-testid="export-csv">
+          {t('reports.csv')}
+        </Button>
+        <Button icon={<DownloadOutlined />} onClick={() => download('xlsx')} data-testid="export-xlsx">
+          {t('reports.xlsx')}
+        </Button>
       </Flex>
       {error && <Alert type="error" showIcon message={t('reports.failed', { message: error })} />}
       {report && <ReportView report={report} t={t} />}
@@ -106,28 +119,60 @@ function ReportView({ report: r, t }: { report: ReportResponse; t: Translate }) 
         <Col span={12}>
           <Card size="small" title={t('reports.calls')} data-testid="call-figures">
             <Row gutter={[8, 8]}>
-              <Col span={6}><Statistic title={t('reports.calls.arrived')} value={r.calls.arrived} /></Col>
-              <Col span={6}><Statistic title={t('reports.calls.offered')} value={r.calls.offered} /></Col>
-              <Col span={6}><Statistic title={t('reports.calls.answered')} value={r.calls.answered} /></Col>
-              <Col span={6}><Statistic title={t('reports.calls.abandoned')} value={r.calls.abandoned} /></Col>
-              <Col span={6}><Statistic title={t('reports.calls.answerRate15s')} value={pct(r.calls.answerRate15s)} /></Col>
-              <Col span={6}><Statistic title={t('reports.calls.connectionRate')} value={pct(r.calls.connectionRate)} /></Col>
-              <Col span={6}><Statistic title={t('reports.calls.asa')} value={secs(r.calls.asaSeconds)} /></Col>
-              <Col span={6}><Statistic title={t('reports.calls.aht')} value={secs(r.calls.ahtSeconds)} /></Col>
+              <Col span={6}>
+                <Statistic title={t('reports.calls.arrived')} value={r.calls.arrived} />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t('reports.calls.offered')} value={r.calls.offered} />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t('reports.calls.answered')} value={r.calls.answered} />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t('reports.calls.abandoned')} value={r.calls.abandoned} />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t('reports.calls.answerRate15s')} value={pct(r.calls.answerRate15s)} />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t('reports.calls.connectionRate')} value={pct(r.calls.connectionRate)} />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t('reports.calls.asa')} value={secs(r.calls.asaSeconds)} />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t('reports.calls.aht')} value={secs(r.calls.ahtSeconds)} />
+              </Col>
             </Row>
           </Card>
         </Col>
         <Col span={12}>
           <Card size="small" title={t('reports.orders')} data-testid="order-figures">
             <Row gutter={[8, 8]}>
-              <Col span={6}><Statistic title={t('reports.orders.received')} value={r.orders.received} /></Col>
-              <Col span={6}><Statistic title={t('reports.orders.answeredOnSpot')} value={r.orders.answeredOnSpot} /></Col>
-              <Col span={6}><Statistic title={t('reports.orders.firstDispatch')} value={pct(r.orders.firstDispatchSuccessRate)} /></Col>
-              <Col span={6}><Statistic title={t('reports.orders.onTimeSign')} value={pct(r.orders.onTimeSignRate)} /></Col>
-              <Col span={6}><Statistic title={t('reports.orders.onTimeClosure')} value={pct(r.orders.onTimeClosureRate)} /></Col>
-              <Col span={6}><Statistic title={t('reports.orders.closed1d')} value={pct(r.orders.closedWithin1DayRate)} /></Col>
-              <Col span={6}><Statistic title={t('reports.orders.closed3d')} value={pct(r.orders.closedWithin3DaysRate)} /></Col>
-              <Col span={6}><Statistic title={t('reports.orders.reworks')} value={`${r.orders.reworkOrders} / ${r.orders.reworks}`} /></Col>
+              <Col span={6}>
+                <Statistic title={t('reports.orders.received')} value={r.orders.received} />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t('reports.orders.answeredOnSpot')} value={r.orders.answeredOnSpot} />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t('reports.orders.firstDispatch')} value={pct(r.orders.firstDispatchSuccessRate)} />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t('reports.orders.onTimeSign')} value={pct(r.orders.onTimeSignRate)} />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t('reports.orders.onTimeClosure')} value={pct(r.orders.onTimeClosureRate)} />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t('reports.orders.closed1d')} value={pct(r.orders.closedWithin1DayRate)} />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t('reports.orders.closed3d')} value={pct(r.orders.closedWithin3DaysRate)} />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t('reports.orders.reworks')} value={`${r.orders.reworkOrders} / ${r.orders.reworks}`} />
+              </Col>
             </Row>
           </Card>
         </Col>
@@ -146,9 +191,21 @@ function ReportView({ report: r, t }: { report: ReportResponse; t: Translate }) 
         </Card>
       )}
       <Row gutter={12}>
-        <Col span={8}><Card size="small" title={t('reports.byType')}><RankBars items={r.orders.byType} testId="by-type" /></Card></Col>
-        <Col span={8}><Card size="small" title={t('reports.byClass')}><RankBars items={r.orders.byClass} testId="by-class" /></Card></Col>
-        <Col span={8}><Card size="small" title={t('reports.byDistrict')}><RankBars items={r.orders.byDistrict} testId="by-district" /></Card></Col>
+        <Col span={8}>
+          <Card size="small" title={t('reports.byType')}>
+            <RankBars items={r.orders.byType} testId="by-type" />
+          </Card>
+        </Col>
+        <Col span={8}>
+          <Card size="small" title={t('reports.byClass')}>
+            <RankBars items={r.orders.byClass} testId="by-class" />
+          </Card>
+        </Col>
+        <Col span={8}>
+          <Card size="small" title={t('reports.byDistrict')}>
+            <RankBars items={r.orders.byDistrict} testId="by-district" />
+          </Card>
+        </Col>
       </Row>
     </>
   );
@@ -157,7 +214,14 @@ function ReportView({ report: r, t }: { report: ReportResponse; t: Translate }) 
 function RateBar({ value }: { value: Rate }) {
   return (
     <div style={{ height: 8, background: '#f0f0f0', borderRadius: 4 }}>
-      <div style={{ height: 8, width: `${(value ?? 0) * 100}%`, background: (value ?? 0) >= 0.9 ? '#52c41a' : (value ?? 0) >= 0.7 ? '#faad14' : '#ff4d4f', borderRadius: 4 }} />
+      <div
+        style={{
+          height: 8,
+          width: `${(value ?? 0) * 100}%`,
+          background: (value ?? 0) >= 0.9 ? '#52c41a' : (value ?? 0) >= 0.7 ? '#faad14' : '#ff4d4f',
+          borderRadius: 4,
+        }}
+      />
     </div>
   );
 }
@@ -182,7 +246,9 @@ function Hotspots({ api }: { api: ReturnType<typeof reportsApi> }) {
     <Flex vertical gap={8} data-testid="hotspot-list">
       <Flex gap={8} align="center">
         <Typography.Text type="secondary">{t('hotspots.window', { hours: data.windowHours })}</Typography.Text>
-        <Button size="small" icon={<ReloadOutlined />} onClick={load}>{t('reports.refresh')}</Button>
+        <Button size="small" icon={<ReloadOutlined />} onClick={load}>
+          {t('reports.refresh')}
+        </Button>
       </Flex>
       {data.alerts.length === 0 ? (
         <Empty description={t('hotspots.empty')} />
@@ -194,10 +260,25 @@ function Hotspots({ api }: { api: ReturnType<typeof reportsApi> }) {
           dataSource={data.alerts}
           columns={[
             { title: t('hotspots.item'), render: (_, a) => `${a.catalogItemName}（${a.catalogItemCode}）` },
-            { title: t('hotspots.place'), render: (_, a) => <>{a.district} {a.place} <Tag>{t(`hotspots.kind.${a.placeKind}`)}</Tag></> },
+            {
+              title: t('hotspots.place'),
+              render: (_, a) => (
+                <>
+                  {a.district} {a.place} <Tag>{t(`hotspots.kind.${a.placeKind}`)}</Tag>
+                </>
+              ),
+            },
             { title: t('hotspots.count'), dataIndex: 'count' },
             { title: t('hotspots.baseline'), render: (_, a) => a.baseline.toFixed(2) },
-            { title: t('hotspots.orders'), render: (_, a) => a.orders.map((o) => <Tag key={o.code} title={o.summary}>{o.code}</Tag>) },
+            {
+              title: t('hotspots.orders'),
+              render: (_, a) =>
+                a.orders.map((o) => (
+                  <Tag key={o.code} title={o.summary}>
+                    {o.code}
+                  </Tag>
+                )),
+            },
           ]}
         />
       )}

@@ -10,7 +10,7 @@ export interface ReportsApi {
 }
 
 export function reportsApi(token: string, onExpired: () => void): ReportsApi {
-  const guard = async <T,>(p: Promise<T>): Promise<T> => {
+  const guard = async <T>(p: Promise<T>): Promise<T> => {
     try {
       return await p;
     } catch (err) {

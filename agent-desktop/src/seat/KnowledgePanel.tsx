@@ -42,7 +42,11 @@ export function KnowledgePanel({ kb }: { kb: KnowledgeSearch }) {
             >
               <List.Item.Meta
                 title={a.title}
-                description={<Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0 }}>{a.body}</Typography.Paragraph>}
+                description={
+                  <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0 }}>
+                    {a.body}
+                  </Typography.Paragraph>
+                }
               />
             </List.Item>
           )}

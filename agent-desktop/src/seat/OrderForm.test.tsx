@@ -70,7 +70,9 @@ describe('OrderForm', () => {
     await waitFor(() => expect(screen.getByTestId('dispatch-preview').textContent).toContain('南山区环境保护局'));
     fireEvent.click(screen.getByTestId('suggest-district'));
     await waitFor(() => expect(screen.queryByTestId('suggest-district')).toBeNull());
-    await waitFor(() => expect(drafts.get('u-a', 'c-9')?.values).toMatchObject({ catalogItemCode: 'A01', timeLimitClass: 'general', place: { district: '南山区' } }));
+    await waitFor(() =>
+      expect(drafts.get('u-a', 'c-9')?.values).toMatchObject({ catalogItemCode: 'A01', timeLimitClass: 'general', place: { district: '南山区' } }),
+    );
     expect(drafts.get('u-a', 'c-9')?.itemLabel).toBe('A01 噪音扰民');
   });
 

@@ -92,7 +92,12 @@ export function OrderForm({ api, agentId, context, syncRefusal, onOutcome }: Pro
           </Col>
           <Col xs={12} md={4}>
             <Form.Item name="urgent" label={t('order.urgent')} valuePropName="checked">
-              <Switch data-testid="order-urgent" aria-label={t('order.urgent')} checkedChildren={t('wo.urgency.urgent')} unCheckedChildren={t('wo.urgency.normal')} />
+              <Switch
+                data-testid="order-urgent"
+                aria-label={t('order.urgent')}
+                checkedChildren={t('wo.urgency.urgent')}
+                unCheckedChildren={t('wo.urgency.normal')}
+              />
             </Form.Item>
           </Col>
           <Col xs={12} md={6}>
@@ -122,7 +127,11 @@ export function OrderForm({ api, agentId, context, syncRefusal, onOutcome }: Pro
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
-            <Form.Item name="timeLimitClass" label={t('order.timeLimit')} rules={[{ required: true, message: t('order.required', { field: t('order.timeLimit') }) }]}>
+            <Form.Item
+              name="timeLimitClass"
+              label={t('order.timeLimit')}
+              rules={[{ required: true, message: t('order.required', { field: t('order.timeLimit') }) }]}
+            >
               <Select<TimeLimitClass>
                 options={TIME_LIMITS.map((value) => ({ value, label: t(TIME_LIMIT_KEYS[value]) }))}
                 aria-label={t('order.timeLimit')}

@@ -126,9 +126,7 @@ export function ScreenPopPanel({ api, phone, currentCallId, refreshKey, onOpenOr
               )}
             />
           )}
-          {orders.length > SHOWN_ORDERS && (
-            <Typography.Text type="secondary">{t('pop.more', { count: orders.length - SHOWN_ORDERS })}</Typography.Text>
-          )}
+          {orders.length > SHOWN_ORDERS && <Typography.Text type="secondary">{t('pop.more', { count: orders.length - SHOWN_ORDERS })}</Typography.Text>}
           <div style={{ marginTop: 8 }}>
             <Typography.Text strong>{t('pop.calls', { count: calls.length })}</Typography.Text>
           </div>

@@ -46,7 +46,7 @@ export function WorkOrderPanel({ api, agentId, context, agentDrafts, callLive, s
       }
       data-testid="panel-work-order"
       data-call-id={context?.callId ?? ''}
-      data-order-state={!context ? 'none' : context.outcome?.kind ?? (context.talked ? 'open' : 'ringing')}
+      data-order-state={!context ? 'none' : (context.outcome?.kind ?? (context.talked ? 'open' : 'ringing'))}
       style={{ marginBottom: 8 }}
     >
       {wrapUp && (
@@ -140,9 +140,7 @@ function SavedView({ order, onOpenOrder }: { order: SavedOrder; onOpenOrder: (co
             <span data-testid="order-dispatch" data-kind={order.answeredOnSpot ? 'answered' : (d?.kind ?? 'unknown')} data-state={order.state}>
               {where}
             </span>
-            {order.answerProblem && (
-              <Alert type="warning" showIcon message={t('order.answerProblem')} data-testid="order-answer-problem" />
-            )}
+            {order.answerProblem && <Alert type="warning" showIcon message={t('order.answerProblem')} data-testid="order-answer-problem" />}
           </Flex>
         }
         extra={

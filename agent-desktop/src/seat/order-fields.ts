@@ -29,10 +29,11 @@ export function orderFieldsOf(form: FormInstance<OrderFormValues>): OrderFields 
     set: (values) => form.setFieldsValue(values),
     // antd's untyped path: the typed one wants tuples, and these paths come from the server's dotted names
     setErrors: (fields) => form.setFields(fields.map(({ name, errors }): { name: NamePath; errors: string[] } => ({ name, errors }))),
-    validate: () => form.validateFields().then(
-      () => true,
-      () => false,
-    ),
+    validate: () =>
+      form.validateFields().then(
+        () => true,
+        () => false,
+      ),
   };
 }
 

@@ -9,7 +9,15 @@ import { I18nProvider } from '../i18n/i18n';
 import { speechStore } from '../transcript/speech-store';
 import { drafts, type OrderFormValues } from './drafts';
 import { citizenPhoneOf, placeRefusal, type FieldErrors, type OrderFields } from './order-fields';
-import { dispatchPreviewOf, SEARCH_DEBOUNCE_MS, SUGGEST_DEBOUNCE_MS, useCatalogItem, useOrderSuggestion, type ItemOption, type SuggestionInput } from './useCatalogChoice';
+import {
+  dispatchPreviewOf,
+  SEARCH_DEBOUNCE_MS,
+  SUGGEST_DEBOUNCE_MS,
+  useCatalogItem,
+  useOrderSuggestion,
+  type ItemOption,
+  type SuggestionInput,
+} from './useCatalogChoice';
 import type { CallContext, CallOutcome } from './useCallContext';
 import { DRAFT_DEBOUNCE_MS, useOrderDraft } from './useOrderDraft';
 import { useOrderSubmit } from './useOrderSubmit';
@@ -207,7 +215,10 @@ describe('catalog item and suggestion', () => {
       result.current.choose({ value: 'E01', label: 'E01 燃气泄漏', title: 'E01 燃气泄漏', timeLimit: 'urgent_dispatch' });
     });
     expect(fields.store).toMatchObject({ catalogItemCode: 'E01', timeLimitClass: 'urgent_dispatch', urgent: true });
-    expect(fields.errors).toEqual([{ name: ['catalogItemCode'], errors: [] }, { name: ['timeLimitClass'], errors: [] }]);
+    expect(fields.errors).toEqual([
+      { name: ['catalogItemCode'], errors: [] },
+      { name: ['timeLimitClass'], errors: [] },
+    ]);
     expect(result.current.options.map((o) => o.value)).toEqual(['E01']);
     act(() => {
       result.current.choose({ value: 'A01', label: 'A01 噪音扰民', title: '', timeLimit: 'general' });
@@ -245,16 +256,22 @@ describe('catalog item and suggestion', () => {
 });
 
 describe('useOrderSubmit', () => {
-  const created = (state: WorkOrderView['state']): CreateWorkOrderResponse =>
-    ({
-      order: { code: 'WO20240001', state, departmentName: '区环保局' } as WorkOrderView,
-      dispatch: { kind: 'auto', departmentCode: 'D1', departmentName: '区环保局', itemCode: 'A01', reason: 'r' },
-      events: [],
-    });
+  const created = (state: WorkOrderView['state']): CreateWorkOrderResponse => ({
+    order: { code: 'WO20240001', state, departmentName: '区环保局' } as WorkOrderView,
+    dispatch: { kind: 'auto', departmentCode: 'D1', departmentName: '区环保局', itemCode: 'A01', reason: 'r' },
+    events: [],
+  });
 
   function setup(create: (body: unknown) => Promise<CreateWorkOrderResponse>) {
     const fields = new FakeFields();
-    fields.set({ type: 'complaint', summary: '噪音扰民', content: '夜间施工', catalogItemCode: 'A01', citizen: { phone: '13800138000' }, place: { district: '南山区' } });
+    fields.set({
+      type: 'complaint',
+      summary: '噪音扰民',
+      content: '夜间施工',
+      catalogItemCode: 'A01',
+      citizen: { phone: '13800138000' },
+      place: { district: '南山区' },
+    });
     const outcomes: [string, CallOutcome][] = [];
     const api = { create: vi.fn(create) };
     const hook = renderHook(
@@ -278,7 +295,9 @@ describe('useOrderSubmit', () => {
     const { api, outcomes, hook } = setup(() => Promise.resolve(created('dispatched')));
     expect(drafts.get(AGENT, 'call-1')).not.toBeNull();
     await act(() => hook.result.current.submit.save());
-    expect(api.create).toHaveBeenCalledWith(expect.objectContaining({ channel: 'phone', callId: 'call-1', catalogItemCode: 'A01', urgency: 'normal', summary: '噪音扰民' }));
+    expect(api.create).toHaveBeenCalledWith(
+      expect.objectContaining({ channel: 'phone', callId: 'call-1', catalogItemCode: 'A01', urgency: 'normal', summary: '噪音扰民' }),
+    );
     expect(drafts.get(AGENT, 'call-1')).toBeNull();
     expect(outcomes).toHaveLength(1);
     expect(outcomes[0]![1]).toMatchObject({ kind: 'saved', order: { code: 'WO20240001', answeredOnSpot: false } });
@@ -331,8 +350,16 @@ describe('useOrderSubmit', () => {
 
   it('a refusal naming no input shows the server message', () => {
     expect(placeRefusal('输入有误', [])).toEqual({ placed: [], rest: ['输入有误'] });
-    expect(placeRefusal('x', [{ field: 'urgency', message: 'u' }, { field: 'answerOnSpot', message: 'a' }])).toEqual({
-      placed: [{ name: ['urgent'], errors: ['u'] }, { name: ['answer'], errors: ['a'] }],
+    expect(
+      placeRefusal('x', [
+        { field: 'urgency', message: 'u' },
+        { field: 'answerOnSpot', message: 'a' },
+      ]),
+    ).toEqual({
+      placed: [
+        { name: ['urgent'], errors: ['u'] },
+        { name: ['answer'], errors: ['a'] },
+      ],
       rest: [],
     });
   });

@@ -1,10 +1,6 @@
 // Saving a call's work order: 受理 (POST /api/work-orders, linked to the call; for 直办 with the answer, which the
 // server applies in the same transaction). Shared by the form (the agent's Save / Ctrl+S) and the retry of drafts saved offline.
-import type {
-  CreateWorkOrderRequest,
-  DispatchOutcome,
-  WorkOrderView,
-} from '../../../contracts/work-orders.js';
+import type { CreateWorkOrderRequest, DispatchOutcome, WorkOrderView } from '../../../contracts/work-orders.js';
 import type { FieldIssue } from '../../../contracts/errors.js';
 import { ApiError } from '../api/http';
 import type { WorkOrderApi } from '../api/work-orders';

@@ -7,9 +7,7 @@ import type { CallInfo } from '../softphone/softphone';
 import { drafts } from './drafts';
 import type { SavedOrder } from './submit-order';
 
-export type CallOutcome =
-  | { kind: 'saved'; order: SavedOrder; at: number }
-  | { kind: 'not_needed'; reason: NoOrderReason; at: number };
+export type CallOutcome = { kind: 'saved'; order: SavedOrder; at: number } | { kind: 'not_needed'; reason: NoOrderReason; at: number };
 
 export const NO_ORDER_REASONS = ['wrong_number', 'silent', 'nuisance', 'duplicate', 'other'] as const;
 export type NoOrderReason = (typeof NO_ORDER_REASONS)[number];
@@ -101,11 +99,8 @@ export function useCallContext({ agentId, call, offer, connectedCallId }: Inputs
     });
   }, [call.state, agentId]);
 
-  const resume = useCallback((key: string) => setContext((c) => (c && !c.ended && !c.outcome ? c : resumed(agentId, key) ?? c)), [agentId]);
-  const setOutcome = useCallback(
-    (key: string, outcome: CallOutcome) => setContext((c) => (c && c.key === key ? { ...c, outcome } : c)),
-    [],
-  );
+  const resume = useCallback((key: string) => setContext((c) => (c && !c.ended && !c.outcome ? c : (resumed(agentId, key) ?? c))), [agentId]);
+  const setOutcome = useCallback((key: string, outcome: CallOutcome) => setContext((c) => (c && c.key === key ? { ...c, outcome } : c)), []);
 
   return { context, resume, setOutcome };
 }

@@ -42,9 +42,12 @@ export function useCatalogItem(api: Pick<WorkOrderApi, 'searchCatalog'>, fields:
   const [searching, setSearching] = useState(false);
   const seq = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => {
-    if (timer.current) clearTimeout(timer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
 
   const search = (text: string) => {
     if (timer.current) clearTimeout(timer.current);
@@ -70,7 +73,10 @@ export function useCatalogItem(api: Pick<WorkOrderApi, 'searchCatalog'>, fields:
     setOptions((opts) => (opts.some((o) => o.value === option.value) ? opts : [option, ...opts]));
     const urgent = option.timeLimit === 'urgent_dispatch' ? true : fields.values().urgent;
     fields.set({ catalogItemCode: option.value, timeLimitClass: option.timeLimit, urgent });
-    fields.setErrors([{ name: ['catalogItemCode'], errors: [] }, { name: ['timeLimitClass'], errors: [] }]);
+    fields.setErrors([
+      { name: ['catalogItemCode'], errors: [] },
+      { name: ['timeLimitClass'], errors: [] },
+    ]);
     draft.schedulePersist();
   };
 
@@ -137,7 +143,10 @@ export function usePlaces(api: Pick<WorkOrderApi, 'catalog'>, district: string |
   const streetOptions = useMemo(() => {
     const d = districts.find((x) => x.name === district);
     const typed = (street ?? '').trim();
-    return (d?.places ?? []).filter((p) => !typed || p.includes(typed)).slice(0, 20).map((p) => ({ value: p }));
+    return (d?.places ?? [])
+      .filter((p) => !typed || p.includes(typed))
+      .slice(0, 20)
+      .map((p) => ({ value: p }));
   }, [districts, district, street]);
   return { districts, streetOptions };
 }

@@ -8,12 +8,7 @@ import { findSaved, submitOrder, type SubmitResult } from './submit-order';
 
 const RETRY_MS = 5000;
 
-export function useDraftSync(
-  api: WorkOrderApi,
-  agentId: string,
-  serverOnline: boolean,
-  onResult: (draft: StoredDraft, result: SubmitResult) => void,
-): void {
+export function useDraftSync(api: WorkOrderApi, agentId: string, serverOnline: boolean, onResult: (draft: StoredDraft, result: SubmitResult) => void): void {
   const pending = useDrafts(agentId).filter((d) => d.pendingSubmit !== null);
   const busy = useRef(false);
   const onResultRef = useRef(onResult);

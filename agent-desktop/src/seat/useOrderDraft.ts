@@ -119,5 +119,16 @@ export function useOrderDraft(agentId: string, context: CallContext, fields: Ord
 
   const contextNow = useCallback(() => ctx.current, []);
   const isDone = useCallback(() => done.current, []);
-  return { initialValues, itemLabel, setItemLabel, pending: current?.pendingSubmit ?? null, persist, schedulePersist, flushNow, finish, isDone, context: contextNow };
+  return {
+    initialValues,
+    itemLabel,
+    setItemLabel,
+    pending: current?.pendingSubmit ?? null,
+    persist,
+    schedulePersist,
+    flushNow,
+    finish,
+    isDone,
+    context: contextNow,
+  };
 }

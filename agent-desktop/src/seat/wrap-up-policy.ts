@@ -11,6 +11,6 @@ export function availabilityBlock(context: CallContext | null, agentDrafts: read
   if (context && context.talked && context.outcome === null) open.set(context.key, context.callerNumber);
   for (const d of agentDrafts) if (d.talked && !(context && context.key === d.key && context.outcome)) open.set(d.key, d.callerNumber);
   if (open.size === 0) return null;
-  const first = context && open.has(context.key) ? context.callerNumber : [...open.values()][0] ?? null;
+  const first = context && open.has(context.key) ? context.callerNumber : ([...open.values()][0] ?? null);
   return { kind: 'order_required', callerNumber: first, count: open.size };
 }

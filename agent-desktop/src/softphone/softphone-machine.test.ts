@@ -89,7 +89,10 @@ describe('softphone registration', () => {
   });
 
   it('a drop makes the phone unregistered, but a refused password stays an error', () => {
-    expect(step(reg('registered', { transportConnected: true }), { type: 'transport_down' })).toMatchObject({ registration: 'unregistered', transportConnected: false });
+    expect(step(reg('registered', { transportConnected: true }), { type: 'transport_down' })).toMatchObject({
+      registration: 'unregistered',
+      transportConnected: false,
+    });
     expect(step({ ...authFailed, transportConnected: true }, { type: 'transport_down' }).registration).toBe('error');
     expect(refused(reg('registering', { transportConnected: true }), { type: 'transport_up' })).toBe('connected');
   });
@@ -116,7 +119,9 @@ describe('softphone registration', () => {
 
   it('stop resets registration from any state and keeps the call to its own events', () => {
     for (const from of ['unregistered', 'registering', 'registered', 'error'] as const) {
-      const s = step(reg(from, { transportConnected: true, reconnect: { attempt: 1, retryAt: 1 }, registrationError: { reason: 'rejected', statusCode: 1 } }), { type: 'stop' });
+      const s = step(reg(from, { transportConnected: true, reconnect: { attempt: 1, retryAt: 1 }, registrationError: { reason: 'rejected', statusCode: 1 } }), {
+        type: 'stop',
+      });
       expect(s).toEqual({ ...INITIAL_PHONE_STATE });
     }
   });
@@ -153,7 +158,11 @@ describe('softphone call', () => {
   });
 
   it('a new call may ring while the last one still shows as ended, and starts clean', () => {
-    const ended = step(step(step(step(ringing, { type: 'answer' }), { type: 'established', at: 2 }), { type: 'mute', on: true }), { type: 'terminated', at: 3, byUs: true });
+    const ended = step(step(step(step(ringing, { type: 'answer' }), { type: 'established', at: 2 }), { type: 'mute', on: true }), {
+      type: 'terminated',
+      at: 3,
+      byUs: true,
+    });
     const again = step(ended, { type: 'invite', callerNumber: null, callerName: null, at: 4 });
     expect(again.call).toEqual({ ...IDLE_CALL, state: 'ringing', ringingAt: 4 });
   });

@@ -7,14 +7,7 @@ import { applyTracks, audioConstraintsFor, canSetSink, replaceInputTrack, setSin
 import { sendDtmfDigit } from './dtmf';
 import { Emitter } from './emitter';
 import { requestHold, setHoldOption } from './hold-reinvite';
-import {
-  INITIAL_PHONE_STATE,
-  backoffMs,
-  retryAfterDrop,
-  transition,
-  type PhoneEvent,
-  type ReconnectInfo,
-} from './softphone-machine';
+import { INITIAL_PHONE_STATE, backoffMs, retryAfterDrop, transition, type PhoneEvent, type ReconnectInfo } from './softphone-machine';
 import type { MediaHandles, SoftphoneConfig, SoftphoneEvents, SoftphoneSnapshot } from './softphone-types';
 import { createUserAgent } from './user-agent';
 

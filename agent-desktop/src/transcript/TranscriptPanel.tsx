@@ -38,7 +38,9 @@ export function TranscriptPanel({ callId }: Props) {
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('transcript.noCall')} />
       ) : (
         <Space direction="vertical" style={{ width: '100%' }} size={6}>
-          {emergency && <Alert type="error" showIcon message={t('transcript.emergency', { keyword: emergency.keyword })} data-testid="transcript-emergency-alert" />}
+          {emergency && (
+            <Alert type="error" showIcon message={t('transcript.emergency', { keyword: emergency.keyword })} data-testid="transcript-emergency-alert" />
+          )}
           {status?.transcription !== true && (
             <Typography.Text type="secondary" data-testid="transcript-no-recognizer">
               {status ? t('transcript.noRecognizer') : t('transcript.notListening')}
@@ -47,7 +49,12 @@ export function TranscriptPanel({ callId }: Props) {
           {keywords.length > 0 && (
             <Space wrap size={4} data-testid="transcript-keywords">
               {keywords.map((k) => (
-                <Tag key={`${k.at}-${k.keyword}-${k.speaker}`} color={k.category === 'emergency' ? 'red' : 'blue'} data-testid="transcript-keyword" data-keyword={k.keyword}>
+                <Tag
+                  key={`${k.at}-${k.keyword}-${k.speaker}`}
+                  color={k.category === 'emergency' ? 'red' : 'blue'}
+                  data-testid="transcript-keyword"
+                  data-keyword={k.keyword}
+                >
                   {mmss(k.atMs)} {t(k.speaker === 'caller' ? 'transcript.caller' : 'transcript.agent')}：{k.keyword}
                 </Tag>
               ))}

@@ -108,10 +108,19 @@ export function TransferPanel({ token, callId, live, pushed, pushLive, onExpired
       style={{ marginBottom: 8, ...(emergency ? { borderColor: '#ff4d4f', boxShadow: '0 0 0 2px rgba(255,77,79,0.35)' } : {}) }}
     >
       <Space direction="vertical" style={{ width: '100%' }} size={6}>
-        {emergency && <Alert type="error" showIcon message={t('transfer.emergencyHint', { keyword: emergency.keyword })} data-testid="transfer-emergency-hint" />}
+        {emergency && (
+          <Alert type="error" showIcon message={t('transfer.emergencyHint', { keyword: emergency.keyword })} data-testid="transfer-emergency-hint" />
+        )}
         <Space wrap>
           {(directory?.centres ?? []).map((c) => (
-            <Button key={c.number} danger type={emergency ? 'primary' : 'default'} disabled={!canStart} data-testid={`btn-transfer-${c.number}`} onClick={() => void toCentre(c.number)}>
+            <Button
+              key={c.number}
+              danger
+              type={emergency ? 'primary' : 'default'}
+              disabled={!canStart}
+              data-testid={`btn-transfer-${c.number}`}
+              onClick={() => void toCentre(c.number)}
+            >
               {t('transfer.to', { number: c.number })}
             </Button>
           ))}
@@ -141,7 +150,11 @@ export function TransferPanel({ token, callId, live, pushed, pushLive, onExpired
               <Typography.Text strong>{transfer.target.name}</Typography.Text>
               <Tag color={transfer.phase === 'ended' ? 'default' : 'processing'}>{t(phaseKey)}</Tag>
               {transfer.outcome && <Tag>{t(`transfer.outcome.${transfer.outcome}` as MessageKey)}</Tag>}
-              {transfer.linkage && <Tag color="orange" data-testid="transfer-linkage">{t('transfer.linkageSent')}</Tag>}
+              {transfer.linkage && (
+                <Tag color="orange" data-testid="transfer-linkage">
+                  {t('transfer.linkageSent')}
+                </Tag>
+              )}
             </Space>
           </div>
         )}

@@ -108,9 +108,7 @@ export function SupervisionBar({
           data-mode={s.mode}
           message={
             <Flex gap={8} align="center" wrap>
-              <span>
-                {t(s.phase === 'active' ? 'supervision.active' : 'supervision.connecting', { agent: agent?.name ?? s.agentId })}
-              </span>
+              <span>{t(s.phase === 'active' ? 'supervision.active' : 'supervision.connecting', { agent: agent?.name ?? s.agentId })}</span>
               <Segmented<SupervisionMode>
                 size="small"
                 value={s.mode}

@@ -57,8 +57,16 @@ export function WallboardPage({ session, secret, onSecret, onLogout, onExpired }
   const total: Partial<Figures> = figures?.total ?? {};
 
   const alerts: { key: string; type: 'error' | 'warning'; text: string }[] = [
-    ...emergencies.map((e) => ({ key: `e-${e.callId}-${e.at}`, type: 'error' as const, text: t('wallboard.alert.emergency', { keyword: e.keyword, number: e.callerNumber }) })),
-    ...recordingFailures.map((r) => ({ key: `r-${r.callId}-${r.at}`, type: 'error' as const, text: t('wallboard.alert.recordingFailed', { callId: r.callId, reason: r.reason }) })),
+    ...emergencies.map((e) => ({
+      key: `e-${e.callId}-${e.at}`,
+      type: 'error' as const,
+      text: t('wallboard.alert.emergency', { keyword: e.keyword, number: e.callerNumber }),
+    })),
+    ...recordingFailures.map((r) => ({
+      key: `r-${r.callId}-${r.at}`,
+      type: 'error' as const,
+      text: t('wallboard.alert.recordingFailed', { callId: r.callId, reason: r.reason }),
+    })),
     ...hotspots.map((h) => ({
       key: `h-${h.id}`,
       type: 'warning' as const,
@@ -66,7 +74,11 @@ export function WallboardPage({ session, secret, onSecret, onLogout, onExpired }
     })),
     ...queues
       .filter(([, q]) => (q.longestWaitMs ?? 0) > WAIT_ALERT_MS)
-      .map(([id, q]) => ({ key: `w-${id}`, type: 'warning' as const, text: t('wallboard.alert.longWait', { queue: id, seconds: Math.round((q.longestWaitMs ?? 0) / 1000) }) })),
+      .map(([id, q]) => ({
+        key: `w-${id}`,
+        type: 'warning' as const,
+        text: t('wallboard.alert.longWait', { queue: id, seconds: Math.round((q.longestWaitMs ?? 0) / 1000) }),
+      })),
     ...agents
       .filter((a) => a.call?.connectedAt && now - Date.parse(a.call.connectedAt) > longCallMs)
       .map((a) => ({ key: `c-${a.agentId}`, type: 'warning' as const, text: t('wallboard.alert.longCall', { agent: a.name, minutes: longCallMinutes() }) })),
@@ -95,7 +107,13 @@ export function WallboardPage({ session, secret, onSecret, onLogout, onExpired }
         ),
     },
     ...(supervising
-      ? [{ title: t('supervision.actions'), key: 'sup', render: (_: unknown, a: WallboardAgent) => <AgentSupervisionActions agent={a} sup={sup} phone={supPhone} /> }]
+      ? [
+          {
+            title: t('supervision.actions'),
+            key: 'sup',
+            render: (_: unknown, a: WallboardAgent) => <AgentSupervisionActions agent={a} sup={sup} phone={supPhone} />,
+          },
+        ]
       : []),
   ];
 
@@ -112,10 +130,26 @@ export function WallboardPage({ session, secret, onSecret, onLogout, onExpired }
       )}
       <Layout.Content style={{ padding: 12 }}>
         <Row gutter={12} data-testid="wb-total" data-waiting={total.waiting ?? 0} data-answered={total.answered ?? 0} data-abandoned={total.abandoned ?? 0}>
-          <Col span={6}><Card><Statistic title={t('wallboard.waiting')} value={total.waiting ?? 0} /></Card></Col>
-          <Col span={6}><Card><Statistic title={t('wallboard.longestWait')} value={Math.round((total.longestWaitMs ?? 0) / 1000)} suffix={t('wallboard.seconds')} /></Card></Col>
-          <Col span={6}><Card><Statistic title={t('wallboard.serviceLevel')} value={total.serviceLevel == null ? '—' : `${Math.round(total.serviceLevel * 100)}%`} /></Card></Col>
-          <Col span={6}><Card><Statistic title={t('wallboard.abandoned')} value={total.abandoned ?? 0} /></Card></Col>
+          <Col span={6}>
+            <Card>
+              <Statistic title={t('wallboard.waiting')} value={total.waiting ?? 0} />
+            </Card>
+          </Col>
+          <Col span={6}>
+            <Card>
+              <Statistic title={t('wallboard.longestWait')} value={Math.round((total.longestWaitMs ?? 0) / 1000)} suffix={t('wallboard.seconds')} />
+            </Card>
+          </Col>
+          <Col span={6}>
+            <Card>
+              <Statistic title={t('wallboard.serviceLevel')} value={total.serviceLevel == null ? '—' : `${Math.round(total.serviceLevel * 100)}%`} />
+            </Card>
+          </Col>
+          <Col span={6}>
+            <Card>
+              <Statistic title={t('wallboard.abandoned')} value={total.abandoned ?? 0} />
+            </Card>
+          </Col>
         </Row>
         <Row gutter={12} style={{ marginTop: 12 }}>
           <Col span={16}>
@@ -125,12 +159,22 @@ export function WallboardPage({ session, secret, onSecret, onLogout, onExpired }
                 pagination={false}
                 rowKey={([id]) => id}
                 dataSource={queues}
-                onRow={([id, q]) => ({ 'data-testid': `wb-queue-${id}`, 'data-waiting': q.waiting ?? 0, 'data-answered': q.answered ?? 0 }) as React.HTMLAttributes<HTMLElement>}
+                onRow={([id, q]) =>
+                  ({ 'data-testid': `wb-queue-${id}`, 'data-waiting': q.waiting ?? 0, 'data-answered': q.answered ?? 0 }) as React.HTMLAttributes<HTMLElement>
+                }
                 columns={[
                   { title: t('wallboard.queue'), key: 'id', render: (_: unknown, [id]) => id },
                   { title: t('wallboard.waiting'), key: 'w', render: (_: unknown, [, q]) => q.waiting ?? 0 },
-                  { title: t('wallboard.longestWait'), key: 'l', render: (_: unknown, [, q]) => `${Math.round((q.longestWaitMs ?? 0) / 1000)}${t('wallboard.seconds')}` },
-                  { title: t('wallboard.serviceLevel'), key: 's', render: (_: unknown, [, q]) => (q.serviceLevel == null ? '—' : `${Math.round(q.serviceLevel * 100)}%`) },
+                  {
+                    title: t('wallboard.longestWait'),
+                    key: 'l',
+                    render: (_: unknown, [, q]) => `${Math.round((q.longestWaitMs ?? 0) / 1000)}${t('wallboard.seconds')}`,
+                  },
+                  {
+                    title: t('wallboard.serviceLevel'),
+                    key: 's',
+                    render: (_: unknown, [, q]) => (q.serviceLevel == null ? '—' : `${Math.round(q.serviceLevel * 100)}%`),
+                  },
                   { title: t('wallboard.answered'), key: 'a', render: (_: unknown, [, q]) => q.answered ?? 0 },
                   { title: t('wallboard.abandoned'), key: 'x', render: (_: unknown, [, q]) => q.abandoned ?? 0 },
                 ]}
@@ -153,7 +197,10 @@ export function WallboardPage({ session, secret, onSecret, onLogout, onExpired }
               {alerts.length === 0 ? (
                 <Typography.Text type="secondary">{t('wallboard.noAlerts')}</Typography.Text>
               ) : (
-                <List dataSource={alerts} renderItem={(a) => <Alert key={a.key} type={a.type} showIcon message={a.text} style={{ marginBottom: 6 }} data-testid="wb-alert" />} />
+                <List
+                  dataSource={alerts}
+                  renderItem={(a) => <Alert key={a.key} type={a.type} showIcon message={a.text} style={{ marginBottom: 6 }} data-testid="wb-alert" />}
+                />
               )}
             </Card>
           </Col>

@@ -41,9 +41,7 @@ export function useWallboard(token: string, onExpired: () => void): WallboardDat
     socket.on('acd:figures', (push) => setFigures(push));
     socket.on('alert:emergency', (push) => setEmergencies((list) => [push, ...list].slice(0, MAX_ALERTS)));
     socket.on('alert:recording_failed', (push) => setRecordingFailures((list) => [push, ...list].slice(0, MAX_ALERTS)));
-    socket.on('alert:hotspot', (alerts) =>
-      setHotspots((list) => [...alerts, ...list.filter((h) => !alerts.some((a) => a.id === h.id))].slice(0, MAX_ALERTS)),
-    );
+    socket.on('alert:hotspot', (alerts) => setHotspots((list) => [...alerts, ...list.filter((h) => !alerts.some((a) => a.id === h.id))].slice(0, MAX_ALERTS)));
     return () => {
       stopped = true;
       clearInterval(timer);

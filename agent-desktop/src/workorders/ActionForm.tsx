@@ -3,12 +3,7 @@
 // version (409) offers a refresh of the order instead.
 import { Alert, Button, Card, Flex, Form, Input, Select, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import type {
-  WorkOrderAction,
-  WorkOrderActionRequest,
-  WorkOrderActionResponse,
-  WorkOrderView,
-} from '../../../contracts/work-orders.js';
+import type { WorkOrderAction, WorkOrderActionRequest, WorkOrderActionResponse, WorkOrderView } from '../../../contracts/work-orders.js';
 import { describeError } from '../api/describe-error';
 import { ApiError } from '../api/http';
 import type { WorkOrderApi } from '../api/work-orders';
@@ -128,10 +123,7 @@ export function ActionForm({ api, reference, order, action, onDone, onCancel, on
   }, [order.version]);
 
   const departments = useMemo(
-    () =>
-      reference.departments
-        .filter((d) => d.active)
-        .map((d) => ({ value: d.code, label: d.name, title: `${d.name} (${d.code})` })),
+    () => reference.departments.filter((d) => d.active).map((d) => ({ value: d.code, label: d.name, title: `${d.name} (${d.code})` })),
     [reference.departments],
   );
 
@@ -169,14 +161,7 @@ export function ActionForm({ api, reference, order, action, onDone, onCancel, on
 
   return (
     <Card size="small" title={actionLabel} data-testid={`action-form-${action}`} style={{ marginBottom: 12 }}>
-      <Form<Values>
-        form={form}
-        name={`action-${action}`}
-        layout="vertical"
-        onFinish={(v) => void submit(v)}
-        disabled={busy}
-        requiredMark="optional"
-      >
+      <Form<Values> form={form} name={`action-${action}`} layout="vertical" onFinish={(v) => void submit(v)} disabled={busy} requiredMark="optional">
         {action === 'return' && (
           <Typography.Paragraph type="secondary" style={{ marginTop: 0 }}>
             {t('action.returnHint')}
@@ -205,38 +190,17 @@ export function ActionForm({ api, reference, order, action, onDone, onCancel, on
             label={t('action.field.requestedDueDate')}
             rules={[{ required: true, message: t('action.required', { field: t('action.field.requestedDueDate') }) }]}
           >
-<Input
-              type="date"
-              autoFocus
-              min={tomorrow}
-              style={{ width: 180 }}
-              aria-label={t('action.field.requestedDueDate')}
-              data-testid="due-date"
-            />
+            <Input type="date" autoFocus min={tomorrow} style={{ width: 180 }} aria-label={t('action.field.requestedDueDate')} data-testid="due-date" />
           </Form.Item>
         )}
         {fields.includes('newDueDate') && (
           <Form.Item name="newDueDate" label={t('action.field.newDueDate')}>
-<Input
-              type="date"
-              autoFocus
-              min={tomorrow}
-              style={{ width: 180 }}
-              aria-label={t('action.field.newDueDate')}
-              data-testid="due-date"
-            />
+            <Input type="date" autoFocus min={tomorrow} style={{ width: 180 }} aria-label={t('action.field.newDueDate')} data-testid="due-date" />
           </Form.Item>
         )}
         {fields.includes('content') && (
           <Form.Item name="content" label={t('action.field.content')} rules={required(t('action.field.content'))}>
-            <Input.TextArea
-              autoFocus
-              rows={5}
-              maxLength={5000}
-              showCount
-              aria-label={t('action.field.content')}
-              data-testid="reply-text"
-            />
+            <Input.TextArea autoFocus rows={5} maxLength={5000} showCount aria-label={t('action.field.content')} data-testid="reply-text" />
           </Form.Item>
         )}
         {fields.includes('answer') && (
@@ -262,13 +226,7 @@ export function ActionForm({ api, reference, order, action, onDone, onCancel, on
         )}
         {fields.includes('comment') && (
           <Form.Item name="comment" label={t('action.field.comment')}>
-            <Input.TextArea
-              autoFocus={fields.length === 1}
-              rows={2}
-              maxLength={2000}
-              aria-label={t('action.field.comment')}
-              data-testid="comment-text"
-            />
+            <Input.TextArea autoFocus={fields.length === 1} rows={2} maxLength={2000} aria-label={t('action.field.comment')} data-testid="comment-text" />
           </Form.Item>
         )}
         {failure?.kind === 'conflict' && (

@@ -45,12 +45,8 @@ export function EventTimeline({ events, reference }: { events: readonly WorkOrde
               </div>
               {department && e.action === 'dispatch' && <div>{t('timeline.department', { department })}</div>}
               {e.details.requestedDueDate && <div>{t('timeline.requestedDue', { date: e.details.requestedDueDate })}</div>}
-              {e.details.dueAt !== undefined && e.action !== 'request_extension' && (
-                <div>{t('timeline.dueAt', { due: formatDue(e.details.dueAt) })}</div>
-              )}
-              {e.details.content && (
-                <div style={{ whiteSpace: 'pre-wrap' }}>{t('timeline.content', { content: e.details.content })}</div>
-              )}
+              {e.details.dueAt !== undefined && e.action !== 'request_extension' && <div>{t('timeline.dueAt', { due: formatDue(e.details.dueAt) })}</div>}
+              {e.details.content && <div style={{ whiteSpace: 'pre-wrap' }}>{t('timeline.content', { content: e.details.content })}</div>}
               {e.reason && <div style={{ whiteSpace: 'pre-wrap' }}>{t('timeline.reason', { reason: e.reason })}</div>}
             </div>
           ),

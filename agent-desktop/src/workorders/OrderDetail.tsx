@@ -3,12 +3,7 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Descriptions, Divider, Flex, Space, Spin, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type {
-  WorkOrderAction,
-  WorkOrderActionResponse,
-  WorkOrderDetailResponse,
-  WorkOrderView,
-} from '../../../contracts/work-orders.js';
+import type { WorkOrderAction, WorkOrderActionResponse, WorkOrderDetailResponse, WorkOrderView } from '../../../contracts/work-orders.js';
 import { describeError } from '../api/describe-error';
 import { ApiError } from '../api/http';
 import type { WorkOrderApi } from '../api/work-orders';
@@ -17,17 +12,7 @@ import { useT } from '../i18n/i18n';
 import { ActionForm, isFormAction, type FormAction } from './ActionForm';
 import { EventTimeline } from './EventTimeline';
 import { formatInstant } from './format';
-import {
-  BUTTON_KEYS,
-  CHANNEL_KEYS,
-  EVENT_KEYS,
-  EXTENSION_STATUS_KEYS,
-  STATE_COLORS,
-  STATE_KEYS,
-  TIME_LIMIT_KEYS,
-  TYPE_KEYS,
-  URGENCY_KEYS,
-} from './labels';
+import { BUTTON_KEYS, CHANNEL_KEYS, EVENT_KEYS, EXTENSION_STATUS_KEYS, STATE_COLORS, STATE_KEYS, TIME_LIMIT_KEYS, TYPE_KEYS, URGENCY_KEYS } from './labels';
 import { DueCell } from './OrderTable';
 import { CallRecordings, callsWithRecording } from './RecordingPlayer';
 import type { Reference } from './useReference';
@@ -94,11 +79,7 @@ export function OrderDetail({ api, reference, code, onChanged }: Props) {
             type="error"
             showIcon
             data-testid="detail-error"
-            message={
-              error instanceof ApiError && error.status === 404
-                ? t('detail.notFound')
-                : t('detail.failed', { message: describeError(error, t) })
-            }
+            message={error instanceof ApiError && error.status === 404 ? t('detail.notFound') : t('detail.failed', { message: describeError(error, t) })}
             action={
               <Button size="small" onClick={() => void load()}>
                 {t('detail.reload')}
@@ -256,10 +237,7 @@ function OrderFacts({ order, reference, callCount }: { order: WorkOrderView; ref
                 label: t('detail.field.dispatchDue'),
                 span: 2,
                 children: (
-                  <DueCell
-                    order={{ state: order.state, overdue: now >= order.dispatchDeadline.dueAt, dueAt: order.dispatchDeadline.dueAt }}
-                    now={now}
-                  />
+                  <DueCell order={{ state: order.state, overdue: now >= order.dispatchDeadline.dueAt, dueAt: order.dispatchDeadline.dueAt }} now={now} />
                 ),
               },
             ]
@@ -303,9 +281,7 @@ function OrderFacts({ order, reference, callCount }: { order: WorkOrderView; ref
                 label: t('detail.field.returns'),
                 span: 2,
                 children: order.returns.map((r) => (
-                  <div key={r.at}>
-                    {t('detail.returnText', { department: department(r.departmentId), at: formatInstant(r.at), reason: r.reason })}
-                  </div>
+                  <div key={r.at}>{t('detail.returnText', { department: department(r.departmentId), at: formatInstant(r.at), reason: r.reason })}</div>
                 )),
               },
             ]
@@ -337,9 +313,7 @@ function OrderFacts({ order, reference, callCount }: { order: WorkOrderView; ref
                 span: 2,
                 children: order.ratings.map((r) => (
                   <div key={r.at}>
-                    <Tag color={r.satisfied ? 'success' : 'error'}>
-                      {t(r.satisfied ? 'detail.rating.satisfied' : 'detail.rating.dissatisfied')}
-                    </Tag>
+                    <Tag color={r.satisfied ? 'success' : 'error'}>{t(r.satisfied ? 'detail.rating.satisfied' : 'detail.rating.dissatisfied')}</Tag>
                     {t('detail.rating.scores', { speed: r.speed, result: r.result, attitude: r.attitude, quality: r.replyQuality })}
                     {r.comment ? ` — ${r.comment}` : ''}
                   </div>

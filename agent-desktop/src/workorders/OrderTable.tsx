@@ -50,7 +50,11 @@ export function OrderTable({ items, loading, reference, columns, testId, rowTest
           >
             {o.code}
           </Button>
-          {o.urgency === 'urgent' && <Tag color="red" style={{ marginInlineEnd: 0 }}>{t('wo.urgency.urgent')}</Tag>}
+          {o.urgency === 'urgent' && (
+            <Tag color="red" style={{ marginInlineEnd: 0 }}>
+              {t('wo.urgency.urgent')}
+            </Tag>
+          )}
         </Flex>
       ),
     },

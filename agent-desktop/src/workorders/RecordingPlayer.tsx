@@ -32,9 +32,7 @@ export function CallRecordings({ api, calls }: { api: WorkOrderApi; calls: reado
     <Flex vertical gap={8} data-testid="order-recordings">
       {shown.map((c) => (
         <Flex key={c.id} vertical gap={4} data-testid="order-recording" data-call-id={c.id}>
-          <Typography.Text type="secondary">
-            {t('recording.call', { at: formatInstant(c.answeredAt ?? c.arrivedAt), number: c.callerNumber })}
-          </Typography.Text>
+          <Typography.Text type="secondary">{t('recording.call', { at: formatInstant(c.answeredAt ?? c.arrivedAt), number: c.callerNumber })}</Typography.Text>
           <RecordingPlayer api={api} call={c} />
         </Flex>
       ))}
@@ -70,7 +68,11 @@ export function RecordingPlayer({ api, call }: { api: WorkOrderApi; call: Linked
     case 'forbidden':
       return <Alert type="warning" showIcon data-testid="recording-forbidden" message={t('recording.forbidden')} />;
     case 'missing':
-      return <Typography.Text type="secondary" data-testid="recording-missing">{state.message}</Typography.Text>;
+      return (
+        <Typography.Text type="secondary" data-testid="recording-missing">
+          {state.message}
+        </Typography.Text>
+      );
     case 'failed':
       return (
         <Alert
@@ -78,12 +80,22 @@ export function RecordingPlayer({ api, call }: { api: WorkOrderApi; call: Linked
           showIcon
           data-testid="recording-error"
           message={t('recording.loadFailed', { message: state.message })}
-          action={<Button size="small" onClick={() => void load()}>{t('recording.retry')}</Button>}
+          action={
+            <Button size="small" onClick={() => void load()}>
+              {t('recording.retry')}
+            </Button>
+          }
         />
       );
     default:
       return (
-        <Button icon={<SoundOutlined />} loading={state.kind === 'loading'} onClick={() => void load()} data-testid="recording-play" style={{ alignSelf: 'flex-start' }}>
+        <Button
+          icon={<SoundOutlined />}
+          loading={state.kind === 'loading'}
+          onClick={() => void load()}
+          data-testid="recording-play"
+          style={{ alignSelf: 'flex-start' }}
+        >
           {t('recording.play')}
         </Button>
       );
