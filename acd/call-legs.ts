@@ -102,8 +102,9 @@ export class CallLegs {
     } catch (err) {
       // one of the legs vanished while we bridged: end the call cleanly for the one still there
       call.log.warn({ err: String(err) }, 'bridging failed');
-      void this.d.telephony.hangup(call.channelId);
-      void this.d.telephony.hangup(leg.channelId);
+      for (const channelId of [call.channelId, leg.channelId]) {
+        this.d.telephony.hangup(channelId).catch((e: unknown) => call.log.warn({ err: String(e), channelId }, 'hang-up after a failed bridge failed'));
+      }
       return;
     }
     publishFor(call, this.d.bus, 'call.answered', { callId, agentId, at });
@@ -153,7 +154,9 @@ export class CallLegs {
       // the offer ended (ring timeout, caller gone) just as the agent picked up
       this.d.log.info({ channelId, offerId }, 'late answer of a withdrawn offer; hanging up the agent leg');
       this.cancelledLegs.add(channelId);
-      void this.d.telephony.hangup(channelId);
+      this.d.telephony
+        .hangup(channelId)
+        .catch((err: unknown) => this.d.log.warn({ err: String(err), channelId }, 'could not hang up the late-answered agent leg'));
       return true;
     }
     this.d.dispatch({ type: 'offer_answered', callId: found.call.callId, offerId });

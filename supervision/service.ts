@@ -132,7 +132,9 @@ export class SupervisionService {
     if (ev.type === 'leg_answered' && ev.tag.startsWith(TAG_PREFIX)) {
       const s = this.sessions.get(ev.tag.slice(TAG_PREFIX.length));
       if (!s || s.phase !== 'connecting') {
-        void this.d.telephony.hangup(ev.channelId);
+        this.d.telephony
+          .hangup(ev.channelId)
+          .catch((err: unknown) => this.d.log.warn({ err: String(err), channelId: ev.channelId }, 'could not hang up the answer of an ended supervision'));
         return true;
       }
       s.phase = 'active';

@@ -121,7 +121,9 @@ export class TransferService {
       const callId = this.byTargetLeg.get(ev.channelId);
       if (!callId) {
         // the transfer ended while the target was ringing
-        void this.d.telephony.hangup(ev.channelId);
+        this.d.telephony
+          .hangup(ev.channelId)
+          .catch((err: unknown) => this.d.log.warn({ err: String(err), channelId: ev.channelId }, 'could not hang up the answer of an ended transfer'));
         return true;
       }
       this.feed(callId, { type: 'target_answered' });

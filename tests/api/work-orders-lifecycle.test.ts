@@ -2,7 +2,7 @@
 // the deadline scheduler's reminders and escalations, and the citizen SMS they cause.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HttpSmsGateway, renderSms, type OutgoingSms } from '../../crm/sms/outbox.js';
 import { DeadlineScheduler } from '../../crm/work-orders/deadline-scheduler.js';
 import { DEFAULT_WORK_ORDER_CONFIG } from '../../crm/work-orders/config.js';
@@ -288,13 +288,19 @@ describe('SMS gateway over HTTP and the scheduler loop', () => {
       now: () => 42,
       intervalMs: 10,
     });
-    scheduler.start();
-    await new Promise((r) => setTimeout(r, 60));
-    await scheduler.stop();
-    const n = seen.length;
-    expect(n).toBeGreaterThanOrEqual(2);
-    expect(new Set(seen)).toEqual(new Set([42]));
-    await new Promise((r) => setTimeout(r, 30));
-    expect(seen.length).toBe(n);
+    // fake timers: the interval is driven, not waited for
+    vi.useFakeTimers();
+    try {
+      scheduler.start();
+      await vi.advanceTimersByTimeAsync(60);
+      await scheduler.stop();
+      const n = seen.length;
+      expect(n).toBeGreaterThanOrEqual(2);
+      expect(new Set(seen)).toEqual(new Set([42]));
+      await vi.advanceTimersByTimeAsync(30);
+      expect(seen.length).toBe(n);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

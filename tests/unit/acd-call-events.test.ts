@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LiveCalls, type LiveCall } from '../../acd/live-calls.js';
 import { QueueService } from '../../acd/service.js';
 import type { CallEvents } from '../../contracts/call-events.js';
@@ -12,7 +12,6 @@ import { createCallEventBus } from '../../platform/events/call-event-bus.js';
 import type { CallControl, OriginateRequest } from '../../telephony/call-control.js';
 
 const log = pino({ level: 'silent' });
-const flush = () => new Promise((r) => setTimeout(r, 0));
 
 function setup() {
   const originated: OriginateRequest[] = [];
@@ -70,7 +69,8 @@ describe('QueueService call events', () => {
     expect(originated).toHaveLength(1);
     const leg = originated[0]!;
     queue.handleTelephony({ type: 'leg_answered', channelId: leg.channelId, tag: leg.tag, at: new Date() });
-    await flush();
+    // bridging takes several ARI round trips: wait until the answer is published
+    await vi.waitFor(() => expect(events).toContain('call.answered'));
     queue.handleTelephony({ type: 'channel_gone', channelId: call.channelId, cause: 16, causeText: 'Normal Clearing', at: new Date() });
     await call.writes;
     expect(events).toEqual(['call.queued', 'call.offered', 'call.answered', 'call.offer_closed:answered', 'call.recording_started', 'call.ended']);
