@@ -2,7 +2,7 @@
 // built from the database and a logger. The hotline wires it with the survey and the management side through
 // createCrmPlugin (plugin.ts); tests and the bench use createCrm directly:
 //   const crm = createCrm({ db, log });
-//   await crm.registerRoutes(app, { tokens });   // before app.listen
+//   await crm.registerRoutes(app, guard);        // the app's auth guard; before app.listen
 //   crm.start();                                   // deadline scheduler + SMS worker
 //   await crm.close();
 import type { FastifyInstance } from 'fastify';

@@ -40,7 +40,7 @@ import { exportCatalogCsv, importCatalogCsv } from './catalog/csv.js';
 import { detectDistrict, dispatch as dispatchByCatalog, suggestItems } from './catalog/dispatch.js';
 import { exportCatalogJson, importCatalogJson } from './catalog/json.js';
 import { parseCatalog } from './catalog/validate.js';
-import { actorOf, guardOf, type CrmAuth } from './http/auth.js';
+import { actorOf, type CrmAuth } from './http/auth.js';
 import type { AuthUser } from '../platform/http/auth-guard.js';
 import { RateLimitedError, registerCrmErrorMappings } from './http/errors.js';
 import { FixedWindowRateLimit } from './http/rate-limit.js';
@@ -77,7 +77,7 @@ export async function registerCrmRoutes(app: FastifyInstance, deps: CrmRouteDeps
   const publicLimit = new FixedWindowRateLimit(deps.publicLimitPerMinute ?? PUBLIC_PROGRESS_LIMIT_PER_MINUTE, 60_000, now);
   const knowledge = new KnowledgeRepository(db);
 
-  const guard = guardOf(deps.auth, db);
+  const guard = deps.auth;
   const agentPhones = async (u: AuthUser): Promise<string[]> =>
     u.role === 'agent' ? new WorkOrderRepository(db).callerPhonesOfAgent(u.id, now() - callerWindow) : [];
 

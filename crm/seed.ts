@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { IssuedCredential } from '../platform/auth/demo-users.js';
 import { generatePassword, hashPassword } from '../platform/auth/passwords.js';
-import { StaffUserRepository } from '../platform/auth/staff-users.js';
+import { UserRepository } from '../platform/auth/user-repository.js';
 import type { Database } from '../platform/db/database.js';
 import { loadSampleCatalog } from './catalog/sample.js';
 import { CatalogStore } from './catalog/store.js';
@@ -39,7 +39,7 @@ export async function seedCrmIfEmpty(db: Database, opts: { credentialsFile?: str
     await store.replace(sample, null);
     catalogVersion = sample.version;
   }
-  if ((await new StaffUserRepository(db).countUsersWithRoles(['dispatcher', 'handler'])) > 0) return { catalogVersion, created: [] };
+  if ((await new UserRepository(db).countUsersWithRoles(['dispatcher', 'handler'])) > 0) return { catalogVersion, created: [] };
 
   const snap = await store.snapshot();
   const plan: Omit<IssuedCrmCredential, 'password'>[] = [
@@ -53,9 +53,9 @@ export async function seedCrmIfEmpty(db: Database, opts: { credentialsFile?: str
   const created: IssuedCrmCredential[] = plan.map((p) => ({ ...p, password: generatePassword() }));
   const hashes = await Promise.all(created.map((c) => hashPassword(c.password)));
   await db.transaction(async (tx) => {
-    const users = new StaffUserRepository(tx);
+    const users = new UserRepository(tx);
     for (const [i, c] of created.entries()) {
-      await users.createStaffUser({
+      await users.createUser({
         id: `u-${c.username}`,
         username: c.username,
         displayName: c.displayName,

@@ -10,6 +10,8 @@ import type { WorkOrderCommand } from '../../crm/work-orders/lifecycle.js';
 import type { Actor } from '../../contracts/work-order-model.js';
 import type { CreateWorkOrderRawInput } from '../../contracts/work-order-schemas.js';
 import { SessionTokens } from '../../platform/auth/session-tokens.js';
+import { UserRepository } from '../../platform/auth/user-repository.js';
+import { createAuthGuard } from '../../platform/http/auth-guard.js';
 import type { Database } from '../../platform/db/database.js';
 import { OrderGenerator, rng } from './generate.js';
 import { parallelLoad, withoutSecondaryIndexes, type LoadSamples, type LoadStats } from './load.js';
@@ -180,7 +182,7 @@ export class Size {
     const tokens = new SessionTokens(randomBytes(32).toString('hex'));
     this.bearer = Object.fromEntries(users.map((u) => [u.id, `Bearer ${tokens.issue(u.id, u.role)}`]));
     this.app = Fastify({ logger: false });
-    await crm.registerRoutes(this.app, { tokens });
+    await crm.registerRoutes(this.app, createAuthGuard({ tokens, users: new UserRepository(db) }));
     await this.app.ready();
 
     this.profile = await dataProfile(db, this.portalDept, now);

@@ -2,12 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Database } from '../../platform/db/database.js';
-import { guardOf, type CrmAuth } from '../http/auth.js';
+import type { CrmAuth } from '../http/auth.js';
 import { registerCrmErrorMappings } from '../http/errors.js';
 import type { HotspotMonitor } from './monitor.js';
 
 export async function registerHotspotRoutes(app: FastifyInstance, deps: { db: Database; log: Logger; auth: CrmAuth; monitor: HotspotMonitor }): Promise<void> {
-  const guard = guardOf(deps.auth, deps.db);
+  const guard = deps.auth;
   registerCrmErrorMappings();
   app.get('/api/hotspots', { preHandler: guard.require('hotspot.read') }, async () => deps.monitor.current());
 }

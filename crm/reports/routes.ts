@@ -7,7 +7,7 @@ import { ReportExportQuery, ReportQuery, type ReportResponse } from '../../contr
 import type { Database } from '../../platform/db/database.js';
 import { userOf } from '../../platform/http/auth-guard.js';
 import { parseBody } from '../../platform/http/errors.js';
-import { guardOf, type CrmAuth } from '../http/auth.js';
+import type { CrmAuth } from '../http/auth.js';
 import { registerCrmErrorMappings } from '../http/errors.js';
 import type { CatalogStore } from '../work-orders/service.js';
 import { localDateKey } from '../work-orders/working-calendar.js';
@@ -36,7 +36,7 @@ export async function registerReportRoutes(app: FastifyInstance, deps: ReportRou
     });
   };
 
-  const guard = guardOf(deps.auth, deps.db);
+  const guard = deps.auth;
   registerCrmErrorMappings();
 
   app.get('/api/reports', { preHandler: guard.require('report.read') }, async (req) => build(parseBody(ReportQuery, req.query)));

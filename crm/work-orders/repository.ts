@@ -3,7 +3,7 @@
 // is order-rows.ts, the list and its text search order-list.ts, the calls beside orders call-links.ts.
 import { normalizePhone } from '../../contracts/phone.js';
 import type { WorkOrder, WorkOrderEvent } from '../../contracts/work-order-model.js';
-import { StaffUserRepository } from '../../platform/auth/staff-users.js';
+import { UserRepository } from '../../platform/auth/user-repository.js';
 import type { Queryable } from '../../platform/db/database.js';
 import { CallLinkRepository, type CallLink } from './call-links.js';
 import { listOrders, SELECT_ORDER, type ListFilter } from './order-list.js';
@@ -109,7 +109,7 @@ export class WorkOrderRepository {
        WHERE e.order_id = $1 ORDER BY e.version`,
       [orderId],
     );
-    const names = await new StaffUserRepository(this.db).displayNames(rows.map((r) => r.actor_id));
+    const names = await new UserRepository(this.db).displayNames(rows.map((r) => r.actor_id));
     return rows.map((r) => toEvent(r, names.get(r.actor_id) ?? null));
   }
 

@@ -13,10 +13,11 @@ export interface NewUser {
   passwordHash: string;
   /** From sipHa1(); null for users without a phone. */
   sipHa1: string | null;
+  /** The department a handler (承办人) belongs to (users.department_code); null (the default) for everyone else. */
+  departmentCode?: string | null;
 }
 
 export interface UserRecord extends NewUser {
-  /** The department a handler (承办人) belongs to (users.department_code); null for everyone else. */
   departmentCode: string | null;
   disabled: boolean;
   createdAt: Date;
@@ -74,11 +75,26 @@ export class UserRepository {
   /** A taken username or extension rejects with a unique violation (see isUniqueViolation). */
   async createUser(u: NewUser): Promise<UserRecord> {
     const { rows } = await this.db.query<UserRow>(
-      `INSERT INTO users (id, username, display_name, role, extension, password_hash, sip_ha1)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [u.id, u.username, u.displayName, u.role, u.extension, u.passwordHash, u.sipHa1],
+      `INSERT INTO users (id, username, display_name, role, extension, password_hash, sip_ha1, department_code)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+      [u.id, u.username, u.displayName, u.role, u.extension, u.passwordHash, u.sipHa1, u.departmentCode ?? null],
     );
     return toUser(rows[0] as UserRow);
+  }
+
+  /** How many users have one of `roles` (disabled ones too: they still hold their username). */
+  async countUsersWithRoles(roles: readonly Role[]): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(`SELECT count(*)::integer AS n FROM users WHERE role = ANY($1::text[])`, [[...roles]]);
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Display name by user id, for the ids that are users (the system actor and unknown ids are left out). */
+  async displayNames(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.db.query<{ id: string; display_name: string }>(`SELECT id, display_name FROM users WHERE id = ANY($1::text[])`, [
+      [...new Set(ids)],
+    ]);
+    return new Map(rows.map((r) => [r.id, r.display_name]));
   }
 
   async findUserByUsername(username: string): Promise<UserRecord | null> {

@@ -12,6 +12,7 @@ import type { OutgoingSms, SmsGateway } from '../../crm/sms/outbox.js';
 import { hashPassword } from '../../platform/auth/passwords.js';
 import { SessionTokens } from '../../platform/auth/session-tokens.js';
 import { UserRepository } from '../../platform/auth/user-repository.js';
+import { createAuthGuard } from '../../platform/http/auth-guard.js';
 import type { Database } from '../../platform/db/database.js';
 import { openTestDatabase, type TestDatabase } from '../db/test-database.js';
 
@@ -86,7 +87,7 @@ export function useWorkOrderApi(): void {
     gateway = new TestGateway();
     crm = createCrm({ db, log, now: () => clock, smsGateway: gateway, sms: { baseDelayMs: 1000, maxAttempts: 3 } });
     app = Fastify({ logger: false });
-    await crm.registerRoutes(app, { tokens });
+    await crm.registerRoutes(app, createAuthGuard({ tokens, users: new UserRepository(db) }));
     await app.ready();
   });
 
