@@ -74,7 +74,8 @@ export function acquireInstanceLock(stateDir: string): () => void {
   throw new Error(`could not take the instance lock ${lockFile}`);
 }
 
-function isAlive(pid: number): boolean {
+/** A process with this pid exists (ours to signal or not). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -59,7 +59,8 @@ export interface Hotline {
   url: string;
   credentialsFile: string;
   timings: { provisionSeconds: number; provisionCached: boolean; startSeconds: number };
-  stop(): Promise<void>;
+  /** Stops everything; with keepAsterisk (a server restart) the embedded Asterisk and its calls go on for the next start to adopt. */
+  stop(opts?: { keepAsterisk?: boolean }): Promise<void>;
 }
 
 export async function startHotline(config: Config, log: Logger = createLogger(config.log.level)): Promise<Hotline> {
@@ -67,7 +68,10 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
   ensureStateDir(config.stateDir);
   const releaseLock = acquireInstanceLock(config.stateDir);
   const cleanups: (() => Promise<void> | void)[] = [releaseLock];
-  const stop = async () => {
+  let keepAsterisk = false;
+  let adoptedAsterisk = false;
+  const stop = async (opts: { keepAsterisk?: boolean } = {}) => {
+    keepAsterisk = opts.keepAsterisk ?? false;
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch((err) => log.error({ err }, 'shutdown step failed'));
     cleanups.length = 0;
   };
@@ -93,7 +97,9 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     });
 
     const tel = await createTelephonyPlugin({ config, secrets, users, log });
-    cleanups.push(() => tel.stop());
+    cleanups.push(() => tel.stop({ keepAsterisk }));
+    // a start that fails after adopting an Asterisk must not end the calls it carries
+    adoptedAsterisk = tel.asterisk?.adopted ?? false;
     const { telephony, ami, asterisk, prompts, tts, mediaPath } = tel;
 
     const tokens = new SessionTokens(secrets.sessionKey);
@@ -273,7 +279,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       stop,
     };
   } catch (err) {
-    await stop();
+    await stop({ keepAsterisk: adoptedAsterisk });
     throw err;
   }
 }

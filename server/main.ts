@@ -1,4 +1,5 @@
-// `npm start`: validates the configuration, starts the whole hotline, stops it cleanly on SIGINT/SIGTERM.
+// `npm start`: validates the configuration, starts the whole hotline (adopting an embedded Asterisk left running by
+// an earlier run), stops it cleanly on SIGINT (everything) or SIGTERM (the server only).
 import { AlreadyRunningError } from '../platform/state-dir.js';
 import { ConfigError, loadConfig, type Config } from '../platform/config.js';
 import { startHotline } from './hotline.js';
@@ -45,11 +46,14 @@ try {
     ].join('\n') + '\n',
   );
   let stopping = false;
-  const shutdown = (signal: string) => {
+  // Ctrl-C (SIGINT) or `npm stop` ends the whole hotline, Asterisk included. SIGTERM (systemd restart, an upgrade,
+  // a supervisor) stops this server only: the embedded Asterisk keeps every call up and the next start adopts it.
+  const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'stopping');
-    hotline.stop().then(
+    const keepAsterisk = signal === 'SIGTERM';
+    log.info({ signal, keepAsterisk }, 'stopping');
+    hotline.stop({ keepAsterisk }).then(
       () => process.exit(0),
       () => process.exit(1),
     );

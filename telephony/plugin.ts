@@ -1,6 +1,7 @@
 // The telephony platform every call feature stands on: the embedded Asterisk (provisioned, configured and
 // started here) or the operator's, the ARI connection that carries every call, AMI for diagnostics, and the
 // Mandarin prompts and readouts placed where that Asterisk can play them.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { UserRepository } from '../platform/auth/user-repository.js';
@@ -43,15 +44,19 @@ export interface TelephonyPlugin {
   asteriskVersion(): Promise<string | undefined>;
   /** Asterisk up and ARI connected. */
   up(): boolean;
-  /** Stops ARI, AMI and the embedded Asterisk (in that order). */
-  stop(): Promise<void>;
+  /** Stops ARI, AMI and the embedded Asterisk (in that order); with keepAsterisk, the embedded Asterisk keeps running with its calls for the next start to adopt. */
+  stop(opts?: { keepAsterisk?: boolean }): Promise<void>;
 }
 
 /** Starts the embedded Asterisk when configured. ARI connects when the composition root calls telephony.start(), once every handler is in place; AMI connects in the background. */
 export async function createTelephonyPlugin(d: TelephonyPluginDeps): Promise<TelephonyPlugin> {
   const { config, secrets, users, log } = d;
   const stops: (() => Promise<void> | void)[] = [];
-  const stop = async () => {
+  let keepAsterisk = false;
+  let adoptedAsterisk: AsteriskProcess | null = null;
+  const adopted = () => adoptedAsterisk?.adopted ?? false;
+  const stop = async (opts: { keepAsterisk?: boolean } = {}) => {
+    keepAsterisk = opts.keepAsterisk ?? false;
     for (const s of stops.reverse()) await Promise.resolve(s()).catch((err) => log.error({ err }, 'telephony shutdown step failed'));
     stops.length = 0;
   };
@@ -69,6 +74,7 @@ export async function createTelephonyPlugin(d: TelephonyPluginDeps): Promise<Tel
       const citizen = config.citizenPhone
         ? { sipHa1: sipHa1(CITIZEN_SIP_USER, config.sip.realm, secrets.citizenSipPassword), maxContacts: CITIZEN_PAGES_AT_ONCE }
         : null;
+      const before = snapshotFolder(asterisk.etcDir);
       renderAsteriskConfig(asterisk.etcDir, asteriskValues(config, asterisk.instanceDir, ariPassword, secrets.amiPassword), await users.listAgentsWithSip(), {
         citizen,
         mergedNumbers: [...config.acd.mergedNumbers.keys()],
@@ -79,9 +85,15 @@ export async function createTelephonyPlugin(d: TelephonyPluginDeps): Promise<Tel
       prompts = mapPrompts(hostPrompts, (p) => p.slice(config.asterisk.root.length));
       ttsDir = path.join(asterisk.hostInstanceDir, 'sounds', 'tts');
       mediaPath = (p) => p.slice(config.asterisk.root.length);
+      adoptedAsterisk = asterisk;
       await asterisk.start();
+      // an adopted Asterisk runs the configuration of the start before: it re-reads ours only if it changed
+      if (asterisk.adopted && snapshotFolder(asterisk.etcDir) !== before) {
+        log.info('configuration changed since the adopted Asterisk started: reloading it');
+        await asterisk.reload();
+      }
       const a = asterisk;
-      stops.push(() => a.stop());
+      stops.push(() => (keepAsterisk ? a.detach() : a.stop()));
     } else {
       // an operator's Asterisk: prompts are installed in its sounds folder under hotline/ (see README)
       prompts = mapPrompts(Object.fromEntries(PROMPT_NAMES.map((n) => [n, n])) as PromptSet, (p) => `hotline/${p}`);
@@ -130,7 +142,8 @@ export async function createTelephonyPlugin(d: TelephonyPluginDeps): Promise<Tel
       stop,
     };
   } catch (err) {
-    await stop();
+    // an adopted Asterisk carries citizens' calls: a failed start leaves it running
+    await stop({ keepAsterisk: adopted() });
     throw err;
   }
 }
@@ -156,6 +169,19 @@ function asteriskValues(config: Config, instanceDir: string, ariPassword: string
     SIP_REALM: config.sip.realm,
     CITIZEN_MAX_CALLS: config.citizenPhone?.maxCalls ?? 0,
   };
+}
+
+/** The folder's files and contents, to tell whether rendering changed anything. */
+function snapshotFolder(dir: string): string {
+  if (!fs.existsSync(dir)) return '';
+  return fs
+    .readdirSync(dir)
+    .sort()
+    .map((f) => {
+      const file = path.join(dir, f);
+      return fs.statSync(file).isFile() ? `${f}\n${fs.readFileSync(file, 'utf8')}` : f;
+    })
+    .join('\n--\n');
 }
 
 function mapPrompts(p: PromptSet, f: (path: string) => string): PromptSet {

@@ -21,6 +21,20 @@ export const TEST_PORTS = {
   ariProxy: PORT_BASE + 4,
 } as const;
 
+/** The environment of a test hotline on this process's ports (also for tests that run server/main.ts as a process). */
+export function testHotlineEnv(stateDir: string): Record<string, string> {
+  return {
+    HOTLINE_STATE_DIR: stateDir,
+    HOTLINE_PORT: String(TEST_PORTS.http),
+    ASTERISK_HTTP_PORT: String(TEST_PORTS.asteriskHttp),
+    SIP_TRUNK_BIND: `127.0.0.1:${TEST_PORTS.trunk}`,
+    AMI_PORT: String(TEST_PORTS.ami),
+    RTP_PORTS: '30000-31000',
+    DEMO_AGENTS: '3',
+    LOG_LEVEL: 'debug',
+  };
+}
+
 export interface TestHotline {
   hotline: Hotline;
   url: string;
@@ -38,18 +52,8 @@ export async function startTestHotline(name: string, env: Record<string, string>
   const artifacts = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'tests', '.artifacts', name);
   fs.mkdirSync(artifacts, { recursive: true });
   const logFile = path.join(artifacts, 'hotline.log');
-  const config = loadConfig({
-    HOTLINE_STATE_DIR: stateDir,
-    HOTLINE_PORT: String(TEST_PORTS.http),
-    ASTERISK_HTTP_PORT: String(TEST_PORTS.asteriskHttp),
-    SIP_TRUNK_BIND: `127.0.0.1:${TEST_PORTS.trunk}`,
-    AMI_PORT: String(TEST_PORTS.ami),
-    RTP_PORTS: '30000-31000',
-    DEMO_AGENTS: '3',
-    LOG_LEVEL: 'debug',
-    // end-to-end runs use a fresh embedded database each; the database tier runs against PostgreSQL too
-    ...env,
-  });
+  // end-to-end runs use a fresh embedded database each; the database tier runs against PostgreSQL too
+  const config = loadConfig({ ...testHotlineEnv(stateDir), ...env });
   const log = pino({ level: 'debug' }, pino.destination({ dest: logFile, sync: true }));
   const hotline = await startHotline(config, log);
   const credentials = JSON.parse(fs.readFileSync(hotline.credentialsFile, 'utf8')) as IssuedCredential[];

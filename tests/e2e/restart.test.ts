@@ -1,0 +1,140 @@
+// The server restarts while citizens wait: `npm start`'s server (server/main.ts, a real child process on embedded
+// defaults) is killed with SIGKILL while three SIP callers wait in the queue, then stopped with SIGTERM; the
+// embedded Asterisk keeps running (its own session), every new start adopts it and takes the waiting callers in
+// again, and no caller is hung up. Ctrl-C's SIGINT (and npm stop) end everything.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../platform/config.js';
+import { AsteriskProcess } from '../../telephony/asterisk-process.js';
+import { ARTIFACTS } from '../../testkit/global-setup.js';
+import { TEST_PORTS, testHotlineEnv } from '../../testkit/hotline-harness.js';
+import { startCaller, type SippProcess } from '../../testkit/sipp.js';
+import { waitUntil } from '../../testkit/wait.js';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const LOGS = path.join(ARTIFACTS, 'restart');
+const CALLERS = ['13700137001', '13700137002', '13700137003'];
+
+describe('the server restarts while citizens wait', () => {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-restart-'));
+  const env = testHotlineEnv(stateDir);
+  const config = loadConfig(env);
+  const asterisk = new AsteriskProcess(config.asterisk.root, config.asterisk.instance, pino({ level: 'silent' }));
+  const url = `http://127.0.0.1:${TEST_PORTS.http}`;
+  let server: ChildProcess | null = null;
+  let starts = 0;
+  let logFile = '';
+  const callers: SippProcess[] = [];
+  const ended = new Set<number>();
+
+  const channelCount = async () => {
+    const out = await asterisk.cli('core show channels count');
+    return Number(/(\d+) active channel/.exec(out)?.[1] ?? NaN);
+  };
+  const logged = (msg: string) =>
+    fs
+      .readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(`"msg":"${msg}"`)).length;
+
+  /** Starts server/main.ts as npm start does and waits until /healthz says ok. */
+  const startServer = async () => {
+    starts++;
+    logFile = path.join(LOGS, `server-${starts}.log`);
+    const out = fs.openSync(logFile, 'w');
+    server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    await waitUntil(
+      async () => {
+        const res = await fetch(`${url}/healthz`).catch(() => null);
+        return res?.ok ? ((await res.json()) as { status: string }).status === 'ok' || null : null;
+      },
+      { timeoutMs: 90_000, intervalMs: 250, what: `server start ${starts} to be healthy` },
+    );
+  };
+  const stopServer = async (signal: NodeJS.Signals) => {
+    const s = server!;
+    const exited = new Promise<void>((r) => (s.exitCode !== null || s.signalCode !== null ? r() : s.once('exit', () => r())));
+    s.kill(signal);
+    await exited;
+    server = null;
+  };
+
+  beforeAll(async () => {
+    fs.mkdirSync(LOGS, { recursive: true });
+    await startServer();
+  });
+
+  afterAll(async () => {
+    for (const c of callers) c.kill();
+    if (server) await stopServer('SIGINT');
+    await asterisk.stop().catch(() => {});
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('given three callers waiting, when the server is killed (SIGKILL) and started again, then they keep waiting and the new start adopts Asterisk', async () => {
+    // no agent is available: the callers hear the greeting, then wait in the queue
+    CALLERS.forEach((number, i) => {
+      const caller = startCaller({
+        sipTarget: `127.0.0.1:${TEST_PORTS.trunk}`,
+        dialed: '12345',
+        callerNumber: number,
+        localPort: 15310 + 2 * i,
+        mediaPort: 18500 + 4 * i,
+        pcap: null,
+        hangupAfterMs: 150_000,
+        maxCallMs: 160_000,
+      });
+      callers.push(caller);
+      void caller.done.then(() => ended.add(i));
+    });
+    await waitUntil(async () => (logged('call queued') >= CALLERS.length ? true : null), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      what: 'the three callers to be queued',
+    });
+    const channels = await channelCount();
+    expect(channels).toBe(CALLERS.length);
+
+    await stopServer('SIGKILL');
+    expect(await channelCount(), 'Asterisk keeps the calls while no server runs').toBe(CALLERS.length);
+    const t0 = Date.now();
+    await startServer();
+    expect(logged('adopting the Asterisk left running by an earlier run (its calls go on)')).toBe(1);
+    expect(logged('stopping an orphaned Asterisk left by an earlier run')).toBe(0);
+    await waitUntil(async () => (logged('call queued') >= CALLERS.length ? true : null), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      what: 'the three callers to be queued again by the new start',
+    });
+    console.info(JSON.stringify({ sigkill: { requeuedAllMs: Date.now() - t0, channels: await channelCount() } }));
+    expect(await channelCount()).toBe(CALLERS.length);
+    expect([...ended], 'no caller was hung up').toEqual([]);
+  });
+
+  it('given the callers still waiting, when the server is stopped with SIGTERM and started again, then they keep waiting; Ctrl-C (SIGINT) then ends everything', async () => {
+    await stopServer('SIGTERM');
+    expect(await channelCount(), 'SIGTERM stops the server only').toBe(CALLERS.length);
+    await startServer();
+    expect(logged('adopting the Asterisk left running by an earlier run (its calls go on)')).toBe(1);
+    await waitUntil(async () => (logged('call queued') >= CALLERS.length ? true : null), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      what: 'the three callers to be queued again after SIGTERM',
+    });
+    expect([...ended], 'no caller was hung up').toEqual([]);
+
+    // the explicit stop: every call ends and Asterisk is gone
+    await stopServer('SIGINT');
+    const results = await Promise.all(callers.map((c) => c.done));
+    for (const r of results) {
+      expect(r.answered).toBe(true);
+      expect(r.hangupBy).toBe('remote');
+    }
+    await expect(asterisk.cli('core show version')).rejects.toThrow();
+  });
+});
