@@ -2,6 +2,7 @@
 // (snoop + chan_websocket, telephony/) into the keyword spotter. An emergency word flags the call as 疑似紧急 and
 // alerts supervisors; a routing word (社保, 公积金 …) becomes a skill hint for the queue. Without the model the
 // hotline runs as before (a clear line at start-up says so).
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { AudioTap, CallControl } from '../telephony/call-control.js';
 import type { KeywordSpotter } from './keyword-spotter.js';
@@ -13,6 +14,10 @@ interface Listening {
   bytes: number;
   log: Logger;
 }
+
+/** Attempts to tap a caller's audio before the call goes on without keyword spotting. */
+const TAP_ATTEMPTS = 3;
+const TAP_RETRY_MS = 1000;
 
 export class CallSpeechService {
   private readonly calls = new Map<string, Listening>(); // by callId
@@ -37,16 +42,35 @@ export class CallSpeechService {
     speech.on('error', (err) => log.warn({ err: String(err) }, 'speech tap error'));
     const entry: Listening = { audio: null, speech, bytes: 0, log };
     this.calls.set(callId, entry);
-    try {
-      entry.audio = await this.d.telephony.startAudioTap(channelId, 'in', (pcm) => {
-        if (entry.bytes === 0) log.debug({ frameBytes: pcm.length }, 'caller audio reaches the keyword spotter');
-        entry.bytes += pcm.length;
-        speech.handleMessage(pcm, true);
-      });
-      log.debug('listening to the caller for keywords');
-    } catch (err) {
-      log.warn({ err: String(err) }, 'could not tap the caller audio; no keyword spotting on this call');
-      this.stop(callId);
+    // under load (a busy machine, a burst of calls) the tap's channels can enter the application late and the
+    // first attempt fail: an emergency word must still be heard, so the tap is tried again while the call lasts
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const audio = await this.d.telephony.startAudioTap(channelId, 'in', (pcm) => {
+          if (entry.bytes === 0) log.debug({ frameBytes: pcm.length }, 'caller audio reaches the keyword spotter');
+          entry.bytes += pcm.length;
+          speech.handleMessage(pcm, true);
+        });
+        if (this.calls.get(callId) !== entry) {
+          void audio.stop(); // the caller hung up while the tap was being set up
+          return;
+        }
+        entry.audio = audio;
+        log.debug({ attempt }, 'listening to the caller for keywords');
+        return;
+      } catch (err) {
+        const again = attempt < TAP_ATTEMPTS && this.calls.get(callId) === entry;
+        log.warn(
+          { err: String(err), attempt, again },
+          again ? 'could not tap the caller audio; trying again' : 'could not tap the caller audio; no keyword spotting on this call',
+        );
+        if (!again) {
+          this.stop(callId);
+          return;
+        }
+        await delay(TAP_RETRY_MS * attempt);
+        if (this.calls.get(callId) !== entry) return;
+      }
     }
   }
 

@@ -12,7 +12,7 @@ import type { AriEventTranslator } from './ari-events.js';
 import type { AudioTap, CallControl } from './call-control.js';
 
 /** Upper bound on waiting for a tap's channels to enter the application; then bridging reports what is wrong. */
-const TAP_STASIS_WAIT_MS = 3000;
+const TAP_STASIS_WAIT_MS = 8000;
 
 export interface AudioTapDeps {
   app: string;
