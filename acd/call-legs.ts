@@ -39,12 +39,22 @@ export interface CallLegsDeps {
 export class CallLegs {
   /** Agent legs we hung up ourselves: their channel_gone is expected, not a failed offer. */
   private readonly cancelledLegs = new Set<string>();
+  /** Agent legs being originated, settling true once Asterisk has the channel (false: the originate failed). */
+  private readonly originating = new Map<string, Promise<boolean>>();
 
   constructor(private readonly d: CallLegsDeps) {}
 
   offer(callId: string, agentId: string, offerId: string, waitedMs: number, queueId: string): void {
     const call = this.d.calls.get(callId);
-    if (!call || !this.d.devices.hasSeat(agentId)) return;
+    if (!call) {
+      // the caller left while the engine still routed them (e.g. between the IVR's hand-over and the queue):
+      // nothing would ring, and the agent would sit reserved until the ring timeout marks them 未接 for nobody.
+      // Told once this dispatch is done, so the engine's commands for this offer still run in their order.
+      this.d.log.warn({ callId, agentId, offerId }, 'the engine offered a call that has already ended');
+      queueMicrotask(() => this.d.dispatch({ type: 'caller_gone', callId }));
+      return;
+    }
+    if (!this.d.devices.hasSeat(agentId)) return;
     const legId = `leg-${randomUUID()}`;
     publishFor(call, this.d.bus, 'call.offered', { callId, agentId, offerId, at: this.d.now() });
     const leg = { channelId: legId, agentId, offerId };
@@ -53,7 +63,7 @@ export class CallLegs {
     const device = this.d.devices.deviceFor(agentId)!;
     call.log.info({ agentId, device, legId, waitedMs }, 'offering call to agent');
     this.d.notifier.callOffered(agentId, { callId, callerNumber: call.callerNumber, queue: queueId, waitedMs });
-    this.d.telephony
+    const placed = this.d.telephony
       .originate({
         channelId: legId,
         target: { device },
@@ -63,14 +73,21 @@ export class CallLegs {
         timeoutSeconds: Math.ceil(this.d.ringTimeoutMs / 1000) + 5,
         tag: offerId,
       })
-      .catch((err) => {
-        call.log.warn({ err: String(err), agentId }, 'could not ring the agent');
-        if (call.agentLeg === leg) {
-          call.agentLeg = null;
-          this.d.calls.unlinkChannel(legId);
-          this.d.dispatch({ type: 'offer_failed', callId, offerId });
-        }
-      });
+      .then(
+        () => true,
+        (err: unknown) => {
+          call.log.warn({ err: String(err), agentId }, 'could not ring the agent');
+          this.cancelledLegs.delete(legId); // no channel: no channel_gone will come for it
+          if (call.agentLeg === leg) {
+            call.agentLeg = null;
+            this.d.calls.unlinkChannel(legId);
+            this.d.dispatch({ type: 'offer_failed', callId, offerId });
+          }
+          return false;
+        },
+      );
+    this.originating.set(legId, placed);
+    void placed.then(() => this.originating.delete(legId));
   }
 
   cancelOffer(callId: string, agentId: string, reason: 'ring_timeout' | 'caller_gone'): void {
@@ -80,7 +97,7 @@ export class CallLegs {
     call.agentLeg = null;
     call.log.info({ agentId, reason }, 'offer withdrawn');
     this.cancelledLegs.add(leg.channelId);
-    void this.d.telephony.hangup(leg.channelId).catch((err) => call.log.warn({ err: String(err) }, 'could not hang up agent leg'));
+    this.hangUpLeg(call, leg.channelId, 'could not hang up agent leg');
     this.closeOffer(call, leg.offerId, reason === 'ring_timeout' ? 'missed' : 'caller_gone');
     this.d.notifier.callEnded(agentId, { callId, outcome: reason === 'ring_timeout' ? 'missed' : 'abandoned' });
   }
@@ -94,13 +111,30 @@ export class CallLegs {
     const bridgeId = `${BRIDGE_PREFIX}${callId}`;
     call.bridgeId = bridgeId;
     const at = this.d.now();
+    // A hang-up while we bridge ends the call at once (channelGone): its bridge may then be created only after
+    // channelGone destroyed it, so whatever this made is removed here, and the call is not announced answered.
+    let created = false;
+    const ended = () => call.stage === 'ended';
+    const endedMeanwhile = () => {
+      if (!ended()) return false;
+      call.log.info({ agentId }, 'the call ended while caller and agent were being bridged');
+      if (created) this.destroyBridge(call, bridgeId);
+      this.closeOffer(call, leg.offerId, 'caller_gone');
+      return true;
+    };
     try {
       await this.d.telephony.stopMusicOnHold(call.channelId).catch(() => {});
+      if (endedMeanwhile()) return;
       await this.d.telephony.createBridge(bridgeId, bridgeId);
+      created = true;
+      if (endedMeanwhile()) return;
       await this.d.telephony.addToBridge(bridgeId, [call.channelId, leg.channelId]);
+      if (endedMeanwhile()) return;
       call.log.info({ agentId, bridgeId }, 'caller and agent connected');
     } catch (err) {
-      // one of the legs vanished while we bridged: end the call cleanly for the one still there
+      if (endedMeanwhile()) return;
+      // one of the legs vanished while we bridged: end the call cleanly for the one still there (its channelGone
+      // destroys the bridge)
       call.log.warn({ err: String(err) }, 'bridging failed');
       for (const channelId of [call.channelId, leg.channelId]) {
         this.d.telephony.hangup(channelId).catch((e: unknown) => call.log.warn({ err: String(e), channelId }, 'hang-up after a failed bridge failed'));
@@ -119,11 +153,14 @@ export class CallLegs {
         await this.d.telephony.recordBridge(bridgeId, name);
         publishFor(call, this.d.bus, 'call.recording_started', { callId, recordingName: name, at: this.d.now() });
       } catch (err) {
+        // a call that ended meanwhile has nothing left to record: not a recording failure
+        if (ended()) return;
         call.log.error({ err: String(err) }, 'call recording did not start');
         this.d.recorder?.failed(callId, `bridge recording did not start: ${String(err)}`, call.log);
       }
-      // caller and agent side on separate channels, kept across holds and transfers
-      if (this.d.recorder) void this.d.recorder.callConnected(call, agentId);
+      // caller and agent side on separate channels, kept across holds and transfers; not for a call that ended
+      // while the bridge recording started (the recorder has already been told it ended)
+      if (this.d.recorder && !ended()) void this.d.recorder.callConnected(call, agentId);
     }
   }
 
@@ -140,7 +177,7 @@ export class CallLegs {
     this.d.calls.unlinkChannel(leg.channelId);
     if (opts.hangUp) {
       this.cancelledLegs.add(leg.channelId);
-      void this.d.telephony.hangup(leg.channelId).catch((err) => call.log.warn({ err: String(err) }, 'could not hang up the released agent leg'));
+      this.hangUpLeg(call, leg.channelId, 'could not hang up the released agent leg');
     }
     call.log.info({ agentId: leg.agentId }, 'agent left the call; it goes on without them');
     this.d.notifier.callEnded(leg.agentId, { callId, outcome: 'answered' });
@@ -209,13 +246,27 @@ export class CallLegs {
     this.d.calls.remove(call);
     if (other) {
       this.cancelledLegs.add(other);
-      void this.d.telephony.hangup(other).catch((err) => call.log.warn({ err: String(err) }, 'hang-up of the other leg failed'));
+      this.hangUpLeg(call, other, 'hang-up of the other leg failed');
     }
-    if (call.bridgeId) void this.d.telephony.destroyBridge(call.bridgeId).catch((err) => call.log.warn({ err: String(err) }, 'bridge destroy failed'));
+    if (call.bridgeId) this.destroyBridge(call, call.bridgeId);
     publishFor(call, this.d.bus, 'call.ended', { callId: call.callId, at, hangupCause: causeText });
     if (agentId) this.d.notifier.callEnded(agentId, { callId: call.callId, outcome: 'answered' });
     this.d.dispatch({ type: 'call_finished', callId: call.callId });
     return true;
+  }
+
+  /**
+   * Hangs up an agent leg once its originate has answered: a caller leaving right after the offer would otherwise
+   * send the hang-up before Asterisk has the channel, and the agent's phone would ring on for nobody.
+   */
+  private hangUpLeg(call: LiveCall, channelId: string, failure: string): void {
+    void (this.originating.get(channelId) ?? Promise.resolve(true))
+      .then((exists) => (exists ? this.d.telephony.hangup(channelId) : undefined))
+      .catch((err) => call.log.warn({ err: String(err), channelId }, failure));
+  }
+
+  private destroyBridge(call: LiveCall, bridgeId: string): void {
+    void this.d.telephony.destroyBridge(bridgeId).catch((err) => call.log.warn({ err: String(err), bridgeId }, 'bridge destroy failed'));
   }
 
   private closeOffer(call: LiveCall, offerId: string, result: OfferResult, at = this.d.now()): void {

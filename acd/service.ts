@@ -131,6 +131,11 @@ export class QueueService {
     call.stage = 'queue';
     priority ??= callerPriority(call, this.d.priorityCallers ?? new Map());
     await this.d.telephony.startMusicOnHold(call.channelId).catch((err) => call.log.warn({ err: String(err) }, 'music on hold failed'));
+    // the caller may hang up during that round trip: their channel_gone has then removed the call already
+    if (this.d.calls.get(call.callId) !== call) {
+      call.log.info('caller gone before the call was queued');
+      return;
+    }
     publishFor(call, this.d.bus, 'call.queued', { callId: call.callId, queueId: queue, at: this.now() });
     call.log.info({ queue, priority }, 'call queued');
     this.dispatch({ type: 'call_queued', callId: call.callId, queueId: queue, priority, number: call.callerNumber });

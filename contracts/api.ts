@@ -40,6 +40,8 @@ export interface HealthResponse {
   asterisk: { up: boolean; ari: 'connected' | 'connecting' | 'down'; ami: 'connected' | 'down'; version?: string };
   database: { up: boolean; kind: 'pglite' | 'postgres' };
   uptimeSeconds: number;
+  /** The ghost-call safety net: checks done against Asterisk's channels, and drifts repaired (should stay 0). */
+  driftCheck: { checks: number; repairs: number };
 }
 
 /**

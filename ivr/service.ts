@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { QueueService } from '../acd/service.js';
 import { publishFor, type LiveCall, type LiveCalls } from '../acd/live-calls.js';
 import type { CallEventBus } from '../platform/events/call-event-bus.js';
-import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
+import { ChannelGoneError, type CallControl, type TelephonyEvent } from '../telephony/call-control.js';
 import {
   initialIvrState,
   ivrStep,
@@ -184,14 +184,9 @@ export class IvrService {
           })
           .then((result) => this.step(call, { type: 'lookup_result', lookupId: c.lookupId, result }));
         return;
-      case 'enqueue': {
-        const queue = this.d.queueFor(call, c.queue, c.skillHint);
-        void this.d.queue
-          .enqueue(call, queue)
-          .then(() => this.step(call, { type: 'queued' }))
-          .catch(failed('enqueue'));
+      case 'enqueue':
+        void this.handOver(call, this.d.queueFor(call, c.queue, c.skillHint)).catch(failed('enqueue'));
         return;
-      }
       case 'pause_queue':
         void t.stopMusicOnHold(call.channelId).catch(() => {});
         return;
@@ -211,6 +206,31 @@ export class IvrService {
         for (const l of this.outcomeListeners) l(call.callId, c.outcome);
         return;
     }
+  }
+
+  /**
+   * Hands the call to the queue only while Asterisk still has the caller. A caller who hangs up during a prompt
+   * reaches us first as the prompt's end (the flow moves on to the queue) and a moment later as the channel's
+   * end: handing over at once would queue a caller who is gone, a ghost the engine keeps offering to agents.
+   * Starting the hold music first takes a round trip to Asterisk, in which that hang-up arrives and is ended
+   * here, in the IVR; a channel already gone for Asterisk is never handed over (its end is on its way).
+   */
+  private async handOver(call: LiveCall, queue: string): Promise<void> {
+    const gone = await this.d.telephony.startMusicOnHold(call.channelId).then(
+      () => false,
+      (err: unknown) => {
+        if (err instanceof ChannelGoneError) return true;
+        call.log.warn({ err: String(err) }, 'music on hold failed before the hand-over to the queue');
+        return false;
+      },
+    );
+    if (!this.sessions.has(call.callId) || call.stage !== 'ivr') return;
+    if (gone) {
+      call.log.info('caller gone as the IVR handed the call to the queue; not queued');
+      return;
+    }
+    await this.d.queue.enqueue(call, queue);
+    this.step(call, { type: 'queued' });
   }
 
   private end(callId: string): void {

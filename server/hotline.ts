@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { HealthResponse } from '../contracts/api.js';
 import { createAcdPlugin, loadAcdSetup } from '../acd/plugin.js';
 import type { LiveCalls } from '../acd/live-calls.js';
+import { startDriftCheck, type DriftCheck } from '../acd/drift-check.js';
 import { reconcile } from '../acd/reconcile.js';
 import type { QueueService } from '../acd/service.js';
 import { CallRecordRepository } from '../crm/call-records.js';
@@ -104,6 +105,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
 
     const tokens = new SessionTokens(secrets.sessionKey);
     const guard = createAuthGuard({ tokens, users });
+    let drift: DriftCheck | null = null;
     const health = async (): Promise<HealthResponse> => {
       const dbUp = await db.ping();
       const asteriskUp = tel.up();
@@ -114,6 +116,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
         asterisk: { up: asteriskUp, ari: telephony.connectionState, ami: ami.up ? 'connected' : 'down', ...(version ? { version } : {}) },
         database: { up: dbUp, kind: db.kind },
         uptimeSeconds: Math.round((Date.now() - t0) / 1000),
+        driftCheck: { checks: drift?.checks ?? 0, repairs: drift?.repairs ?? 0 },
       };
     };
     const app = await buildApp({
@@ -247,6 +250,9 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
         }
       })();
     });
+    // the safety net for ghost calls: what the server believes is compared with Asterisk's channels every 5 s
+    drift = startDriftCheck({ telephony, calls, queue, deliver, log: log.child({ component: 'drift-check' }), intervalMs: 5_000 });
+    cleanups.push(drift);
     const connected = await telephony.start();
     if (!connected) log.warn({ ari: config.asterisk.ari.url }, 'Asterisk ARI not reachable yet; retrying in the background');
 

@@ -4,12 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { LiveCalls, type LiveCall } from '../../acd/live-calls.js';
-import { QueueService } from '../../acd/service.js';
+import { LiveCalls } from '../../acd/live-calls.js';
 import type { CallEvents } from '../../contracts/call-events.js';
-import type { UserRepository } from '../../platform/auth/user-repository.js';
 import { createCallEventBus } from '../../platform/events/call-event-bus.js';
 import type { CallControl, OriginateRequest } from '../../telephony/call-control.js';
+import { testLiveCall, testQueueService } from '../../testkit/queue-fixture.js';
 
 const log = pino({ level: 'silent' });
 
@@ -26,38 +25,23 @@ function setup() {
   }
   const calls = new LiveCalls();
   const pushes: string[] = [];
-  const queue = new QueueService({
+  const queue = testQueueService({
     telephony,
     calls,
     bus,
     log,
-    users: { appendAgentStateLog: async () => undefined } as unknown as UserRepository,
     notifier: {
       agentState: (a, p) => void pushes.push(`${a} ${p.state}`),
       callOffered: (a) => void pushes.push(`${a} offered`),
       callConnected: (a) => void pushes.push(`${a} connected`),
       callEnded: (a, p) => void pushes.push(`${a} ended ${p.outcome}`),
     },
-    directory: { agentIdForDevice: (d) => (d.startsWith('1001') ? 'u-1001' : undefined), devicesOf: () => ({ web: '1001', desk: '1001-desk' }) },
-    settings: { ringTimeoutMs: 15_000, wrapUpMs: 0 },
-    profiles: [],
     recordCalls: true,
   });
   queue.agentKnown('u-1001');
   queue.handleTelephony({ type: 'device_state', device: '1001', online: true, at: new Date() });
   queue.requestState('u-1001', 'available', undefined);
-  const call: LiveCall = {
-    callId: 'c1',
-    channelId: 'ch-c1',
-    callerNumber: '13800138000',
-    dialed: '12345',
-    arrivedAt: new Date(),
-    stage: 'ivr',
-    log,
-    agentLeg: null,
-    bridgeId: null,
-    writes: Promise.resolve(),
-  };
+  const call = testLiveCall({ callId: 'c1', log });
   calls.add(call);
   return { queue, call, originated, events, pushes };
 }

@@ -1,0 +1,108 @@
+// The IVR's hand-over to the queue when the caller hangs up during the last prompt (issue 14, ghost calls):
+// Asterisk reports the prompt's end first and the channel's end a moment later, so the flow moves on to the
+// queue for a caller who is gone. The IVR starts the hold music first and hands over only a caller still there.
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { LiveCalls } from '../acd/live-calls.js';
+import type { QueueService } from '../acd/service.js';
+import type { CallEvents } from '../contracts/call-events.js';
+import { createCallEventBus } from '../platform/events/call-event-bus.js';
+import { ChannelGoneError, type CallControl, type TelephonyEvent } from '../telephony/call-control.js';
+import { PROMPT_NAMES, type PromptSet } from '../telephony/prompts.js';
+import { buildHotlineFlow } from './flow/index.js';
+import { IvrService } from './service.js';
+
+const CHANNEL = 'ch-1';
+
+function setup() {
+  const plays: string[] = [];
+  let moh: () => Promise<void> = async () => {};
+  const fake: Partial<CallControl> = {
+    play: async (_ch, _media, playbackId) => void plays.push(playbackId),
+    startMusicOnHold: () => moh(),
+  };
+  const telephony = new Proxy(fake as CallControl, { get: (t, name) => (name in t ? t[name as keyof CallControl] : async () => undefined) });
+  const bus = createCallEventBus(pino({ level: 'silent' }));
+  const ended: CallEvents['call.ended'][] = [];
+  bus.on('call.ended', (e) => void ended.push(e));
+  const calls = new LiveCalls();
+  const enqueued: string[] = [];
+  const queue = {
+    onConnected: () => {},
+    enqueue: async (call: { callId: string; stage: string }) => {
+      call.stage = 'queue';
+      enqueued.push(call.callId);
+    },
+  } as unknown as QueueService;
+  const ivr = new IvrService({
+    telephony,
+    calls,
+    bus,
+    queue,
+    flow: buildHotlineFlow(),
+    prompts: Object.fromEntries(PROMPT_NAMES.map((n) => [n, `/sounds/${n}`])) as PromptSet,
+    tts: { synthesize: async () => '/tmp/x.wav' },
+    mediaPath: (f) => f,
+    lookupOrder: async () => ({ found: false }),
+    queueFor: (_call, q) => q,
+    serviceNumber: '12345',
+    log: pino({ level: 'silent' }),
+  });
+  const send = (ev: TelephonyEvent) => ivr.handleTelephony(ev);
+  send({ type: 'call_arrived', channelId: CHANNEL, callerNumber: '13800138000', dialed: '12345', at: new Date() });
+  /** Lets the IVR's promises (play, music on hold, enqueue) settle. */
+  const settle = () => new Promise((r) => setTimeout(r, 0));
+  /** Plays the greeting and the hint to their end: the flow then hands the call to the queue. */
+  const promptsEnd = async () => {
+    for (let i = 0; i < 2; i++) {
+      await settle();
+      send({ type: 'playback_finished', playbackId: plays.at(-1)!, channelId: CHANNEL, at: new Date() });
+    }
+  };
+  const hangUp = () => send({ type: 'channel_gone', channelId: CHANNEL, cause: 16, causeText: 'Normal Clearing', at: new Date() });
+  return { calls, enqueued, ended, settle, promptsEnd, hangUp, setMoh: (f: () => Promise<void>) => (moh = f) };
+}
+
+describe('IVR hand-over to the queue', () => {
+  it('given the prompts end with the caller there, then the call is handed to the queue after the music started', async () => {
+    const s = setup();
+    await s.promptsEnd();
+    await s.settle();
+    expect(s.enqueued).toHaveLength(1);
+    expect(s.calls.all()[0]!.stage).toBe('queue');
+  });
+
+  it('given the caller hangs up as the last prompt ends (its end comes just before the hang-up), then the IVR ends the call and never queues it', async () => {
+    const s = setup();
+    let started!: () => void;
+    s.setMoh(() => new Promise<void>((r) => (started = r)));
+    await s.promptsEnd();
+    // the hang-up arrives while the music is being started
+    expect(s.hangUp()).toBe(true);
+    started();
+    await s.settle();
+    expect(s.enqueued).toEqual([]);
+    expect(s.calls.all()).toEqual([]);
+    expect(s.ended).toHaveLength(1);
+  });
+
+  it('given Asterisk no longer has the channel when the music starts, then the call is not queued and its hang-up ends it in the IVR', async () => {
+    const s = setup();
+    s.setMoh(() => Promise.reject(new ChannelGoneError(CHANNEL, 'startMoh')));
+    await s.promptsEnd();
+    await s.settle();
+    expect(s.enqueued).toEqual([]);
+    expect(s.calls.all()[0]!.stage).toBe('ivr');
+    expect(s.hangUp()).toBe(true);
+    expect(s.calls.all()).toEqual([]);
+    expect(s.ended).toHaveLength(1);
+  });
+
+  it('given the music fails for another reason, then the caller is still handed to the queue (never stranded in the IVR)', async () => {
+    const s = setup();
+    s.setMoh(() => Promise.reject(new Error('ARI 500')));
+    await s.promptsEnd();
+    await s.settle();
+    expect(s.enqueued).toHaveLength(1);
+  });
+});
