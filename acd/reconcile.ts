@@ -5,13 +5,17 @@ import type { Logger } from 'pino';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import type { LiveCalls } from './live-calls.js';
 import { BRIDGE_PREFIX } from './call-legs.js';
+import { decodeWaitingMemo, WAITING_MEMO_VARIABLE, type WaitingMemo } from './waiting-memo.js';
 
 export interface ReconcileReport {
   endedCalls: number;
   removedBridges: number;
   hungUpLegs: number;
-  /** Citizens' channels found waiting without an owner (only looked for at start-up). */
-  orphanCallers: { channelId: string; callerNumber: string }[];
+  /**
+   * Citizens' channels found without an owner (only looked for at start-up); `memo` is their place in the queue
+   * when they were waiting there (null: they were still in the IVR, or the place could not be read).
+   */
+  orphanCallers: { channelId: string; callerNumber: string; memo: WaitingMemo | null }[];
 }
 
 export async function reconcile(
@@ -62,12 +66,15 @@ export async function reconcile(
     if (ch.id.startsWith('leg-') || orphanOfEarlierRun(ch.id)) {
       await telephony.hangup(ch.id).catch(() => {});
       report.hungUpLegs++;
-    } else if (atStartup && ch.name.startsWith('PJSIP/trunk-')) {
-      report.orphanCallers.push({ channelId: ch.id, callerNumber: ch.callerNumber });
+    } else if (atStartup) {
+      // the citizen page's callers have a memo too once queued; a channel with neither is not a citizen's
+      const memo = decodeWaitingMemo(await telephony.getVariable(ch.id, WAITING_MEMO_VARIABLE).catch(() => null));
+      if (memo || ch.name.startsWith('PJSIP/trunk-')) report.orphanCallers.push({ channelId: ch.id, callerNumber: ch.callerNumber, memo });
     }
   }
   if (report.endedCalls || report.removedBridges || report.hungUpLegs || report.orphanCallers.length) {
-    log.info({ ...report, orphanCallers: report.orphanCallers.length }, 'reconciled with Asterisk');
+    const placesKept = report.orphanCallers.filter((o) => o.memo).length;
+    log.info({ ...report, orphanCallers: report.orphanCallers.length, placesKept }, 'reconciled with Asterisk');
   }
   return report;
 }

@@ -18,6 +18,7 @@ import type { AcdConfig, AgentProfile } from './config.js';
 import { AcdEngine, type AcdCommand, type AcdEvent, type PriorityTag } from './engine.js';
 import { publishFor, type LiveCall, type LiveCalls } from './live-calls.js';
 import type { AgentDirectory, AgentNotifier } from './notifier.js';
+import { encodeWaitingMemo, WAITING_MEMO_VARIABLE, type WaitingMemo } from './waiting-memo.js';
 import { WaitAnnouncer } from './wait-announcer.js';
 
 export interface QueueServiceDeps {
@@ -136,9 +137,44 @@ export class QueueService {
       call.log.info('caller gone before the call was queued');
       return;
     }
-    publishFor(call, this.d.bus, 'call.queued', { callId: call.callId, queueId: queue, at: this.now() });
+    const queuedAt = this.now();
+    publishFor(call, this.d.bus, 'call.queued', { callId: call.callId, queueId: queue, at: queuedAt });
     call.log.info({ queue, priority }, 'call queued');
     this.dispatch({ type: 'call_queued', callId: call.callId, queueId: queue, priority, number: call.callerNumber });
+    const memo = { callId: call.callId, queueId: queue, priority, queuedAt, arrivedAt: call.arrivedAt.getTime(), dialed: call.dialed };
+    // kept by Asterisk on the caller's channel: a restarted server gives the caller this place back (takeBack)
+    this.d.telephony
+      .setVariable(call.channelId, WAITING_MEMO_VARIABLE, encodeWaitingMemo(memo))
+      .catch((err: unknown) => call.log.warn({ err: String(err) }, 'the place in the queue could not be kept on the channel'));
+  }
+
+  /**
+   * A caller left waiting by an earlier server process (found on Asterisk at start-up) takes their place back:
+   * the same call id, queue, priority and wait, without hearing the greeting again. Call them in queue order.
+   */
+  async takeBack(channelId: string, callerNumber: string, memo: WaitingMemo): Promise<void> {
+    const log = this.d.log.child({ callId: memo.callId, channelId });
+    const call: LiveCall = {
+      callId: memo.callId,
+      channelId,
+      callerNumber,
+      dialed: memo.dialed,
+      arrivedAt: new Date(memo.arrivedAt),
+      stage: 'queue',
+      log,
+      agentLeg: null,
+      bridgeId: null,
+      writes: Promise.resolve(),
+    };
+    this.d.calls.add(call);
+    const waitedMs = this.now() - memo.queuedAt;
+    log.info({ queue: memo.queueId, priority: memo.priority, waitedMs }, 'waiting caller taken back into the queue');
+    // the hold music usually plays on; started again in case the earlier process had paused it for a prompt
+    await this.d.telephony.startMusicOnHold(channelId).catch((err) => log.warn({ err: String(err) }, 'music on hold failed'));
+    if (this.d.calls.get(call.callId) !== call) return; // hung up meanwhile: its channel_gone ended the call
+    // its record is still open as queued: nothing to publish; the engine gets the original time, so its place
+    this.dispatch({ type: 'call_queued', callId: call.callId, queueId: memo.queueId, priority: memo.priority, number: callerNumber, queuedAt: memo.queuedAt });
+    this.announcer?.queued(call.callId); // told their place again, as after the hand-over
   }
 
   /** Told when an agent has taken a call (before the bridge is made), e.g. so the IVR stops its prompts. */

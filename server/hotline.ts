@@ -7,6 +7,7 @@ import { createAcdPlugin, loadAcdSetup } from '../acd/plugin.js';
 import type { LiveCalls } from '../acd/live-calls.js';
 import { startDriftCheck, type DriftCheck } from '../acd/drift-check.js';
 import { reconcile } from '../acd/reconcile.js';
+import { inQueueOrder } from '../acd/waiting-memo.js';
 import type { QueueService } from '../acd/service.js';
 import { CallRecordRepository } from '../crm/call-records.js';
 import { subscribeCallRecords } from '../crm/call-record-subscriber.js';
@@ -242,8 +243,11 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
         try {
           queue.syncDevices(await telephony.listOnlineDevices());
           const report = await reconcile(telephony, calls, deliver, log.child({ component: 'reconcile' }), atStartup);
-          // citizens left waiting by an earlier process are taken in again rather than dropped
-          for (const o of report.orphanCallers)
+          // citizens left waiting by an earlier process take their place in the queue back, in the order they had;
+          // those it had not queued yet are taken in again as new calls rather than dropped
+          for (const o of inQueueOrder(report.orphanCallers.flatMap((c) => (c.memo ? [{ ...c, memo: c.memo }] : []))))
+            await queue.takeBack(o.channelId, o.callerNumber, o.memo);
+          for (const o of report.orphanCallers.filter((c) => !c.memo))
             deliver({ type: 'call_arrived', channelId: o.channelId, callerNumber: o.callerNumber, dialed: config.serviceNumber, at: new Date() });
         } catch (err) {
           log.error({ err }, 'reconciliation after connect failed');

@@ -102,6 +102,17 @@ export class AriTelephony implements CallControl {
     return this.call('setVariable', channelId, (c) => c.channels.setChannelVar({ channelId, variable, value }));
   }
 
+  async getVariable(channelId: string, variable: string): Promise<string | null> {
+    try {
+      const v = await this.call('getVariable', channelId, (c) => c.channels.getChannelVar({ channelId, variable }));
+      return v.value ?? null;
+    } catch (err) {
+      // ARI answers an unset variable with 404 as it does a gone channel: both mean nothing to read
+      if (err instanceof ChannelGoneError) return null;
+      throw err;
+    }
+  }
+
   async originate(req: OriginateRequest): Promise<void> {
     this.events.originated.set(req.channelId, req.tag);
     const endpoint = 'device' in req.target ? `PJSIP/${req.target.device}` : `PJSIP/${req.target.trunkNumber}@trunk`;

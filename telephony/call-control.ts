@@ -58,6 +58,8 @@ export interface CallControl {
   startBridgeMusicOnHold(bridgeId: string): Promise<void>;
   stopBridgeMusicOnHold(bridgeId: string): Promise<void>;
   setVariable(channelId: string, name: string, value: string): Promise<void>;
+  /** A channel variable's value; null when the channel or the variable does not exist. */
+  getVariable(channelId: string, name: string): Promise<string | null>;
   originate(req: OriginateRequest): Promise<void>;
   createBridge(bridgeId: string, name: string): Promise<void>;
   addToBridge(bridgeId: string, channelIds: string[]): Promise<void>;

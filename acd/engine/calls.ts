@@ -13,13 +13,14 @@ export function queueCall(st: EngineState, ev: Extract<AcdEvent, { type: 'call_q
     queue = st.config.queues.get(st.config.defaultQueue)!;
     out.push({ type: 'call_misrouted', callId: ev.callId, requestedQueue: ev.queueId!, queueId: queue.id });
   }
+  const since = Math.min(ev.queuedAt ?? now, now);
   const e: Entry = {
     callId: ev.callId,
     seq: ++st.seq,
-    arrivedAt: now,
+    arrivedAt: since,
     priority: ev.priority ?? 'normal',
     queue,
-    enteredAt: now,
+    enteredAt: since,
     stepIdx: 0,
     widen: 0,
     callbackOffered: false,

@@ -23,7 +23,8 @@ export type AcdEvent =
   | { type: 'agent_logout'; agentId: string }
   | { type: 'device_changed'; agentId: string; online: boolean }
   /** Default queue: config.defaultQueue. Default priority: normal. */
-  | { type: 'call_queued'; callId: string; queueId?: string; priority?: PriorityTag; number?: string }
+  /** `queuedAt`: a caller taken back after a server restart keeps the wait they had (epoch ms; never after now). */
+  | { type: 'call_queued'; callId: string; queueId?: string; priority?: PriorityTag; number?: string; queuedAt?: number }
   | { type: 'caller_gone'; callId: string }
   /** offerId, when given, must be the current offer's: a late answer of an older offer is ignored. */
   | { type: 'offer_answered'; callId: string; offerId?: string }

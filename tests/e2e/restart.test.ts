@@ -1,7 +1,8 @@
 // The server restarts while citizens wait: `npm start`'s server (server/main.ts, a real child process on embedded
 // defaults) is killed with SIGKILL while three SIP callers wait in the queue, then stopped with SIGTERM; the
-// embedded Asterisk keeps running (its own session), every new start adopts it and takes the waiting callers in
-// again, and no caller is hung up. Ctrl-C's SIGINT (and npm stop) end everything.
+// embedded Asterisk keeps running (its own session), every new start adopts it and gives each waiting caller
+// their place back (same call, same order, the wait counted from the first queueing, no greeting again), and no
+// caller is hung up. Ctrl-C's SIGINT (and npm stop) end everything.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -35,11 +36,30 @@ describe('the server restarts while citizens wait', () => {
     const out = await asterisk.cli('core show channels count');
     return Number(/(\d+) active channel/.exec(out)?.[1] ?? NaN);
   };
-  const logged = (msg: string) =>
+  const entries = (msg: string, file = logFile) =>
     fs
-      .readFileSync(logFile, 'utf8')
+      .readFileSync(file, 'utf8')
       .split('\n')
-      .filter((l) => l.includes(`"msg":"${msg}"`)).length;
+      .filter((l) => l.includes(`"msg":"${msg}"`))
+      .map((l) => JSON.parse(l) as { callId?: string; waitedMs?: number; time: string })
+      .map((e) => ({ ...e, at: Date.parse(e.time) }));
+  const logged = (msg: string) => entries(msg).length;
+  const TAKEN_BACK = 'waiting caller taken back into the queue';
+  /** The callers' place in the queue as the first start queued them: call ids in order, and when. */
+  let firstQueued: { callId?: string; at: number }[] = [];
+  /** Waits until the new start has taken every caller back, and checks each kept their call, place and wait. */
+  const expectPlacesKept = async (what: string) => {
+    const t0 = Date.now();
+    await waitUntil(async () => (logged(TAKEN_BACK) >= CALLERS.length ? true : null), { timeoutMs: 30_000, intervalMs: 100, what });
+    const back = entries(TAKEN_BACK);
+    expect(
+      back.map((b) => b.callId),
+      'the same calls, in the order they first queued',
+    ).toEqual(firstQueued.map((q) => q.callId));
+    back.forEach((b, i) => expect(b.waitedMs!, 'the wait goes on from the first queueing').toBeGreaterThanOrEqual(b.at - firstQueued[i]!.at - 50));
+    expect(logged('call arrived'), 'nobody is taken in as a new call (no greeting again)').toBe(0);
+    return Date.now() - t0;
+  };
 
   /** Starts server/main.ts as npm start does and waits until /healthz says ok. */
   const startServer = async () => {
@@ -99,6 +119,7 @@ describe('the server restarts while citizens wait', () => {
     });
     const channels = await channelCount();
     expect(channels).toBe(CALLERS.length);
+    firstQueued = entries('call queued');
 
     await stopServer('SIGKILL');
     expect(await channelCount(), 'Asterisk keeps the calls while no server runs').toBe(CALLERS.length);
@@ -106,12 +127,9 @@ describe('the server restarts while citizens wait', () => {
     await startServer();
     expect(logged('adopting the Asterisk left running by an earlier run (its calls go on)')).toBe(1);
     expect(logged('stopping an orphaned Asterisk left by an earlier run')).toBe(0);
-    await waitUntil(async () => (logged('call queued') >= CALLERS.length ? true : null), {
-      timeoutMs: 60_000,
-      intervalMs: 250,
-      what: 'the three callers to be queued again by the new start',
-    });
-    console.info(JSON.stringify({ sigkill: { requeuedAllMs: Date.now() - t0, channels: await channelCount() } }));
+    const healthyMs = Date.now() - t0;
+    const takenBackMs = await expectPlacesKept('the three callers to be taken back by the new start');
+    console.info(JSON.stringify({ sigkill: { healthyMs, takenBackAfterHealthyMs: takenBackMs, channels: await channelCount() } }));
     expect(await channelCount()).toBe(CALLERS.length);
     expect([...ended], 'no caller was hung up').toEqual([]);
   });
@@ -121,11 +139,7 @@ describe('the server restarts while citizens wait', () => {
     expect(await channelCount(), 'SIGTERM stops the server only').toBe(CALLERS.length);
     await startServer();
     expect(logged('adopting the Asterisk left running by an earlier run (its calls go on)')).toBe(1);
-    await waitUntil(async () => (logged('call queued') >= CALLERS.length ? true : null), {
-      timeoutMs: 60_000,
-      intervalMs: 250,
-      what: 'the three callers to be queued again after SIGTERM',
-    });
+    await expectPlacesKept('the three callers to be taken back after SIGTERM');
     expect([...ended], 'no caller was hung up').toEqual([]);
 
     // the explicit stop: every call ends and Asterisk is gone
