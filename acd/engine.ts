@@ -19,7 +19,7 @@ import { IllegalTransitionError, type AgentRecord } from './agent-machine.js';
 import { AcdConfigError, validateAcdConfig, type AcdConfig, type CompiledAcdConfig } from './config.js';
 import type { AcdFigures, WaitEstimate } from './figures.js';
 import type { CallbackFailure, PriorityTag } from './routing.js';
-import { agentKnown, agentSlot, deviceChanged, extendWrapUp, logout, request, setQueueWrapUp, wrapUpDone } from './engine/agents.js';
+import { agentKnown, agentSlot, deviceChanged, extendWrapUp, logout, request, restoreAgent, setQueueWrapUp, wrapUpDone } from './engine/agents.js';
 import { callbackConnected, callbackFailedEvent, callbackRequested } from './engine/callbacks.js';
 import { answered, callerGone, finish, offerFailed, queueCall } from './engine/calls.js';
 import { expire, route } from './engine/deciding.js';
@@ -52,6 +52,9 @@ export class AcdEngine {
         break;
       case 'device_changed':
         deviceChanged(st, event.agentId, event.online, now, out);
+        break;
+      case 'agent_restored':
+        restoreAgent(st, event, now, out);
         break;
       case 'call_queued':
         queueCall(st, event, now, out);
@@ -139,7 +142,7 @@ export class AcdEngine {
 }
 
 export { DeviceOfflineError } from './engine/agents.js';
-export type { AcdCommand, AcdEvent, AcdSettings, IgnoredReason } from './engine/protocol.js';
+export type { AcdCommand, AcdEvent, AcdSettings, IgnoredReason, RestorableState } from './engine/protocol.js';
 export type { AgentProfileView, CallbackView, CallView } from './engine/views.js';
 export { AcdConfigError, IllegalTransitionError, validateAcdConfig };
 export type { AcdConfig, CallbackFailure, PriorityTag };

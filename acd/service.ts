@@ -15,7 +15,7 @@ import { CallbackDialer } from './callback-dialer.js';
 import { CallbackOffers } from './callback-offer.js';
 import { callerPriority, type PriorityCallers } from './caller-priority.js';
 import type { AcdConfig, AgentProfile } from './config.js';
-import { AcdEngine, type AcdCommand, type AcdEvent, type PriorityTag } from './engine.js';
+import { AcdEngine, type AcdCommand, type AcdEvent, type PriorityTag, type RestorableState } from './engine.js';
 import { publishFor, type LiveCall, type LiveCalls } from './live-calls.js';
 import type { AgentDirectory, AgentNotifier } from './notifier.js';
 import { encodeWaitingMemo, WAITING_MEMO_VARIABLE, type WaitingMemo } from './waiting-memo.js';
@@ -56,6 +56,7 @@ export class QueueService {
   private readonly callbackOffers: CallbackOffers | null = null;
   private readonly callbackDialer: CallbackDialer | null = null;
   private readonly announcer: WaitAnnouncer | null = null;
+  private lastQueuedAt = 0;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly d: QueueServiceDeps) {
@@ -137,10 +138,12 @@ export class QueueService {
       call.log.info('caller gone before the call was queued');
       return;
     }
-    const queuedAt = this.now();
+    // strictly increasing: callers queued in the same millisecond keep their order when taken back after a restart
+    const queuedAt = Math.max(this.now(), this.lastQueuedAt + 1);
+    this.lastQueuedAt = queuedAt;
     publishFor(call, this.d.bus, 'call.queued', { callId: call.callId, queueId: queue, at: queuedAt });
     call.log.info({ queue, priority }, 'call queued');
-    this.dispatch({ type: 'call_queued', callId: call.callId, queueId: queue, priority, number: call.callerNumber });
+    this.dispatch({ type: 'call_queued', callId: call.callId, queueId: queue, priority, number: call.callerNumber, queuedAt });
     const memo = { callId: call.callId, queueId: queue, priority, queuedAt, arrivedAt: call.arrivedAt.getTime(), dialed: call.dialed };
     // kept by Asterisk on the caller's channel: a restarted server gives the caller this place back (takeBack)
     this.d.telephony
@@ -175,6 +178,33 @@ export class QueueService {
     // its record is still open as queued: nothing to publish; the engine gets the original time, so its place
     this.dispatch({ type: 'call_queued', callId: call.callId, queueId: memo.queueId, priority: memo.priority, number: callerNumber, queuedAt: memo.queuedAt });
     this.announcer?.queued(call.callId); // told their place again, as after the hand-over
+  }
+
+  /**
+   * After a restart, once the phones' registrations are known: each agent gets back the state the database last
+   * recorded (就绪 keeps its idle order, 小休 its reason, 未接 stays to be acknowledged, a running wrap-up its end).
+   * Agents who were on a call or ringing, or whose phone is no longer registered, stay offline. Returns how many.
+   */
+  restoreAgents(last: readonly { userId: string; to: string; reason: string | null; at: Date }[]): number {
+    let restored = 0;
+    for (const e of last) {
+      if (!isRestorable(e.to)) continue;
+      const since = e.at.getTime();
+      this.dispatch({
+        type: 'agent_restored',
+        agentId: e.userId,
+        state: e.to,
+        reason: (e.reason as BreakReason | null) ?? null,
+        since,
+        ...(e.to === 'wrap_up' ? { until: since + this.d.settings.wrapUpMs } : {}),
+      });
+      const now = this.engine.agentView(e.userId);
+      if (now && now.state !== 'offline') {
+        restored++;
+        this.d.log.info({ agentId: e.userId, state: now.state, since: new Date(now.since).toISOString() }, 'agent state restored after a restart');
+      }
+    }
+    return restored;
   }
 
   /** Told when an agent has taken a call (before the bridge is made), e.g. so the IVR stops its prompts. */
@@ -364,4 +394,9 @@ export class QueueService {
         return;
     }
   }
+}
+
+const RESTORABLE: readonly string[] = ['available', 'break', 'missed', 'wrap_up'] satisfies RestorableState[];
+function isRestorable(state: string): state is RestorableState {
+  return RESTORABLE.includes(state);
 }

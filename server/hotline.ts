@@ -40,6 +40,9 @@ import { IntakeLimit } from '../telephony/intake-limit.js';
 import { createTelephonyPlugin } from '../telephony/plugin.js';
 import { createTransferPlugin } from '../transfer/plugin.js';
 
+/** A state older than this (a shift ago) is not given back: the agent starts offline as after a night. */
+const RESTORE_AGENT_STATES_WITHIN_MS = 12 * 3_600_000;
+
 export interface Hotline {
   /** Accounts created by this start (first start only), with their one-time passwords. */
   issuedCredentials: IssuedCredential[];
@@ -234,6 +237,11 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
         queue.handleTelephony(ev);
       }
     };
+    // the agents' states as the last process left them, given back once their phones' registrations are known
+    const lastAgentStates = await users.lastAgentStates(new Date(Date.now() - RESTORE_AGENT_STATES_WITHIN_MS)).catch((err: unknown) => {
+      log.warn({ err }, 'agent states of the last run could not be read; agents start offline');
+      return [];
+    });
     let firstConnect = true;
     telephony.onEvent((ev) => {
       if (ev.type !== 'connection' || ev.state !== 'connected') return deliver(ev);
@@ -242,6 +250,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       void (async () => {
         try {
           queue.syncDevices(await telephony.listOnlineDevices());
+          if (atStartup && lastAgentStates.length) log.info({ agents: queue.restoreAgents(lastAgentStates) }, 'agent states restored');
           const report = await reconcile(telephony, calls, deliver, log.child({ component: 'reconcile' }), atStartup);
           // citizens left waiting by an earlier process take their place in the queue back, in the order they had;
           // those it had not queued yet are taken in again as new calls rather than dropped

@@ -64,6 +64,27 @@ export function deviceChanged(st: EngineState, agentId: string, online: boolean,
   reindex(st, s);
 }
 
+export function restoreAgent(st: EngineState, ev: Extract<AcdEvent, { type: 'agent_restored' }>, now: number, out: Out): void {
+  const s = agentSlot(st, ev.agentId, now);
+  const a = s.rec;
+  if (a.state !== 'offline' || s.work || !a.deviceOnline) {
+    out.push({ type: 'ignored', event: 'agent_restored', reason: 'not_restorable', agentId: ev.agentId });
+    return;
+  }
+  const since = Math.min(ev.since, now);
+  const wrapUntil = ev.state === 'wrap_up' ? (ev.until ?? since) : null;
+  // a wrap-up that ran out while no server ran has ended: the agent is available from its end
+  const state = wrapUntil !== null && wrapUntil <= now ? 'available' : ev.state;
+  a.state = state;
+  a.since = state === ev.state ? since : wrapUntil!;
+  a.reason = state === 'break' ? (ev.reason ?? 'other') : null;
+  a.wrapUpUntil = state === 'wrap_up' ? wrapUntil : null;
+  a.pending = null;
+  if (state === 'available') a.idleSince = a.since;
+  if (state === 'wrap_up') st.deadlines.set(`wrap:${s.id}`, wrapUntil!);
+  reindex(st, s);
+}
+
 /** Keeps the idle index in step with the agent; an agent who can take calls now is looked at by route(). */
 export function reindex(st: EngineState, s: AgentSlot): void {
   if (s.rec.state === 'available' && s.rec.deviceOnline) {

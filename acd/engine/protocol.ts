@@ -1,5 +1,8 @@
 // What goes in and out of the ACD core: the events the adapter feeds it and the commands it answers with.
 import type { BreakReason, RequestableState } from '../../contracts/agent-state.js';
+
+/** The states an agent is given back after a restart: those that need no call the new process does not know. */
+export type RestorableState = 'available' | 'break' | 'missed' | 'wrap_up';
 import type { AgentTransition } from '../agent-machine.js';
 import type { CallbackRefusal } from '../callbacks.js';
 import type { AcdConfig, Requirement } from '../config.js';
@@ -22,6 +25,12 @@ export type AcdEvent =
   /** The agent's session ended: a ringing offer is withdrawn at once; a call in progress ends first. */
   | { type: 'agent_logout'; agentId: string }
   | { type: 'device_changed'; agentId: string; online: boolean }
+  /**
+   * After a server restart: the agent is put back in the state the database last recorded for them (`since`, epoch
+   * ms, keeps their idle order; `until` ends a wrap-up), unless they have done something since the start or their
+   * phone is not registered (then they stay offline). Nothing is recorded: the state did not change.
+   */
+  | { type: 'agent_restored'; agentId: string; state: RestorableState; reason?: BreakReason | null; since: number; until?: number }
   /** Default queue: config.defaultQueue. Default priority: normal. */
   /** `queuedAt`: a caller taken back after a server restart keeps the wait they had (epoch ms; never after now). */
   | { type: 'call_queued'; callId: string; queueId?: string; priority?: PriorityTag; number?: string; queuedAt?: number }
@@ -43,7 +52,8 @@ export type AcdEvent =
   | { type: 'callback_failed'; callbackId: string; reason: CallbackFailure }
   | { type: 'tick' };
 
-export type IgnoredReason = 'no_offer' | 'stale_offer' | 'already_connected' | 'not_in_wrap_up' | 'max_wrap_up_reached' | 'unknown_agent' | 'unknown_callback';
+export type IgnoredReason =
+  'no_offer' | 'stale_offer' | 'already_connected' | 'not_in_wrap_up' | 'max_wrap_up_reached' | 'unknown_agent' | 'unknown_callback' | 'not_restorable';
 
 export type AcdCommand =
   | { type: 'offer'; callId: string; agentId: string; offerId: string; waitedMs: number; queueId: string; priority: PriorityTag }

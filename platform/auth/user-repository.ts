@@ -144,22 +144,31 @@ export class UserRepository {
     return (rows[0] as { id: number }).id;
   }
 
+  /**
+   * Every agent's last recorded state change at or after `since` (one per agent): what a restarted server gives the
+   * agents back. Served by agent_state_log_user_at_idx.
+   */
+  async lastAgentStates(since: Date): Promise<AgentStateLogEntry[]> {
+    const { rows } = await this.db.query<StateLogRow>(
+      `SELECT DISTINCT ON (l.user_id) l.* FROM agent_state_log l JOIN users u ON u.id = l.user_id
+       WHERE l.at >= $1 AND NOT u.disabled ORDER BY l.user_id, l.at DESC, l.id DESC`,
+      [since],
+    );
+    return rows.map(toStateLogEntry);
+  }
+
   /** Newest first; ties on `at` fall back to insertion order. */
   async listAgentStateLog(userId: string, limit: number): Promise<AgentStateLogEntry[]> {
     const { rows } = await this.db.query<StateLogRow>(`SELECT * FROM agent_state_log WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2`, [
       userId,
       Math.max(1, Math.floor(limit)),
     ]);
-    return rows.map((r) => ({
-      id: r.id,
-      userId: r.user_id,
-      from: r.from_state,
-      to: r.to_state,
-      reason: r.reason,
-      cause: r.cause,
-      at: r.at,
-    }));
+    return rows.map(toStateLogEntry);
   }
+}
+
+function toStateLogEntry(r: StateLogRow): AgentStateLogEntry {
+  return { id: r.id, userId: r.user_id, from: r.from_state, to: r.to_state, reason: r.reason, cause: r.cause, at: r.at };
 }
 
 function toUser(r: UserRow): UserRecord {

@@ -2,7 +2,9 @@
 // defaults) is killed with SIGKILL while three SIP callers wait in the queue, then stopped with SIGTERM; the
 // embedded Asterisk keeps running (its own session), every new start adopts it and gives each waiting caller
 // their place back (same call, same order, the wait counted from the first queueing, no greeting again), and no
-// caller is hung up. Ctrl-C's SIGINT (and npm stop) end everything.
+// caller is hung up. Agent 1001 (a sipp desk phone and a desktop socket) is on 小休 throughout: each new start
+// gives the break back (the desktop, reconnected, is told so) and nobody rings them; back on 就绪 they get the
+// caller who first queued before both restarts. Ctrl-C's SIGINT (and npm stop) end everything.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +15,10 @@ import { loadConfig } from '../../platform/config.js';
 import { AsteriskProcess } from '../../telephony/asterisk-process.js';
 import { ARTIFACTS } from '../../testkit/global-setup.js';
 import { TEST_PORTS, testHotlineEnv } from '../../testkit/hotline-harness.js';
+import { CREDENTIALS_FILE, type IssuedCredential } from '../../platform/auth/demo-users.js';
+import { logInSocket, recordStates, setAgentState, type AgentSocket } from '../../testkit/acd-seat.js';
 import { startCaller, type SippProcess } from '../../testkit/sipp.js';
+import { startSippAgent, type SippAgent } from '../../testkit/sipp-agent.js';
 import { waitUntil } from '../../testkit/wait.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -31,6 +36,10 @@ describe('the server restarts while citizens wait', () => {
   let logFile = '';
   const callers: SippProcess[] = [];
   const ended = new Set<number>();
+  /** Agent 1001 on a sipp desk phone, on 小休 while the callers wait: the restarts must keep them there. */
+  let phone: SippAgent | null = null;
+  let desk: AgentSocket | null = null;
+  let deskStates: ReturnType<typeof recordStates> = [];
 
   const channelCount = async () => {
     const out = await asterisk.cli('core show channels count');
@@ -44,9 +53,22 @@ describe('the server restarts while citizens wait', () => {
       .map((l) => JSON.parse(l) as { callId?: string; waitedMs?: number; time: string })
       .map((e) => ({ ...e, at: Date.parse(e.time) }));
   const logged = (msg: string) => entries(msg).length;
+  /** The new start gave agent 1001 their break back: in its log, and pushed to the reconnected desktop. */
+  const expectStillOnBreak = async () => {
+    expect(entries('agent state restored after a restart').map((e) => (e as { agentId?: string; state?: string }).state)).toEqual(['break']);
+    const pushesBefore = deskStates.length;
+    await waitUntil(async () => (desk!.connected && deskStates.length > pushesBefore ? true : null), {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+      what: 'the desktop to reconnect and be told its state',
+    });
+    expect(deskStates.at(-1)).toMatchObject({ state: 'break', reason: 'rest' });
+    expect(phone!.invites(), 'an agent on break is not rung').toEqual([]);
+  };
   const TAKEN_BACK = 'waiting caller taken back into the queue';
   /** The callers' place in the queue as the first start queued them: call ids in order, and when. */
   let firstQueued: { callId?: string; at: number }[] = [];
+  let firstCallerNumber = (): string => '';
   /** Waits until the new start has taken every caller back, and checks each kept their call, place and wait. */
   const expectPlacesKept = async (what: string) => {
     const t0 = Date.now();
@@ -90,14 +112,32 @@ describe('the server restarts while citizens wait', () => {
   });
 
   afterAll(async () => {
+    desk?.close();
+    await phone?.stop();
     for (const c of callers) c.kill();
     if (server) await stopServer('SIGINT');
     await asterisk.stop().catch(() => {});
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it('given three callers waiting, when the server is killed (SIGKILL) and started again, then they keep waiting and the new start adopts Asterisk', async () => {
-    // no agent is available: the callers hear the greeting, then wait in the queue
+  it('given three callers waiting and an agent on break, when the server is killed (SIGKILL) and started again, then they keep waiting, the agent stays on break and the new start adopts Asterisk', async () => {
+    const creds = JSON.parse(fs.readFileSync(path.join(stateDir, CREDENTIALS_FILE), 'utf8')) as IssuedCredential[];
+    const agent = creds.find((c) => c.extension === '1001')!;
+    phone = startSippAgent({
+      extension: '1001',
+      password: agent.password,
+      sipTarget: `127.0.0.1:${TEST_PORTS.trunk}`,
+      localPort: 15320,
+      mediaPort: 18520,
+      pcap: null,
+      talkMs: 1_000,
+      name: 'restart-1001',
+    });
+    await phone.registered(15_000);
+    desk = await logInSocket(url, agent);
+    deskStates = recordStates(desk);
+    await setAgentState(desk, 'break', '1001');
+    // the agent is on break: the callers hear the greeting, then wait in the queue
     CALLERS.forEach((number, i) => {
       const caller = startCaller({
         sipTarget: `127.0.0.1:${TEST_PORTS.trunk}`,
@@ -120,6 +160,10 @@ describe('the server restarts while citizens wait', () => {
     const channels = await channelCount();
     expect(channels).toBe(CALLERS.length);
     firstQueued = entries('call queued');
+    firstCallerNumber = () => {
+      const arrived = entries('call arrived', path.join(LOGS, 'server-1.log')) as { callId?: string; callerNumber?: string }[];
+      return arrived.find((a) => a.callId === firstQueued[0]!.callId)!.callerNumber!;
+    };
 
     await stopServer('SIGKILL');
     expect(await channelCount(), 'Asterisk keeps the calls while no server runs').toBe(CALLERS.length);
@@ -132,6 +176,7 @@ describe('the server restarts while citizens wait', () => {
     console.info(JSON.stringify({ sigkill: { healthyMs, takenBackAfterHealthyMs: takenBackMs, channels: await channelCount() } }));
     expect(await channelCount()).toBe(CALLERS.length);
     expect([...ended], 'no caller was hung up').toEqual([]);
+    await expectStillOnBreak();
   });
 
   it('given the callers still waiting, when the server is stopped with SIGTERM and started again, then they keep waiting; Ctrl-C (SIGINT) then ends everything', async () => {
@@ -141,6 +186,12 @@ describe('the server restarts while citizens wait', () => {
     expect(logged('adopting the Asterisk left running by an earlier run (its calls go on)')).toBe(1);
     await expectPlacesKept('the three callers to be taken back after SIGTERM');
     expect([...ended], 'no caller was hung up').toEqual([]);
+    await expectStillOnBreak();
+
+    // back from break: the caller who has waited longest since before both restarts is the one the agent gets
+    await setAgentState(desk!, 'available', '1001');
+    await waitUntil(async () => (phone!.invites().length > 0 ? true : null), { timeoutMs: 20_000, intervalMs: 100, what: 'the agent to be rung' });
+    expect(phone!.invites()[0]!.fromUser).toBe(firstCallerNumber());
 
     // the explicit stop: every call ends and Asterisk is gone
     await stopServer('SIGINT');
