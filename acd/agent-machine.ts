@@ -31,6 +31,8 @@ export type TransitionCause =
   | 'callback_reserved'
   /** the callback did not reach the citizen */
   | 'callback_failed'
+  /** the agent's phone could not be rung because Asterisk was unreachable: not the agent's fault */
+  | 'telephony_unavailable'
   /** the agent ended wrap-up early */
   | 'wrap_up_done';
 

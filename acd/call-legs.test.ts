@@ -5,7 +5,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { CallEvents } from '../contracts/call-events.js';
 import { createCallEventBus } from '../platform/events/call-event-bus.js';
-import type { CallControl, OriginateRequest } from '../telephony/call-control.js';
+import { TelephonyUnavailableError, type CallControl, type OriginateRequest } from '../telephony/call-control.js';
 import { testLiveCall, testQueueService } from '../testkit/queue-fixture.js';
 import { LiveCalls } from './live-calls.js';
 
@@ -110,6 +110,26 @@ describe('CallLegs and callers who leave at unlucky moments', () => {
     placed();
     await s.settle();
     expect(s.ops).toEqual([`originated ${leg}`, `hangup ${leg}`]);
+    s.queue.stop();
+  });
+
+  it('given Asterisk unreachable, when an offer cannot ring the agent, then the agent stays 就绪 (not 未接) and the caller is offered again once Asterisk is back', async () => {
+    const s = setup();
+    s.gates.originate = Promise.reject(new TelephonyUnavailableError('originate'));
+    s.gates.originate.catch(() => {});
+    // the engine offers at once; the ring fails before the hotline has heard of the outage
+    await s.queue.enqueue(s.call, 'general');
+    await s.settle();
+    await s.settle();
+    expect(s.states).not.toContain('missed');
+    expect(s.queue.agentPush('u-1001').state).toBe('available');
+    expect(s.events).toContain('call.offer_closed:failed');
+    expect(s.originated).toHaveLength(1); // paused: not rung again while Asterisk is away
+    s.gates.originate = Promise.resolve();
+    s.queue.handleTelephony({ type: 'connection', state: 'connected', at: new Date() });
+    await s.settle();
+    expect(s.originated).toHaveLength(2);
+    expect(s.queue.queueView().offered).toEqual(['c1']);
     s.queue.stop();
   });
 });

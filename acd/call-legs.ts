@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { OfferResult } from '../contracts/call-events.js';
 import type { CallEventBus } from '../platform/events/call-event-bus.js';
-import type { CallControl } from '../telephony/call-control.js';
+import { TelephonyUnavailableError, type CallControl } from '../telephony/call-control.js';
 import type { AgentDevices } from './agent-devices.js';
 import type { AcdEvent } from './engine.js';
 import { publishFor, type LiveCall, type LiveCalls } from './live-calls.js';
@@ -81,7 +81,11 @@ export class CallLegs {
           if (call.agentLeg === leg) {
             call.agentLeg = null;
             this.d.calls.unlinkChannel(legId);
-            this.d.dispatch({ type: 'offer_failed', callId, offerId });
+            // Asterisk unreachable: the phone never rang, so the agent is not 未接 (the engine releases them)
+            const unavailable = err instanceof TelephonyUnavailableError;
+            this.closeOffer(call, offerId, unavailable ? 'failed' : 'missed');
+            this.d.notifier.callEnded(agentId, { callId, outcome: unavailable ? 'abandoned' : 'missed' });
+            this.d.dispatch({ type: 'offer_failed', callId, offerId, unavailable });
           }
           return false;
         },

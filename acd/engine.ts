@@ -66,7 +66,7 @@ export class AcdEngine {
         answered(st, event.callId, event.offerId, now, out);
         break;
       case 'offer_failed':
-        offerFailed(st, event.callId, event.offerId, now, out);
+        offerFailed(st, event.callId, event.offerId, event.unavailable ?? false, now, out);
         break;
       case 'call_finished':
         finish(st, st.connectedCallbacks.get(event.callId) ?? event.callId, now, out);
@@ -88,6 +88,9 @@ export class AcdEngine {
         break;
       case 'callback_failed':
         callbackFailedEvent(st, event.callbackId, event.reason, now, out);
+        break;
+      case 'routing_paused':
+        st.routingPaused = event.paused;
         break;
       case 'tick':
         break;

@@ -57,6 +57,7 @@ export class QueueService {
   private readonly callbackDialer: CallbackDialer | null = null;
   private readonly announcer: WaitAnnouncer | null = null;
   private lastQueuedAt = 0;
+  private routingPaused = false;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly d: QueueServiceDeps) {
@@ -269,6 +270,16 @@ export class QueueService {
         return this.legs.channelGone(ev.channelId, ev.causeText);
       case 'hold':
         return this.legs.holdChanged(ev.channelId, ev.held);
+      case 'connection':
+        // no offers while Asterisk cannot ring a phone: nobody is pushed to 未接 for an outage, and what
+        // waits is routed once the composition root has reconciled with Asterisk (it passes 'connected' on then)
+        // (told every time: the engine also pauses by itself when a ring could not be placed)
+        if (this.routingPaused !== (ev.state !== 'connected')) {
+          this.routingPaused = ev.state !== 'connected';
+          this.d.log.info({ ari: ev.state }, this.routingPaused ? 'routing paused: Asterisk unreachable' : 'routing resumed');
+        }
+        this.dispatch({ type: 'routing_paused', paused: this.routingPaused });
+        return false;
       default:
         return false;
     }

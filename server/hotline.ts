@@ -260,6 +260,9 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
             deliver({ type: 'call_arrived', channelId: o.channelId, callerNumber: o.callerNumber, dialed: config.serviceNumber, at: new Date() });
         } catch (err) {
           log.error({ err }, 'reconciliation after connect failed');
+        } finally {
+          // offers resume only now: against what Asterisk really has, the restored agents and callers' places
+          queue.handleTelephony(ev);
         }
       })();
     });

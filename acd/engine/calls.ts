@@ -83,11 +83,20 @@ export function answered(st: EngineState, callId: string, offerId: string | unde
 }
 
 /** The agent's phone refused or failed the ring. */
-export function offerFailed(st: EngineState, callId: string, offerId: string | undefined, now: number, out: Out): void {
+export function offerFailed(st: EngineState, callId: string, offerId: string | undefined, unavailable: boolean, now: number, out: Out): void {
   const offer = st.offers.get(callId);
   if (!offer) out.push({ type: 'ignored', event: 'offer_failed', reason: 'no_offer', callId });
   else if (offerId !== undefined && offerId !== offer.offerId) {
     out.push({ type: 'ignored', event: 'offer_failed', reason: 'stale_offer', callId });
+  } else if (unavailable) {
+    // the phone was never rung: the agent keeps their idle place, the call its place in line; and nothing more is
+    // offered until Asterisk is reachable again (routing_paused false), or it would be offered round and round
+    st.routingPaused = true;
+    st.offers.delete(offer.callId);
+    st.deadlines.clear(`ring:${offer.callId}`);
+    const s = st.slots.get(offer.agentId);
+    if (s?.rec.state === 'reserved') release(st, s, 'telephony_unavailable', offer.idleSinceBefore, now, out);
+    requeue(st, offer.entry);
   } else missed(st, offer, 'rejected', now, out);
 }
 

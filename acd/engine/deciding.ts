@@ -9,6 +9,8 @@ import { requeue, runQueueSteps, unqueue } from './queue-steps.js';
 import type { AgentSlot, EngineState, Out } from './state.js';
 
 export function route(st: EngineState, now: number, out: Out): void {
+  // what changed meanwhile stays marked and is routed when Asterisk is back
+  if (st.routingPaused) return;
   if (st.dirtyAgents.size > 0) {
     // an agent who freed up takes the best entry it may serve; longest idle first when several did
     const agents = [...st.dirtyAgents].sort((x, y) => x.rec.idleSince - y.rec.idleSince || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));

@@ -37,7 +37,11 @@ export type AcdEvent =
   | { type: 'caller_gone'; callId: string }
   /** offerId, when given, must be the current offer's: a late answer of an older offer is ignored. */
   | { type: 'offer_answered'; callId: string; offerId?: string }
-  | { type: 'offer_failed'; callId: string; offerId?: string }
+  /** `unavailable`: the agent could not be rung because Asterisk was unreachable; they are not 未接, and routing
+   *  pauses until `routing_paused` false says Asterisk is back. */
+  | { type: 'offer_failed'; callId: string; offerId?: string; unavailable?: boolean }
+  /** Asterisk became unreachable (paused) or reachable again: offers wait for it rather than fail. */
+  | { type: 'routing_paused'; paused: boolean }
   /** callId may also be a callbackId for a connected callback. */
   | { type: 'call_finished'; callId: string }
   /** The agent ends wrap-up early. */

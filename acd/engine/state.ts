@@ -70,6 +70,8 @@ export interface EngineState {
   /** Outcomes for the figures; entries before `outcomesHead` are out of every window. */
   outcomes: CallOutcome[];
   outcomesHead: number;
+  /** Asterisk is unreachable: nothing is offered (it could not ring), callers and agents keep their places. */
+  routingPaused: boolean;
   seq: number;
   offerSeq: number;
   callbackSeq: number;
@@ -93,6 +95,7 @@ export function createEngineState(config: CompiledAcdConfig): EngineState {
     dirtyEntries: new Set(),
     outcomes: [],
     outcomesHead: 0,
+    routingPaused: false,
     seq: 0,
     offerSeq: 0,
     callbackSeq: 0,
