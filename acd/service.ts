@@ -208,6 +208,11 @@ export class QueueService {
     return restored;
   }
 
+  /** After an ARI gap: prompts of the queue that ended meanwhile are taken as ended (see WaitAnnouncer). */
+  catchUpAfterGap(): Promise<number> {
+    return this.announcer?.catchUpAfterGap() ?? Promise.resolve(0);
+  }
+
   /** Told when an agent has taken a call (before the bridge is made), e.g. so the IVR stops its prompts. */
   onConnected(listener: (callId: string) => void): void {
     this.connectedListeners.add(listener);

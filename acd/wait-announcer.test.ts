@@ -14,8 +14,11 @@ function recordingPbx() {
     startMusicOnHold: async (ch: string) => void did.push(`moh on ${ch}`),
     stopMusicOnHold: async (ch: string) => void did.push(`moh off ${ch}`),
     play: async (ch: string, media: string, id: string) => void did.push(`play ${ch} ${media} ${id.slice(0, 5)}`),
+    /** Readouts Asterisk still plays; the tests end one by removing it. */
+    playbackExists: async (id: string) => !finished.has(id),
   };
-  return { did, telephony: pbx as unknown as CallControl };
+  const finished = new Set<string>();
+  return { did, finished, telephony: pbx as unknown as CallControl };
 }
 
 function waiting(calls: LiveCalls, callId: string): LiveCall {
@@ -97,6 +100,32 @@ describe('WaitAnnouncer', () => {
     busy = false;
     await vi.advanceTimersByTimeAsync(10_000);
     expect(did).toEqual(['moh off ch-c2', 'play ch-c2 sound:/tts/您是下一位，请耐心等待。 wait-']);
+    a.stop();
+  });
+
+  it('given a readout that ended while ARI was away, when the hotline has reconnected, then the caller gets the music back', async () => {
+    const calls = new LiveCalls();
+    waiting(calls, 'c3');
+    const { did, finished, telephony } = recordingPbx();
+    const a = new WaitAnnouncer({
+      telephony,
+      calls,
+      log,
+      firstAfterMs: 1_000,
+      everyMs: 60_000,
+      tts: { synthesize: async (text) => `/tts/${text}` },
+      mediaPath: (f) => f,
+      estimate: () => estimateWait(1, 0, 180_000),
+      busy: () => false,
+    });
+    a.queued('c3');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(did.at(-1)).toMatch(/^play ch-c3/);
+    expect(await a.catchUpAfterGap()).toBe(0); // still playing
+    const [playbackId] = (a as unknown as { playing: Map<string, string> }).playing.keys();
+    finished.add(playbackId!);
+    expect(await a.catchUpAfterGap()).toBe(1);
+    expect(did.at(-1)).toBe('moh on ch-c3');
     a.stop();
   });
 });

@@ -68,6 +68,19 @@ export class WaitAnnouncer {
     return true;
   }
 
+  /** After an ARI gap: a readout that ended meanwhile told nobody; its caller gets the music back. Returns how many. */
+  async catchUpAfterGap(): Promise<number> {
+    let caughtUp = 0;
+    for (const [playbackId, callId] of [...this.playing]) {
+      const playing = await this.d.telephony.playbackExists(playbackId).catch(() => true);
+      if (playing || this.playing.get(playbackId) !== callId) continue;
+      const call = this.d.calls.get(callId);
+      caughtUp++;
+      this.handleTelephony({ type: 'playback_finished', playbackId, channelId: call?.channelId ?? '', at: new Date() });
+    }
+    return caughtUp;
+  }
+
   private schedule(callId: string, ms: number): void {
     clearTimeout(this.timers.get(callId));
     const timer = setTimeout(() => void this.announce(callId), ms);

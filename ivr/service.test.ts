@@ -1,6 +1,7 @@
 // The IVR's hand-over to the queue when the caller hangs up during the last prompt (issue 14, ghost calls):
 // Asterisk reports the prompt's end first and the channel's end a moment later, so the flow moves on to the
 // queue for a caller who is gone. The IVR starts the hold music first and hands over only a caller still there.
+// And a prompt that ended while the ARI socket was down is taken as ended once the hotline has reconnected.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { LiveCalls } from '../acd/live-calls.js';
@@ -17,9 +18,12 @@ const CHANNEL = 'ch-1';
 function setup() {
   const plays: string[] = [];
   let moh: () => Promise<void> = async () => {};
+  /** Playbacks Asterisk no longer has (ended while nobody listened). */
+  const ended_ = new Set<string>();
   const fake: Partial<CallControl> = {
     play: async (_ch, _media, playbackId) => void plays.push(playbackId),
     startMusicOnHold: () => moh(),
+    playbackExists: async (id) => !ended_.has(id),
   };
   const telephony = new Proxy(fake as CallControl, { get: (t, name) => (name in t ? t[name as keyof CallControl] : async () => undefined) });
   const bus = createCallEventBus(pino({ level: 'silent' }));
@@ -60,7 +64,7 @@ function setup() {
     }
   };
   const hangUp = () => send({ type: 'channel_gone', channelId: CHANNEL, cause: 16, causeText: 'Normal Clearing', at: new Date() });
-  return { calls, enqueued, ended, settle, promptsEnd, hangUp, setMoh: (f: () => Promise<void>) => (moh = f) };
+  return { ivr, plays, ended_, calls, enqueued, ended, settle, promptsEnd, hangUp, setMoh: (f: () => Promise<void>) => (moh = f) };
 }
 
 describe('IVR hand-over to the queue', () => {
@@ -104,5 +108,20 @@ describe('IVR hand-over to the queue', () => {
     await s.promptsEnd();
     await s.settle();
     expect(s.enqueued).toHaveLength(1);
+  });
+});
+
+describe('IVR after an ARI gap', () => {
+  it('given the greeting ended while ARI was away, when the hotline has reconnected, then the IVR goes on to the next prompt', async () => {
+    const s = setup();
+    await s.settle();
+    const greeting = s.plays.at(-1)!;
+    expect(await s.ivr.catchUpAfterGap()).toBe(0); // still playing: nothing is skipped
+    expect(s.plays).toEqual([greeting]);
+    s.ended_.add(greeting);
+    expect(await s.ivr.catchUpAfterGap()).toBe(1);
+    await s.settle();
+    expect(s.plays).toHaveLength(2);
+    expect(s.plays[1]).not.toBe(greeting);
   });
 });

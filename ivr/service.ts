@@ -93,6 +93,29 @@ export class IvrService {
     }
   }
 
+  /**
+   * After an ARI gap: a prompt that ended while the socket was down sent its end to nobody, and the flow would
+   * wait for it forever (the caller in silence). Each prompt the IVR still waits for is looked up in Asterisk;
+   * one that is gone is taken as finished. Returns how many were.
+   */
+  async catchUpAfterGap(): Promise<number> {
+    let caughtUp = 0;
+    for (const [callId, session] of [...this.sessions]) {
+      const playbackId = session.state.playbackId;
+      const call = this.d.calls.get(callId);
+      if (playbackId === null || !call) continue;
+      const playing = await this.d.telephony.playbackExists(playbackId).catch((err: unknown) => {
+        call.log.warn({ err: String(err), playbackId }, 'could not look the prompt up after the ARI gap');
+        return true; // its end may still come: nothing is skipped on a guess
+      });
+      if (playing || this.sessions.get(callId) !== session || session.state.playbackId !== playbackId) continue;
+      call.log.info({ playbackId }, 'prompt ended during the ARI gap; the IVR goes on');
+      caughtUp++;
+      this.step(call, { type: 'playback_finished', playbackId });
+    }
+    return caughtUp;
+  }
+
   private arrived(channelId: string, callerNumber: string, dialed: string, at: Date): void {
     const callId = randomUUID();
     const log = this.d.log.child({ callId, channelId });

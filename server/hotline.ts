@@ -252,6 +252,11 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
           queue.syncDevices(await telephony.listOnlineDevices());
           if (atStartup && lastAgentStates.length) log.info({ agents: queue.restoreAgents(lastAgentStates) }, 'agent states restored');
           const report = await reconcile(telephony, calls, deliver, log.child({ component: 'reconcile' }), atStartup);
+          if (!atStartup) {
+            // prompts that ended while ARI was away told nobody: their callers would wait in silence
+            const caughtUp = (await ivr.catchUpAfterGap()) + (await queue.catchUpAfterGap());
+            if (caughtUp) log.info({ prompts: caughtUp }, 'prompts that ended during the ARI gap caught up');
+          }
           // citizens left waiting by an earlier process take their place in the queue back, in the order they had;
           // those it had not queued yet are taken in again as new calls rather than dropped
           for (const o of inQueueOrder(report.orphanCallers.flatMap((c) => (c.memo ? [{ ...c, memo: c.memo }] : []))))

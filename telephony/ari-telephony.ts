@@ -74,6 +74,16 @@ export class AriTelephony implements CallControl {
     await this.call('play', channelId, (c) => c.channels.play({ channelId, media, playbackId }));
   }
 
+  async playbackExists(playbackId: string): Promise<boolean> {
+    try {
+      await this.call('getPlayback', playbackId, (c) => c.playbacks.get({ playbackId }));
+      return true;
+    } catch (err) {
+      if (err instanceof ChannelGoneError) return false; // 404: finished (or never started)
+      throw err;
+    }
+  }
+
   async stopPlayback(playbackId: string): Promise<void> {
     try {
       await this.call('stopPlayback', playbackId, (c) => c.playbacks.stop({ playbackId }));

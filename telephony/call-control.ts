@@ -52,6 +52,8 @@ export interface CallControl {
   /** Plays a sound; `media` is an Asterisk media URI, e.g. sound:/abs/path/without-extension. */
   play(channelId: string, media: string, playbackId: string): Promise<void>;
   stopPlayback(playbackId: string): Promise<void>;
+  /** Whether Asterisk still plays (or has queued) this playback: false once it finished or never started. */
+  playbackExists(playbackId: string): Promise<boolean>;
   startMusicOnHold(channelId: string): Promise<void>;
   stopMusicOnHold(channelId: string): Promise<void>;
   /** Music on hold for everyone in the bridge who is listening (a held phone is not). */
