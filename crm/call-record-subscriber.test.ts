@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createCallEventBus } from '../platform/events/call-event-bus.js';
-import { subscribeCallRecords, type CallRecordWriter } from './call-record-subscriber.js';
+import { subscribeCallRecords, type CallRecordRetry, type CallRecordWriter } from './call-record-subscriber.js';
 
-function setup(overrides: Partial<Record<keyof CallRecordWriter, (...args: unknown[]) => Promise<unknown>>> = {}) {
+function setup(overrides: Partial<Record<keyof CallRecordWriter, (...args: unknown[]) => Promise<unknown>>> = {}, retry: CallRecordRetry = {}) {
   const did: string[] = [];
   const errors: { event: unknown; err: unknown }[] = [];
   const bus = createCallEventBus({ error: (obj) => void errors.push(obj as { event: unknown; err: unknown }) });
@@ -28,7 +28,7 @@ function setup(overrides: Partial<Record<keyof CallRecordWriter, (...args: unkno
     markCallbackFailed: step('markCallbackFailed'),
     ...overrides,
   } as unknown as CallRecordWriter;
-  const off = subscribeCallRecords(bus, writer);
+  const off = subscribeCallRecords(bus, writer, { firstPauseMs: 5, ...retry });
   return { bus, did, errors, off };
 }
 
@@ -72,5 +72,48 @@ describe('subscribeCallRecords', () => {
     off();
     await bus.emit('call.ended', { callId: 'c1', at: 5, hangupCause: null });
     expect(did).toEqual(['markCallbackRequested c1 13800138000', 'markCallbackAttempt c1 2', 'markCallbackFailed c1 no_answer', 'flagEmergency c1 着火']);
+  });
+
+  it('given the database unreachable for a while, then the held write lands once it is back and the call’s later writes follow it in order', async () => {
+    let down = 3;
+    const retries: number[] = [];
+    const lost = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const { bus, did, errors } = setup(
+      {
+        markQueued: async (...args: unknown[]) => {
+          if (down-- > 0) throw lost;
+          did.push(`markQueued ${String(args[0])}`);
+        },
+      },
+      { onRetry: (_err, attempt) => void retries.push(attempt) },
+    );
+    void bus.emit('call.arrived', arrived);
+    void bus.emit('call.queued', { callId: 'c1', queueId: 'general', at: 2 });
+    await bus.emit('call.ended', { callId: 'c1', at: 3, hangupCause: null });
+    expect(did).toEqual(['createCall', 'markQueued c1', 'markEnded c1']);
+    expect(retries).toEqual([1, 2, 3]);
+    expect(errors).toEqual([]);
+  });
+
+  it('given the database refuses a write (bad data, SQLSTATE 23503), then it is not tried again', async () => {
+    let tries = 0;
+    const { bus, errors } = setup({
+      markQueued: async () => {
+        tries++;
+        throw Object.assign(new Error('violates foreign key constraint'), { code: '23503' });
+      },
+    });
+    await bus.emit('call.queued', { callId: 'c1', queueId: 'general', at: 2 });
+    expect(tries).toBe(1);
+    expect(errors.map((e) => e.event)).toEqual(['call.queued']);
+  });
+
+  it('given the database stays away longer than the retry window, then the write is given up and logged, and the next ones still run', async () => {
+    const lost = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    const { bus, did, errors } = setup({ markQueued: async () => Promise.reject(lost) }, { retryForMs: 40 });
+    void bus.emit('call.queued', { callId: 'c1', queueId: 'general', at: 2 });
+    await bus.emit('call.ended', { callId: 'c1', at: 3, hangupCause: null });
+    expect(did).toEqual(['markEnded c1']);
+    expect(errors.map((e) => e.event)).toEqual(['call.queued']);
   });
 });

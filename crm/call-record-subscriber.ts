@@ -1,7 +1,11 @@
 // Call detail records follow the call events (contracts/call-events.ts): the ACD and the IVR publish, this
 // subscriber writes. Writes of one call are chained so they land in the order the events came (created before
-// queued before ended); a failed write rejects to the bus, which logs it with the event, and the next write of
-// the call still runs. Nothing here can hold up or break a call.
+// queued before ended). A write the database could not take because it was unreachable (a restart, a failover)
+// is tried again with growing pauses, for up to `retryForMs`, and the call's later writes wait behind it, so a
+// database outage loses no event and reorders none. A write it refused (bad data) rejects to the bus at once,
+// which logs it with the event, and the next write of the call still runs. Nothing here can hold up or break a
+// call: the calls themselves never wait for these writes.
+import { retryWhileUnreachable, type RetryWhileUnreachable } from '../platform/db/retry-while-unreachable.js';
 import type { CallEventBus } from '../platform/events/call-event-bus.js';
 import type { CallRecordRepository } from './call-records.js';
 
@@ -21,13 +25,18 @@ export type CallRecordWriter = Pick<
   | 'markCallbackFailed'
 >;
 
-/** Subscribes the call records to the bus; returns the function that unsubscribes. */
-export function subscribeCallRecords(bus: CallEventBus, records: CallRecordWriter): () => void {
+/** How a write is held and tried again while the database is unreachable (defaults: 15 minutes, 250 ms → 10 s). */
+export type CallRecordRetry = Omit<RetryWhileUnreachable, 'stopped'>;
+
+/** Subscribes the call records to the bus; returns the function that unsubscribes (and stops retrying). */
+export function subscribeCallRecords(bus: CallEventBus, records: CallRecordWriter, retry: CallRecordRetry = {}): () => void {
   const chains = new Map<string, Promise<void>>(); // by callId: the last write queued for the call
   const offerRows = new Map<string, number>(); // offerId → call_offers.id, until the offer is closed
+  let stopped = false;
+  const persistent = (fn: () => Promise<unknown>) => retryWhileUnreachable(fn, { ...retry, stopped: () => stopped });
 
   const write = (callId: string, fn: () => Promise<unknown>): Promise<void> => {
-    const result = (chains.get(callId) ?? Promise.resolve()).then(fn).then(() => undefined);
+    const result = (chains.get(callId) ?? Promise.resolve()).then(() => persistent(fn)).then(() => undefined);
     const tail = result.catch(() => undefined); // the bus logs the failure; the chain goes on
     chains.set(callId, tail);
     void tail.then(() => {
@@ -67,5 +76,8 @@ export function subscribeCallRecords(bus: CallEventBus, records: CallRecordWrite
     bus.on('callback.connected', (e) => write(e.callId, () => records.markCallbackConnected(e.callId, e.agentId, new Date(e.at)))),
     bus.on('callback.abandoned', (e) => write(e.callId, () => records.markCallbackFailed(e.callId, e.reason, true))),
   ];
-  return () => subscriptions.forEach((off) => off());
+  return () => {
+    stopped = true;
+    subscriptions.forEach((off) => off());
+  };
 }

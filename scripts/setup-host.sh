@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Host packages the hotline needs on Debian 12 (root). Idempotent and quick when everything is there:
 # mmdebstrap builds the Asterisk root, espeak-ng + sox make the Mandarin prompts; sipp, baresip, chromium and
-# tcpdump are the real callers, phones and browser of the test suite.
+# tcpdump are the real callers, phones and browser of the test suite; postgresql is the server the database-outage
+# test starts and crashes (tests/db/database-outage.test.ts).
 set -euo pipefail
-PKGS=(mmdebstrap espeak-ng sox sip-tester baresip chromium tcpdump fonts-noto-cjk)
+PKGS=(mmdebstrap espeak-ng sox sip-tester baresip chromium tcpdump fonts-noto-cjk postgresql)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -89,7 +89,14 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     const records = new CallRecordRepository(db);
     // the ACD and the IVR publish what happens to calls; the call records follow (a failed write is logged, never felt by the call)
     const bus = createCallEventBus(log.child({ component: 'call-events' }));
-    cleanups.push(subscribeCallRecords(bus, records));
+    cleanups.push(
+      subscribeCallRecords(bus, records, {
+        // an unreachable database: the write waits and is tried again (its call's later writes queue behind it)
+        onRetry: (err, attempt) => {
+          if (attempt === 1) log.warn({ err: String(err) }, 'database unreachable: call record write held, trying again');
+        },
+      }),
+    );
     const seeded = await seedUsersIfEmpty(users, { agents: config.demoAgents, realm: config.sip.realm, stateDir: config.stateDir, demo: config.demoData });
     if (seeded.created.length) log.info({ users: seeded.created.length, file: seeded.file }, 'first start: accounts created');
     // the ACD's seats; other SIP accounts (the supervisor's softphone) are provisioned in Asterisk too

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { StartTransferRequest, TransferAction, TransferView } from '../contracts/transfer.js';
 import type { LiveCall, LiveCalls } from '../acd/live-calls.js';
+import { retryWhileUnreachable } from '../platform/db/retry-while-unreachable.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import { resolveTarget, type TransferDirectory } from './directory.js';
 import type { LinkageService } from './linkage.js';
@@ -235,17 +236,22 @@ export class TransferService {
     // the call's row must exist before a sheet can point at it
     await call.writes;
     const sheet = this.sheets.get(call.callId);
-    const record = await this.d.linkage.create({
-      centre: s.target.number,
-      callId: call.callId,
-      callerNumber: call.callerNumber,
-      place: sheet?.place || null,
-      summary: sheet?.summary || null,
-      transcript: null,
-      emergencyKeyword: call.emergencyKeyword ?? null,
-      recordingUrl: `${this.d.publicUrl}/api/recordings/${encodeURIComponent(call.callId)}/audio`,
-      agentId: s.agentId,
-    });
+    // held and tried again while the database is unreachable: a 转110/120 sheet must not be lost to an outage
+    const record = await retryWhileUnreachable(
+      () =>
+        this.d.linkage.create({
+          centre: s.target.number,
+          callId: call.callId,
+          callerNumber: call.callerNumber,
+          place: sheet?.place || null,
+          summary: sheet?.summary || null,
+          transcript: null,
+          emergencyKeyword: call.emergencyKeyword ?? null,
+          recordingUrl: `${this.d.publicUrl}/api/recordings/${encodeURIComponent(call.callId)}/audio`,
+          agentId: s.agentId,
+        }),
+      { onRetry: (err, attempt) => attempt === 1 && call.log.warn({ err: String(err) }, 'database unreachable: linkage sheet held, trying again') },
+    );
     this.linkages.set(call.callId, { id: record.id, status: record.status });
     for (const listener of this.linkedListeners) {
       // the sheet is stored; a failing follower must not stop the transfer

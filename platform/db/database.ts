@@ -40,3 +40,18 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as { code?: unknown; constraint?: unknown };
   return e.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
+
+/**
+ * The database could not be reached or went away mid-statement (a restart, a failover, a cut network), as opposed
+ * to a statement it refused: worth trying again later. SQLSTATE class 08 (connection exception) and 57P (operator
+ * intervention: shutdown, cannot connect now), node's socket errors, and pg's messages for a lost or timed-out
+ * connection; PGlite (in-process) has none of these.
+ */
+export function isTransientDatabaseError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { code: rawCode, message: rawMessage } = err as { code?: unknown; message?: unknown };
+  const code = typeof rawCode === 'string' ? rawCode : '';
+  if (/^(08|57P)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
+  const message = typeof rawMessage === 'string' ? rawMessage : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/i.test(message);
+}

@@ -1,0 +1,72 @@
+// The database goes away under a live hotline (issue 14): a private PostgreSQL server of this test's own is
+// stopped with `pg_ctl stop -m immediate` (a crash: no shutdown handshake) between a call's events; the call
+// records held meanwhile land once it is started again, in their order, and nothing is lost. Runs the same in
+// the embedded and the PostgreSQL tier, as it brings its own server (Debian's postgresql, run as `postgres`).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subscribeCallRecords } from '../../crm/call-record-subscriber.js';
+import { CallRecordRepository } from '../../crm/call-records.js';
+import type { Database } from '../../platform/db/database.js';
+import { openDatabase } from '../../platform/db/open-database.js';
+import { createCallEventBus } from '../../platform/events/call-event-bus.js';
+
+/** A port no other test file uses. */
+const PORT = 25_433;
+const BIN = path.join(
+  '/usr/lib/postgresql',
+  fs
+    .readdirSync('/usr/lib/postgresql')
+    .sort((a, b) => Number(a) - Number(b))
+    .at(-1)!,
+  'bin',
+);
+const asPostgres = (cmd: string, args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', path.join(BIN, cmd), ...args], { stdio: 'pipe' });
+
+describe('call records while the database is down', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-pg-outage-'));
+  const data = path.join(dir, 'data');
+  let db: Database;
+  const pgCtl = (...args: string[]) => asPostgres('pg_ctl', ['-D', data, '-w', '-t', '30', ...args]);
+  const start = () => pgCtl('-o', `-p ${PORT} -k ${dir} -c listen_addresses=127.0.0.1`, '-l', path.join(dir, 'server.log'), 'start');
+
+  beforeAll(async () => {
+    fs.chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
+    asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'hotline', '--no-sync']);
+    start();
+    db = await openDatabase({ url: `postgres://hotline@127.0.0.1:${PORT}/postgres`, dataDir: 'memory://' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.close();
+    try {
+      pgCtl('-m', 'immediate', 'stop');
+    } catch {
+      // already stopped by a failed test
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('given a call whose queueing and end happen while PostgreSQL is down, when it comes back, then its record has both, in order', async () => {
+    const records = new CallRecordRepository(db);
+    const bus = createCallEventBus({ error: () => {} });
+    const retries: string[] = [];
+    const off = subscribeCallRecords(bus, records, { firstPauseMs: 100, maxPauseMs: 500, onRetry: (err) => void retries.push(String(err)) });
+    const t0 = Date.parse('2026-12-07T09:00:00Z');
+    await bus.emit('call.arrived', { callId: 'c-outage', channelId: 'ch-1', callerNumber: '13800138000', dialedNumber: '12345', at: t0 });
+
+    pgCtl('-m', 'immediate', 'stop');
+    const queued = bus.emit('call.queued', { callId: 'c-outage', queueId: 'general', at: t0 + 11_000 });
+    const ended = bus.emit('call.ended', { callId: 'c-outage', at: t0 + 40_000, hangupCause: 'Normal Clearing' });
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(retries.length, 'the writes are held and tried again while the server is down').toBeGreaterThan(0);
+
+    start();
+    await Promise.all([queued, ended]);
+    const row = await records.getCall('c-outage');
+    expect(row).toMatchObject({ queue: 'general', queuedAt: new Date(t0 + 11_000), endedAt: new Date(t0 + 40_000) });
+    off();
+  }, 60_000);
+});
