@@ -91,7 +91,8 @@ export class CallLegs {
         },
       );
     this.originating.set(legId, placed);
-    void placed.then(() => this.originating.delete(legId));
+    const forget = () => void this.originating.delete(legId);
+    void placed.then(forget, forget);
   }
 
   cancelOffer(callId: string, agentId: string, reason: 'ring_timeout' | 'caller_gone'): void {

@@ -13,7 +13,7 @@
 import type { Logger } from 'pino';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import { BRIDGE_PREFIX } from './call-legs.js';
-import type { LiveCall, LiveCalls } from './live-calls.js';
+import { newLiveCall, type LiveCalls } from './live-calls.js';
 import type { QueueService } from './service.js';
 
 export type DriftRepair =
@@ -202,18 +202,7 @@ export function startDriftCheck(d: DriftCheckDeps): DriftCheck {
         if (d.calls.get(r.callId) || (!view.waiting.includes(r.callId) && !view.offered.includes(r.callId))) return false;
         // back in the live calls for the instant of its hang-up, which the queue handles as any caller leaving
         const log = d.log.child({ callId: r.callId });
-        const ghost: LiveCall = {
-          callId: r.callId,
-          channelId: `drift-${r.callId}`,
-          callerNumber: '',
-          dialed: '',
-          arrivedAt: at,
-          stage: 'queue',
-          log,
-          agentLeg: null,
-          bridgeId: null,
-          writes: Promise.resolve(),
-        };
+        const ghost = newLiveCall({ callId: r.callId, channelId: `drift-${r.callId}`, callerNumber: '', dialed: '', arrivedAt: at, stage: 'queue', log });
         counted(r, log, {});
         d.calls.add(ghost);
         try {

@@ -34,6 +34,11 @@ export function publishFor<K extends keyof CallEvents>(call: LiveCall, bus: Call
   call.writes = call.writes.then(() => settled);
 }
 
+/** A call the hotline has just taken in (or taken back): no agent, no bridge, nothing written yet. */
+export function newLiveCall(c: Pick<LiveCall, 'callId' | 'channelId' | 'callerNumber' | 'dialed' | 'arrivedAt' | 'stage' | 'log'>): LiveCall {
+  return { ...c, agentLeg: null, bridgeId: null, writes: Promise.resolve() };
+}
+
 export class LiveCalls {
   private readonly byCallId = new Map<string, LiveCall>();
   private readonly byChannel = new Map<string, LiveCall>();

@@ -16,7 +16,7 @@ import { CallbackOffers } from './callback-offer.js';
 import { callerPriority, type PriorityCallers } from './caller-priority.js';
 import type { AcdConfig, AgentProfile } from './config.js';
 import { AcdEngine, type AcdCommand, type AcdEvent, type PriorityTag, type RestorableState } from './engine.js';
-import { publishFor, type LiveCall, type LiveCalls } from './live-calls.js';
+import { newLiveCall, publishFor, type LiveCall, type LiveCalls } from './live-calls.js';
 import type { AgentDirectory, AgentNotifier } from './notifier.js';
 import { encodeWaitingMemo, WAITING_MEMO_VARIABLE, type WaitingMemo } from './waiting-memo.js';
 import { WaitAnnouncer } from './wait-announcer.js';
@@ -158,18 +158,7 @@ export class QueueService {
    */
   async takeBack(channelId: string, callerNumber: string, memo: WaitingMemo): Promise<void> {
     const log = this.d.log.child({ callId: memo.callId, channelId });
-    const call: LiveCall = {
-      callId: memo.callId,
-      channelId,
-      callerNumber,
-      dialed: memo.dialed,
-      arrivedAt: new Date(memo.arrivedAt),
-      stage: 'queue',
-      log,
-      agentLeg: null,
-      bridgeId: null,
-      writes: Promise.resolve(),
-    };
+    const call = newLiveCall({ callId: memo.callId, channelId, callerNumber, dialed: memo.dialed, arrivedAt: new Date(memo.arrivedAt), stage: 'queue', log });
     this.d.calls.add(call);
     const waitedMs = this.now() - memo.queuedAt;
     log.info({ queue: memo.queueId, priority: memo.priority, waitedMs }, 'waiting caller taken back into the queue');

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallControl } from '../telephony/call-control.js';
 import { estimateWait } from './figures.js';
 import { LiveCalls, type LiveCall } from './live-calls.js';
-import { WaitAnnouncer } from './wait-announcer.js';
+import { WaitAnnouncer, type WaitAnnouncerDeps } from './wait-announcer.js';
 
 const log = pino({ level: 'silent' });
 
@@ -38,6 +38,11 @@ function waiting(calls: LiveCalls, callId: string): LiveCall {
   return call;
 }
 
+/** The announcer over `telephony` with the shared test settings; each test gives its timing and estimate. */
+function announcer(calls: LiveCalls, telephony: CallControl, o: Pick<WaitAnnouncerDeps, 'firstAfterMs' | 'everyMs' | 'estimate' | 'busy'>): WaitAnnouncer {
+  return new WaitAnnouncer({ telephony, calls, log, tts: { synthesize: async (text) => `/tts/${text}` }, mediaPath: (f) => f, ...o });
+}
+
 describe('WaitAnnouncer', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
@@ -47,17 +52,7 @@ describe('WaitAnnouncer', () => {
     const call = waiting(calls, 'c1');
     const { did, telephony } = recordingPbx();
     let position = 3;
-    const a = new WaitAnnouncer({
-      telephony,
-      calls,
-      log,
-      firstAfterMs: 20_000,
-      everyMs: 60_000,
-      tts: { synthesize: async (text) => `/tts/${text}` },
-      mediaPath: (f) => f,
-      estimate: () => estimateWait(position, 2, 180_000),
-      busy: () => false,
-    });
+    const a = announcer(calls, telephony, { firstAfterMs: 20_000, everyMs: 60_000, estimate: () => estimateWait(position, 2, 180_000), busy: () => false });
     a.queued('c1');
     await vi.advanceTimersByTimeAsync(19_999);
     expect(did).toEqual([]);
@@ -83,17 +78,7 @@ describe('WaitAnnouncer', () => {
     waiting(calls, 'c2');
     const { did, telephony } = recordingPbx();
     let busy = true;
-    const a = new WaitAnnouncer({
-      telephony,
-      calls,
-      log,
-      firstAfterMs: 1_000,
-      everyMs: 10_000,
-      tts: { synthesize: async (text) => `/tts/${text}` },
-      mediaPath: (f) => f,
-      estimate: () => estimateWait(1, 0, 180_000),
-      busy: () => busy,
-    });
+    const a = announcer(calls, telephony, { firstAfterMs: 1_000, everyMs: 10_000, estimate: () => estimateWait(1, 0, 180_000), busy: () => busy });
     a.queued('c2');
     await vi.advanceTimersByTimeAsync(1_000);
     expect(did).toEqual([]);
@@ -107,17 +92,7 @@ describe('WaitAnnouncer', () => {
     const calls = new LiveCalls();
     waiting(calls, 'c3');
     const { did, finished, telephony } = recordingPbx();
-    const a = new WaitAnnouncer({
-      telephony,
-      calls,
-      log,
-      firstAfterMs: 1_000,
-      everyMs: 60_000,
-      tts: { synthesize: async (text) => `/tts/${text}` },
-      mediaPath: (f) => f,
-      estimate: () => estimateWait(1, 0, 180_000),
-      busy: () => false,
-    });
+    const a = announcer(calls, telephony, { firstAfterMs: 1_000, everyMs: 60_000, estimate: () => estimateWait(1, 0, 180_000), busy: () => false });
     a.queued('c3');
     await vi.advanceTimersByTimeAsync(1_000);
     expect(did.at(-1)).toMatch(/^play ch-c3/);

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { QueueService } from '../acd/service.js';
-import { publishFor, type LiveCall, type LiveCalls } from '../acd/live-calls.js';
+import { newLiveCall, publishFor, type LiveCall, type LiveCalls } from '../acd/live-calls.js';
 import type { CallEventBus } from '../platform/events/call-event-bus.js';
 import { ChannelGoneError, type CallControl, type TelephonyEvent } from '../telephony/call-control.js';
 import {
@@ -119,18 +119,7 @@ export class IvrService {
   private arrived(channelId: string, callerNumber: string, dialed: string, at: Date): void {
     const callId = randomUUID();
     const log = this.d.log.child({ callId, channelId });
-    const call: LiveCall = {
-      callId,
-      channelId,
-      callerNumber,
-      dialed: dialed || this.d.serviceNumber,
-      arrivedAt: at,
-      stage: 'ivr',
-      log,
-      agentLeg: null,
-      bridgeId: null,
-      writes: Promise.resolve(),
-    };
+    const call = newLiveCall({ callId, channelId, callerNumber, dialed: dialed || this.d.serviceNumber, arrivedAt: at, stage: 'ivr', log });
     this.d.calls.add(call);
     log.info({ callerNumber, dialed: call.dialed }, 'call arrived');
     publishFor(call, this.d.bus, 'call.arrived', { callId, channelId, callerNumber, dialedNumber: call.dialed, at: at.getTime() });

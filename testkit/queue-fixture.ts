@@ -1,7 +1,7 @@
 // A QueueService over a fake Asterisk, for unit tests of what the ACD does with calls: one agent (u-1001, web
 // phone 1001, desk phone 1001-desk), no profiles, no wrap-up, and a LiveCall maker with plausible defaults.
 import pino, { type Logger } from 'pino';
-import type { LiveCall, LiveCalls } from '../acd/live-calls.js';
+import { newLiveCall, type LiveCall, type LiveCalls } from '../acd/live-calls.js';
 import { QueueService, type QueueServiceDeps } from '../acd/service.js';
 import type { UserRepository } from '../platform/auth/user-repository.js';
 import type { CallEventBus } from '../platform/events/call-event-bus.js';
@@ -36,16 +36,14 @@ export function testQueueService(p: QueueFixtureParts): QueueService {
 
 /** A citizen's call as the IVR creates it; `over` replaces any field. */
 export function testLiveCall(over: Partial<LiveCall> & Pick<LiveCall, 'callId'>): LiveCall {
-  return {
+  const base = newLiveCall({
+    callId: over.callId,
     channelId: `ch-${over.callId}`,
     callerNumber: '13800138000',
     dialed: '12345',
     arrivedAt: new Date(),
     stage: 'ivr',
     log: pino({ level: 'silent' }),
-    agentLeg: null,
-    bridgeId: null,
-    writes: Promise.resolve(),
-    ...over,
-  };
+  });
+  return { ...base, ...over };
 }

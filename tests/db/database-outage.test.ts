@@ -12,6 +12,7 @@ import { CallRecordRepository } from '../../crm/call-records.js';
 import type { Database } from '../../platform/db/database.js';
 import { openDatabase } from '../../platform/db/open-database.js';
 import { createCallEventBus } from '../../platform/events/call-event-bus.js';
+import { waitUntil } from '../../testkit/wait.js';
 
 /** A port no other test file uses. */
 const PORT = 25_433;
@@ -60,8 +61,8 @@ describe('call records while the database is down', () => {
     pgCtl('-m', 'immediate', 'stop');
     const queued = bus.emit('call.queued', { callId: 'c-outage', queueId: 'general', at: t0 + 11_000 });
     const ended = bus.emit('call.ended', { callId: 'c-outage', at: t0 + 40_000, hangupCause: 'Normal Clearing' });
-    await new Promise((r) => setTimeout(r, 2_000));
-    expect(retries.length, 'the writes are held and tried again while the server is down').toBeGreaterThan(0);
+    // the writes are held and tried again while the server is down
+    await waitUntil(async () => (retries.length > 0 ? true : null), { timeoutMs: 10_000, intervalMs: 50, what: 'the held writes to be retried' });
 
     start();
     await Promise.all([queued, ended]);
