@@ -8,7 +8,8 @@ import type { CallEventBus } from '../platform/events/call-event-bus.js';
 import { TelephonyUnavailableError, type CallControl } from '../telephony/call-control.js';
 import type { AgentDevices } from './agent-devices.js';
 import type { AcdEvent } from './engine.js';
-import { publishFor, type LiveCall, type LiveCalls } from './live-calls.js';
+import { ANSWERED_MEMO_VARIABLE, encodeAnsweredMemo, type AnsweredMemo } from './answered-memo.js';
+import { newLiveCall, publishFor, type LiveCall, type LiveCalls } from './live-calls.js';
 import type { AgentNotifier } from './notifier.js';
 
 export const BRIDGE_PREFIX = 'hotline-call-';
@@ -25,6 +26,8 @@ export interface CallLegsDeps {
   recorder?: {
     callConnected(call: { callId: string; channelId: string; callerNumber: string; log: Logger }, agentId: string): Promise<unknown>;
     failed(callId: string, reason: string, log?: Logger): void;
+    /** A conversation a restarted server adopted: its stereo recording (MixMonitor on the caller) is still running. */
+    adopted(call: { callId: string; channelId: string; callerNumber: string; log: Logger }, agentId: string, startedAt: number): void;
   };
   /** Feeds the engine. */
   dispatch(event: AcdEvent): void;
@@ -148,6 +151,7 @@ export class CallLegs {
     }
     publishFor(call, this.d.bus, 'call.answered', { callId, agentId, at });
     this.closeOffer(call, leg.offerId, 'answered', at);
+    this.keepAnsweredMemo(call, { agentId, legChannelId: leg.channelId, offerId: leg.offerId, answeredAt: at });
     this.d.notifier.callConnected(agentId, callId);
     if (this.d.recordCalls) {
       // Besides keeping the call, the recorder is a third bridge member: the bridge then mixes and Asterisk
@@ -180,6 +184,7 @@ export class CallLegs {
     if (!call || !leg || call.stage !== 'connected') return null;
     call.agentLeg = null;
     this.d.calls.unlinkChannel(leg.channelId);
+    this.keepAnsweredMemo(call, null); // the conversation is no longer this agent's
     if (opts.hangUp) {
       this.cancelledLegs.add(leg.channelId);
       this.hangUpLeg(call, leg.channelId, 'could not hang up the released agent leg');
@@ -188,6 +193,27 @@ export class CallLegs {
     this.d.notifier.callEnded(leg.agentId, { callId, outcome: 'answered' });
     this.d.dispatch({ type: 'call_finished', callId });
     return leg.agentId;
+  }
+
+  /**
+   * A conversation an earlier server process connected, found in Asterisk at start-up (acd/reconcile.ts): it is
+   * a live call again, the same call id, agent, bridge and recording; whoever hangs up ends it as usual.
+   */
+  adopt(
+    c: { callId: string; channelId: string; callerNumber: string; dialed: string; arrivedAt: number; queueId: string; bridgeId: string },
+    memo: AnsweredMemo,
+  ): LiveCall {
+    const log = this.d.log.child({ callId: c.callId, channelId: c.channelId });
+    const call = newLiveCall({ ...c, arrivedAt: new Date(c.arrivedAt), stage: 'connected', log });
+    call.agentLeg = { channelId: memo.legChannelId, agentId: memo.agentId, offerId: memo.offerId };
+    call.bridgeId = c.bridgeId;
+    this.d.calls.add(call);
+    this.d.calls.linkAgentLeg(call, memo.legChannelId);
+    log.info({ agentId: memo.agentId, bridgeId: c.bridgeId, talkingMs: this.d.now() - memo.answeredAt }, 'connected call adopted after a restart');
+    this.d.dispatch({ type: 'call_adopted', callId: c.callId, agentId: memo.agentId, queueId: c.queueId, answeredAt: memo.answeredAt });
+    this.d.notifier.callConnected(memo.agentId, c.callId);
+    if (this.d.recordCalls) this.d.recorder?.adopted(call, memo.agentId, memo.answeredAt);
+    return call;
   }
 
   legAnswered(channelId: string, offerId: string): boolean {
@@ -268,6 +294,13 @@ export class CallLegs {
     void (this.originating.get(channelId) ?? Promise.resolve(true))
       .then((exists) => (exists ? this.d.telephony.hangup(channelId) : undefined))
       .catch((err) => call.log.warn({ err: String(err), channelId }, failure));
+  }
+
+  /** Kept on the caller's channel so a restarted server can adopt the conversation (null clears it). */
+  private keepAnsweredMemo(call: LiveCall, memo: AnsweredMemo | null): void {
+    this.d.telephony
+      .setVariable(call.channelId, ANSWERED_MEMO_VARIABLE, memo ? encodeAnsweredMemo(memo) : '')
+      .catch((err: unknown) => call.log.warn({ err: String(err) }, 'who answered could not be kept on the channel'));
   }
 
   private destroyBridge(call: LiveCall, bridgeId: string): void {

@@ -21,7 +21,7 @@ import type { AcdFigures, WaitEstimate } from './figures.js';
 import type { CallbackFailure, PriorityTag } from './routing.js';
 import { agentKnown, agentSlot, deviceChanged, extendWrapUp, logout, request, restoreAgent, setQueueWrapUp, wrapUpDone } from './engine/agents.js';
 import { callbackConnected, callbackFailedEvent, callbackRequested } from './engine/callbacks.js';
-import { answered, callerGone, finish, offerFailed, queueCall } from './engine/calls.js';
+import { adoptCall, answered, callerGone, finish, offerFailed, queueCall } from './engine/calls.js';
 import { expire, route } from './engine/deciding.js';
 import type { AcdCommand, AcdEvent, AcdSettings } from './engine/protocol.js';
 import { createEngineState, type EngineState } from './engine/state.js';
@@ -61,6 +61,9 @@ export class AcdEngine {
         break;
       case 'caller_gone':
         callerGone(st, event.callId, now, out);
+        break;
+      case 'call_adopted':
+        adoptCall(st, event, now, out);
         break;
       case 'offer_answered':
         answered(st, event.callId, event.offerId, now, out);

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import type { LiveCalls } from './live-calls.js';
 import { BRIDGE_PREFIX } from './call-legs.js';
+import { ANSWERED_MEMO_VARIABLE, decodeAnsweredMemo, type AnsweredMemo } from './answered-memo.js';
 import { decodeWaitingMemo, WAITING_MEMO_VARIABLE, type WaitingMemo } from './waiting-memo.js';
 
 export interface ReconcileReport {
@@ -16,6 +17,16 @@ export interface ReconcileReport {
    * when they were waiting there (null: they were still in the IVR, or the place could not be read).
    */
   orphanCallers: { channelId: string; callerNumber: string; memo: WaitingMemo | null }[];
+  /** Conversations an earlier process connected (only looked for at start-up): the caller still bridged with the agent's leg. */
+  connected: ConnectedOrphan[];
+}
+
+export interface ConnectedOrphan {
+  bridgeId: string;
+  channelId: string;
+  callerNumber: string;
+  memo: WaitingMemo;
+  answered: AnsweredMemo;
 }
 
 export async function reconcile(
@@ -27,7 +38,7 @@ export async function reconcile(
 ): Promise<ReconcileReport> {
   const [channels, bridges] = await Promise.all([telephony.listChannels(), telephony.listBridges()]);
   const alive = new Set(channels.map((c) => c.id));
-  const report: ReconcileReport = { endedCalls: 0, removedBridges: 0, hungUpLegs: 0, orphanCallers: [] };
+  const report: ReconcileReport = { endedCalls: 0, removedBridges: 0, hungUpLegs: 0, orphanCallers: [], connected: [] };
   const now = new Date();
 
   for (const call of calls.all()) {
@@ -51,8 +62,15 @@ export async function reconcile(
     b.channelIds.forEach((id) => bridged.add(id));
     if (!b.name.startsWith(BRIDGE_PREFIX) || calls.get(b.id.slice(BRIDGE_PREFIX.length))) continue;
     const members = b.channelIds.filter((id) => alive.has(id));
-    // a conversation left by an earlier process keeps going; only empty or one-sided bridges are removed
-    if (members.length >= 2) continue;
+    // a conversation left by an earlier process keeps going (adopted when its memos say whose it is); only empty
+    // or one-sided bridges are removed
+    if (members.length >= 2) {
+      if (atStartup) {
+        const found = await connectedOrphan(telephony, b.id, members, channels);
+        if (found) report.connected.push(found);
+      }
+      continue;
+    }
     for (const id of members) {
       await telephony.hangup(id).catch(() => {});
       report.hungUpLegs++;
@@ -72,9 +90,27 @@ export async function reconcile(
       if (memo || ch.name.startsWith('PJSIP/trunk-')) report.orphanCallers.push({ channelId: ch.id, callerNumber: ch.callerNumber, memo });
     }
   }
-  if (report.endedCalls || report.removedBridges || report.hungUpLegs || report.orphanCallers.length) {
+  if (report.endedCalls || report.removedBridges || report.hungUpLegs || report.orphanCallers.length || report.connected.length) {
     const placesKept = report.orphanCallers.filter((o) => o.memo).length;
-    log.info({ ...report, orphanCallers: report.orphanCallers.length, placesKept }, 'reconciled with Asterisk');
+    log.info({ ...report, orphanCallers: report.orphanCallers.length, placesKept, connected: report.connected.length }, 'reconciled with Asterisk');
   }
   return report;
+}
+
+/** The caller of a hotline bridge is the member whose queue memo names the bridge's call; the memo of who answered must name a leg still in it. */
+async function connectedOrphan(
+  telephony: CallControl,
+  bridgeId: string,
+  members: string[],
+  channels: readonly { id: string; callerNumber: string }[],
+): Promise<ConnectedOrphan | null> {
+  const callId = bridgeId.slice(BRIDGE_PREFIX.length);
+  for (const id of members.filter((m) => !m.startsWith('leg-'))) {
+    const memo = decodeWaitingMemo(await telephony.getVariable(id, WAITING_MEMO_VARIABLE).catch(() => null));
+    if (memo?.callId !== callId) continue;
+    const answered = decodeAnsweredMemo(await telephony.getVariable(id, ANSWERED_MEMO_VARIABLE).catch(() => null));
+    if (!answered || !members.includes(answered.legChannelId)) return null;
+    return { bridgeId, channelId: id, callerNumber: channels.find((c) => c.id === id)?.callerNumber ?? '', memo, answered };
+  }
+  return null;
 }

@@ -18,6 +18,7 @@ import type { AcdConfig, AgentProfile } from './config.js';
 import { AcdEngine, type AcdCommand, type AcdEvent, type PriorityTag, type RestorableState } from './engine.js';
 import { newLiveCall, publishFor, type LiveCall, type LiveCalls } from './live-calls.js';
 import type { AgentDirectory, AgentNotifier } from './notifier.js';
+import type { ConnectedOrphan } from './reconcile.js';
 import { encodeWaitingMemo, WAITING_MEMO_VARIABLE, type WaitingMemo } from './waiting-memo.js';
 import { WaitAnnouncer } from './wait-announcer.js';
 
@@ -171,6 +172,28 @@ export class QueueService {
   }
 
   /**
+   * A conversation an earlier server process connected (found by reconcile at start-up) is adopted: the agent is
+   * on the call again, and its end closes the record, stores the recording and starts the agent's wrap-up.
+   */
+  adoptConnected(o: ConnectedOrphan): void {
+    const { memo } = o;
+    this.legs.adopt(
+      {
+        callId: memo.callId,
+        channelId: o.channelId,
+        callerNumber: o.callerNumber,
+        dialed: memo.dialed,
+        arrivedAt: memo.arrivedAt,
+        queueId: memo.queueId,
+        bridgeId: o.bridgeId,
+      },
+      o.answered,
+    );
+    // a desktop that reconnected before the adoption was told 离线: its seat is on the call
+    this.d.notifier.agentState(o.answered.agentId, this.agentPush(o.answered.agentId));
+  }
+
+  /**
    * After a restart, once the phones' registrations are known: each agent gets back the state the database last
    * recorded (就绪 keeps its idle order, 小休 its reason, 未接 stays to be acknowledged, a running wrap-up its end).
    * Agents who were on a call or ringing, or whose phone is no longer registered, stay offline. Returns how many.
@@ -191,6 +214,7 @@ export class QueueService {
       const now = this.engine.agentView(e.userId);
       if (now && now.state !== 'offline') {
         restored++;
+        this.d.notifier.agentState(e.userId, this.agentPush(e.userId));
         this.d.log.info({ agentId: e.userId, state: now.state, since: new Date(now.since).toISOString() }, 'agent state restored after a restart');
       }
     }
@@ -231,6 +255,11 @@ export class QueueService {
   requestState(agentId: string, state: RequestableState, reason: BreakReason | undefined): AgentStatePush {
     this.dispatch({ type: 'agent_request', agentId, state, reason }, true);
     return this.agentPush(agentId);
+  }
+
+  /** The call the agent is talking on, if any: a desktop that reconnects is told it again (call:connected). */
+  connectedCallOf(agentId: string): string | null {
+    return this.d.calls.all().find((c) => c.stage === 'connected' && c.agentLeg?.agentId === agentId)?.callId ?? null;
   }
 
   agentPush(agentId: string): AgentStatePush {

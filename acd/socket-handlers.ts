@@ -12,7 +12,12 @@ export function wireAgentSockets(io: HotlineIo, queue: QueueService, log: Logger
   io.on('connection', (socket) => {
     const userId = socket.data.userId;
     const slog = log.child({ userId, socketId: socket.id });
-    if (socket.data.role === 'agent') socket.emit('agent:state', queue.agentKnown(userId));
+    if (socket.data.role === 'agent') {
+      socket.emit('agent:state', queue.agentKnown(userId));
+      // after a lost socket or a server restart the seat learns again which call it is on (its order is linked to it)
+      const callId = queue.connectedCallOf(userId);
+      if (callId) socket.emit('call:connected', { callId });
+    }
     slog.info('desktop connected');
 
     socket.on('agent:set-state', (raw, ack) => {

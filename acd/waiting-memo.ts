@@ -3,6 +3,7 @@
 // call id (its call record goes on), queue, priority and the time they were first queued. Asterisk keeps the
 // channel and its variables while no server runs; a memo that cannot be read is treated as none (the caller is
 // taken in as a new call rather than lost).
+import { memoFields, memoText, memoTime } from './channel-memo.js';
 import { PRIORITY_TAGS, type PriorityTag } from './routing.js';
 
 export const WAITING_MEMO_VARIABLE = 'HOTLINE_QUEUED';
@@ -24,18 +25,10 @@ export function encodeWaitingMemo(m: WaitingMemo): string {
 }
 
 export function decodeWaitingMemo(value: string | null | undefined): WaitingMemo | null {
-  if (!value) return null;
-  let v: unknown;
-  try {
-    v = JSON.parse(value);
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(v) || v[0] !== 1 || v.length !== 7) return null;
-  const [, callId, queueId, priority, queuedAt, arrivedAt, dialed] = v as unknown[];
-  const text = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 200;
-  const time = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
-  if (!text(callId) || !text(queueId) || !time(queuedAt) || !time(arrivedAt) || typeof dialed !== 'string') return null;
+  const v = memoFields(value, 7);
+  if (!v) return null;
+  const [, callId, queueId, priority, queuedAt, arrivedAt, dialed] = v;
+  if (!memoText(callId) || !memoText(queueId) || !memoTime(queuedAt) || !memoTime(arrivedAt) || typeof dialed !== 'string') return null;
   if (!(PRIORITY_TAGS as readonly unknown[]).includes(priority)) return null;
   return { callId, queueId, priority: priority as PriorityTag, queuedAt, arrivedAt, dialed };
 }

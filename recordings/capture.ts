@@ -79,8 +79,7 @@ export class CallRecorder {
   /** Called once the caller and the agent are bridged. Never throws: a failure is reported. */
   async callConnected(call: CallToRecord, agentId: string): Promise<boolean> {
     if (this.pending.has(call.callId)) return true; // a transfer reconnects the same caller: keep recording
-    const base = `${call.callId.replace(/[^\w.-]/g, '_')}`;
-    const p: Pending = { call, agentId, startedAt: this.now(), read: `${base}-caller.wav`, write: `${base}-heard.wav`, started: false };
+    const p = this.partsOf(call, agentId, this.now());
     this.pending.set(call.callId, p);
     try {
       await this.d.ami.mixMonitor(call.channelId, {
@@ -94,6 +93,19 @@ export class CallRecorder {
       this.failed(call.callId, `stereo recording did not start: ${String((err as Error).message ?? err)}`, call.log);
       return false;
     }
+  }
+
+  /**
+   * A connected call a restarted server adopted: MixMonitor lives on the caller's channel in Asterisk, so the two
+   * halves have been written all along under the names callConnected gave them; they are stored when the call ends.
+   */
+  adopted(call: CallToRecord, agentId: string, startedAt: number): void {
+    if (this.pending.has(call.callId)) return;
+    const p = this.partsOf(call, agentId, startedAt);
+    p.started = fs.existsSync(path.join(this.d.partsDir.host, p.read));
+    this.pending.set(call.callId, p);
+    if (!p.started) this.failed(call.callId, 'the stereo recording of an adopted call was not found; the mono bridge recording is kept instead', call.log);
+    else call.log.info({ recording: 'stereo' }, 'call recording adopted');
   }
 
   /** Reports a recording problem found elsewhere (e.g. the bridge recording of the ACD did not start). */
@@ -117,6 +129,11 @@ export class CallRecorder {
   /** Waits for recordings still being merged and stored (shutdown, tests). */
   async drain(): Promise<void> {
     while (this.finishing.size > 0) await Promise.allSettled([...this.finishing]);
+  }
+
+  private partsOf(call: CallToRecord, agentId: string, startedAt: number): Pending {
+    const base = call.callId.replace(/[^\w.-]/g, '_');
+    return { call, agentId, startedAt, read: `${base}-caller.wav`, write: `${base}-heard.wav`, started: false };
   }
 
   private async finish(p: Pending): Promise<StoredRecording | null> {

@@ -264,6 +264,8 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
             const caughtUp = (await ivr.catchUpAfterGap()) + (await queue.catchUpAfterGap());
             if (caughtUp) log.info({ prompts: caughtUp }, 'prompts that ended during the ARI gap caught up');
           }
+          // conversations an earlier process connected go on as they were, with their agent, record and recording
+          for (const c of report.connected) queue.adoptConnected(c);
           // citizens left waiting by an earlier process take their place in the queue back, in the order they had;
           // those it had not queued yet are taken in again as new calls rather than dropped
           for (const o of inQueueOrder(report.orphanCallers.flatMap((c) => (c.memo ? [{ ...c, memo: c.memo }] : []))))

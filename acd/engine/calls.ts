@@ -1,7 +1,7 @@
 // The call side of the ACD core: intake into a queue, the caller leaving, an offer answered or missed, and the
 // end of a connected call (which starts the agent's wrap-up).
 import type { Entry } from '../routing.js';
-import { applyPending, leaveWrapUp, move, release } from './agents.js';
+import { agentSlot, applyPending, leaveWrapUp, move, reindex, release } from './agents.js';
 import type { AcdEvent } from './protocol.js';
 import { requeue, unqueue } from './queue-steps.js';
 import { record, type EngineState, type Offer, type Out } from './state.js';
@@ -54,6 +54,30 @@ export function callerGone(st: EngineState, callId: string, now: number, out: Ou
     }
   }
   finish(st, callId, now, out);
+}
+
+export function adoptCall(st: EngineState, ev: Extract<AcdEvent, { type: 'call_adopted' }>, now: number, out: Out): void {
+  if (st.connected.has(ev.callId) || st.entries.has(ev.callId)) {
+    out.push({ type: 'ignored', event: 'call_adopted', reason: 'already_connected', callId: ev.callId, agentId: ev.agentId });
+    return;
+  }
+  const s = agentSlot(st, ev.agentId, now);
+  if (s.work || s.rec.state === 'on_call' || s.rec.state === 'reserved') {
+    out.push({ type: 'ignored', event: 'call_adopted', reason: 'agent_busy', callId: ev.callId, agentId: ev.agentId });
+    return;
+  }
+  const queue = st.config.queues.get(ev.queueId) ?? st.config.queues.get(st.config.defaultQueue)!;
+  const answeredAt = Math.min(ev.answeredAt, now);
+  if (s.rec.state === 'wrap_up') st.deadlines.clear(`wrap:${s.id}`);
+  // set, not moved: the agent has been on this call all along; only the new process did not know it
+  s.rec.state = 'on_call';
+  s.rec.since = answeredAt;
+  s.rec.reason = null;
+  s.rec.wrapUpUntil = null;
+  s.rec.pending = null;
+  s.work = { callId: ev.callId, callbackId: null, queue, answeredAt, talkEndedAt: null };
+  st.connected.set(ev.callId, ev.agentId);
+  reindex(st, s);
 }
 
 export function answered(st: EngineState, callId: string, offerId: string | undefined, now: number, out: Out): void {

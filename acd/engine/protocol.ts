@@ -35,6 +35,12 @@ export type AcdEvent =
   /** `queuedAt`: a caller taken back after a server restart keeps the wait they had (epoch ms; never after now). */
   | { type: 'call_queued'; callId: string; queueId?: string; priority?: PriorityTag; number?: string; queuedAt?: number }
   | { type: 'caller_gone'; callId: string }
+  /**
+   * After a server restart: a conversation found in Asterisk (bridge, caller, the agent's leg) is the agent's call
+   * again: they are on_call since `answeredAt` (epoch ms) and wrap up when it ends. Nothing is recorded (the answer
+   * was counted when it happened). Ignored when the agent is busy with other work, or the call is known already.
+   */
+  | { type: 'call_adopted'; callId: string; agentId: string; queueId: string; answeredAt: number }
   /** offerId, when given, must be the current offer's: a late answer of an older offer is ignored. */
   | { type: 'offer_answered'; callId: string; offerId?: string }
   /** `unavailable`: the agent could not be rung because Asterisk was unreachable; they are not 未接, and routing
@@ -57,7 +63,15 @@ export type AcdEvent =
   | { type: 'tick' };
 
 export type IgnoredReason =
-  'no_offer' | 'stale_offer' | 'already_connected' | 'not_in_wrap_up' | 'max_wrap_up_reached' | 'unknown_agent' | 'unknown_callback' | 'not_restorable';
+  | 'no_offer'
+  | 'stale_offer'
+  | 'already_connected'
+  | 'not_in_wrap_up'
+  | 'max_wrap_up_reached'
+  | 'unknown_agent'
+  | 'unknown_callback'
+  | 'not_restorable'
+  | 'agent_busy';
 
 export type AcdCommand =
   | { type: 'offer'; callId: string; agentId: string; offerId: string; waitedMs: number; queueId: string; priority: PriorityTag }

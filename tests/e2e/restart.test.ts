@@ -4,7 +4,11 @@
 // their place back (same call, same order, the wait counted from the first queueing, no greeting again), and no
 // caller is hung up. Agent 1001 (a sipp desk phone and a desktop socket) is on 小休 throughout: each new start
 // gives the break back (the desktop, reconnected, is told so) and nobody rings them; back on 就绪 they get the
-// caller who first queued before both restarts. Ctrl-C's SIGINT (and npm stop) end everything.
+// caller who first queued before both restarts. Agent 1002 (sipp desk phone playing a 1 kHz tone, a desktop
+// socket) is talking with a fourth citizen: each new start adopts the conversation (the agent on_call, the
+// desktop told its call again, the agent's tone still reaching the citizen); when the citizen hangs up after both
+// restarts the call record ends answered by 1002, the stereo recording covers the whole conversation and the agent
+// wraps up. Ctrl-C's SIGINT (and npm stop) end everything.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,11 +23,15 @@ import { CREDENTIALS_FILE, type IssuedCredential } from '../../platform/auth/dem
 import { logInSocket, recordStates, setAgentState, type AgentSocket } from '../../testkit/acd-seat.js';
 import { startCaller, type SippProcess } from '../../testkit/sipp.js';
 import { startSippAgent, type SippAgent } from '../../testkit/sipp-agent.js';
+import { apiLogin } from '../../testkit/api-client.js';
+import { ensureTestMedia, TONE_HZ } from '../../testkit/media.js';
+import { analyseRtp, startRtpCapture, type RtpCapture } from '../../testkit/rtp-capture.js';
 import { waitUntil } from '../../testkit/wait.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const LOGS = path.join(ARTIFACTS, 'restart');
 const CALLERS = ['13700137001', '13700137002', '13700137003'];
+const TALKER = '13700137004';
 
 describe('the server restarts while citizens wait', () => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-restart-'));
@@ -40,6 +48,19 @@ describe('the server restarts while citizens wait', () => {
   let phone: SippAgent | null = null;
   let desk: AgentSocket | null = null;
   let deskStates: ReturnType<typeof recordStates> = [];
+  /** Agent 1002 talking with TALKER across the restarts; what reaches the citizen is captured. */
+  let talkPhone: SippAgent | null = null;
+  let talkDesk: AgentSocket | null = null;
+  let talkStates: ReturnType<typeof recordStates> = [];
+  const talkConnected: string[] = [];
+  let talker: SippProcess | null = null;
+  let talkerEnded = false;
+  let heard: RtpCapture | null = null;
+  let talkCallId = '';
+  let answeredAt = 0;
+  let talkAgentId = '';
+  /** Asterisk's channels before the first kill: the same must be there after every start. */
+  let channelsBefore = 0;
 
   const channelCount = async () => {
     const out = await asterisk.cli('core show channels count');
@@ -54,9 +75,8 @@ describe('the server restarts while citizens wait', () => {
       .map((e) => ({ ...e, at: Date.parse(e.time) }));
   const logged = (msg: string) => entries(msg).length;
   /** The new start gave agent 1001 their break back: in its log, and pushed to the reconnected desktop. */
-  const expectStillOnBreak = async () => {
+  const expectStillOnBreak = async (pushesBefore: number) => {
     expect(entries('agent state restored after a restart').map((e) => (e as { agentId?: string; state?: string }).state)).toEqual(['break']);
-    const pushesBefore = deskStates.length;
     await waitUntil(async () => (desk!.connected && deskStates.length > pushesBefore ? true : null), {
       timeoutMs: 20_000,
       intervalMs: 100,
@@ -64,6 +84,32 @@ describe('the server restarts while citizens wait', () => {
     });
     expect(deskStates.at(-1)).toMatchObject({ state: 'break', reason: 'rest' });
     expect(phone!.invites(), 'an agent on break is not rung').toEqual([]);
+  };
+  /** The new start adopted the conversation: on_call for 1002, the desktop told its call, the tone still reaching the citizen. */
+  const expectConversationAdopted = async (restartedAt: number) => {
+    const adopted = await waitUntil(async () => entries('connected call adopted after a restart')[0] ?? null, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      what: 'the conversation to be adopted',
+    });
+    expect(adopted).toMatchObject({ callId: talkCallId, agentId: talkAgentId });
+    const connectedBefore = talkConnected.length;
+    await waitUntil(async () => (talkDesk!.connected && talkConnected.length > connectedBefore && talkStates.at(-1)?.state === 'on_call' ? true : null), {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+      what: "agent 1002's desktop to reconnect and be told it is on the call",
+    });
+    expect(talkConnected.at(-1)).toBe(talkCallId);
+    expect(Date.parse(talkStates.at(-1)!.since), 'on the call since the answer').toBeLessThanOrEqual(answeredAt + 1_000);
+    // two seconds of what the citizen received since this start: the agent's tone, not silence
+    await waitUntil(
+      async () => {
+        const after = (await heard!.snapshot()).rtp.filter((p) => p.time * 1000 > Date.now() - 2_000 && p.time * 1000 > restartedAt);
+        return after.length >= 80 && analyseRtp(after).toneRatio(TONE_HZ) > 0.5 ? true : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 250, what: "the agent's tone to reach the citizen after the restart" },
+    );
+    expect(talkerEnded, 'the conversation goes on').toBe(false);
   };
   const TAKEN_BACK = 'waiting caller taken back into the queue';
   /** The callers' place in the queue as the first start queued them: call ids in order, and when. */
@@ -82,6 +128,17 @@ describe('the server restarts while citizens wait', () => {
     expect(logged('call arrived'), 'nobody is taken in as a new call (no greeting again)').toBe(0);
     return Date.now() - t0;
   };
+
+  const deskPhone = (cred: IssuedCredential, localPort: number, mediaPort: number, o: { pcap: string | null; talkMs?: number }) =>
+    startSippAgent({
+      extension: cred.extension!,
+      password: cred.password,
+      sipTarget: `127.0.0.1:${TEST_PORTS.trunk}`,
+      localPort,
+      mediaPort,
+      ...o,
+      name: `restart-${cred.extension}`,
+    });
 
   /** Starts server/main.ts as npm start does and waits until /healthz says ok. */
   const startServer = async () => {
@@ -113,26 +170,52 @@ describe('the server restarts while citizens wait', () => {
 
   afterAll(async () => {
     desk?.close();
+    talkDesk?.close();
     await phone?.stop();
+    await talkPhone?.stop();
+    talker?.kill();
+    await heard?.stop();
     for (const c of callers) c.kill();
     if (server) await stopServer('SIGINT');
     await asterisk.stop().catch(() => {});
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it('given three callers waiting and an agent on break, when the server is killed (SIGKILL) and started again, then they keep waiting, the agent stays on break and the new start adopts Asterisk', async () => {
+  it('given three callers waiting, an agent on break and one talking, when the server is killed (SIGKILL) and started again, then they keep waiting, the agent stays on break, the conversation goes on and the new start adopts Asterisk', async () => {
     const creds = JSON.parse(fs.readFileSync(path.join(stateDir, CREDENTIALS_FILE), 'utf8')) as IssuedCredential[];
-    const agent = creds.find((c) => c.extension === '1001')!;
-    phone = startSippAgent({
-      extension: '1001',
-      password: agent.password,
+    const media = await ensureTestMedia(path.join(ARTIFACTS, 'media'));
+    // first the conversation: agent 1002 answers the fourth citizen, who then talks through both restarts
+    const talking = creds.find((c) => c.extension === '1002')!;
+    talkPhone = deskPhone(talking, 15322, 18524, { pcap: media.tonePcap });
+    await talkPhone.registered(15_000);
+    talkDesk = await logInSocket(url, talking);
+    talkStates = recordStates(talkDesk);
+    talkDesk.on('call:connected', (p) => talkConnected.push(p.callId));
+    await setAgentState(talkDesk, 'available', '1002');
+    heard = await startRtpCapture({ mediaPort: 18516, file: path.join(LOGS, 'talker-rx.pcap') });
+    talker = startCaller({
       sipTarget: `127.0.0.1:${TEST_PORTS.trunk}`,
-      localPort: 15320,
-      mediaPort: 18520,
-      pcap: null,
-      talkMs: 1_000,
-      name: 'restart-1001',
+      dialed: '12345',
+      callerNumber: TALKER,
+      localPort: 15318,
+      mediaPort: 18516,
+      pcap: media.callerPcap,
+      maxCallMs: 170_000,
     });
+    void talker.done.then(() => (talkerEnded = true));
+    const connected = await waitUntil(async () => entries('caller and agent connected')[0] ?? null, {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      what: 'the conversation',
+    });
+    talkCallId = connected.callId!;
+    talkAgentId = (connected as { agentId?: string }).agentId!;
+    expect(talkAgentId).toMatch(/1002$/);
+    answeredAt = connected.at;
+    await waitUntil(async () => (talkConnected.includes(talkCallId) ? true : null), { timeoutMs: 10_000, intervalMs: 100, what: '1002 told of the call' });
+
+    const agent = creds.find((c) => c.extension === '1001')!;
+    phone = deskPhone(agent, 15320, 18520, { pcap: null, talkMs: 1_000 });
     await phone.registered(15_000);
     desk = await logInSocket(url, agent);
     deskStates = recordStates(desk);
@@ -152,41 +235,86 @@ describe('the server restarts while citizens wait', () => {
       callers.push(caller);
       void caller.done.then(() => ended.add(i));
     });
-    await waitUntil(async () => (logged('call queued') >= CALLERS.length ? true : null), {
+    await waitUntil(async () => (logged('call queued') >= CALLERS.length + 1 ? true : null), {
       timeoutMs: 60_000,
       intervalMs: 250,
       what: 'the three callers to be queued',
     });
-    const channels = await channelCount();
-    expect(channels).toBe(CALLERS.length);
-    firstQueued = entries('call queued');
+    channelsBefore = await channelCount();
+    expect(channelsBefore, 'three waiting callers, the citizen talking and the agent leg (and no more)').toBeGreaterThanOrEqual(CALLERS.length + 2);
+    firstQueued = entries('call queued').filter((q) => q.callId !== talkCallId);
     firstCallerNumber = () => {
       const arrived = entries('call arrived', path.join(LOGS, 'server-1.log')) as { callId?: string; callerNumber?: string }[];
       return arrived.find((a) => a.callId === firstQueued[0]!.callId)!.callerNumber!;
     };
 
+    const pushesAtKill = deskStates.length;
     await stopServer('SIGKILL');
-    expect(await channelCount(), 'Asterisk keeps the calls while no server runs').toBe(CALLERS.length);
+    expect(await channelCount(), 'Asterisk keeps the calls while no server runs').toBe(channelsBefore);
     const t0 = Date.now();
     await startServer();
     expect(logged('adopting the Asterisk left running by an earlier run (its calls go on)')).toBe(1);
     expect(logged('stopping an orphaned Asterisk left by an earlier run')).toBe(0);
     const healthyMs = Date.now() - t0;
     const takenBackMs = await expectPlacesKept('the three callers to be taken back by the new start');
-    console.info(JSON.stringify({ sigkill: { healthyMs, takenBackAfterHealthyMs: takenBackMs, channels: await channelCount() } }));
-    expect(await channelCount()).toBe(CALLERS.length);
+    await expectConversationAdopted(t0);
+    const adoptedMs = entries('connected call adopted after a restart')[0]!.at - t0;
+    console.info(
+      JSON.stringify({ sigkill: { healthyMs, takenBackAfterHealthyMs: takenBackMs, adoptedAfterKillMs: adoptedMs, channels: await channelCount() } }),
+    );
+    expect(await channelCount()).toBe(channelsBefore);
     expect([...ended], 'no caller was hung up').toEqual([]);
-    await expectStillOnBreak();
+    await expectStillOnBreak(pushesAtKill);
   });
 
   it('given the callers still waiting, when the server is stopped with SIGTERM and started again, then they keep waiting; Ctrl-C (SIGINT) then ends everything', async () => {
+    const pushesAtStop = deskStates.length;
     await stopServer('SIGTERM');
-    expect(await channelCount(), 'SIGTERM stops the server only').toBe(CALLERS.length);
+    expect(await channelCount(), 'SIGTERM stops the server only').toBe(channelsBefore);
+    const t0 = Date.now();
     await startServer();
     expect(logged('adopting the Asterisk left running by an earlier run (its calls go on)')).toBe(1);
     await expectPlacesKept('the three callers to be taken back after SIGTERM');
+    await expectConversationAdopted(t0);
     expect([...ended], 'no caller was hung up').toEqual([]);
-    await expectStillOnBreak();
+    await expectStillOnBreak(pushesAtStop);
+
+    // the citizen hangs up: the record ends answered by 1002, the recording covers the whole talk, 1002 wraps up
+    const concise = await asterisk.cli('core show channels concise');
+    const talkerChannel = concise
+      .split('\n')
+      .find((l) => l.split('!')[7] === TALKER)
+      ?.split('!')[0];
+    expect(talkerChannel, 'the citizen is still talking in Asterisk').toBeTruthy();
+    await asterisk.cli(`channel request hangup ${talkerChannel}`);
+    const hungUpAt = Date.now();
+    await waitUntil(async () => (talkStates.at(-1)?.state === 'wrap_up' ? true : null), { timeoutMs: 10_000, intervalMs: 100, what: '1002 to wrap up' });
+    const creds = JSON.parse(fs.readFileSync(path.join(stateDir, CREDENTIALS_FILE), 'utf8')) as IssuedCredential[];
+    const supervisor = await apiLogin(
+      url,
+      creds.find((c) => c.role === 'supervisor')!,
+    );
+    const record = await waitUntil(
+      async () => {
+        const pop = await supervisor.call<{ calls: { id: string; endedAt: number | null; outcome: string | null; agentId: string | null }[] }>(
+          'GET',
+          `/api/screen-pop?phone=${TALKER}`,
+        );
+        return pop.body.calls.find((c) => c.id === talkCallId && c.endedAt !== null) ?? null;
+      },
+      { timeoutMs: 15_000, intervalMs: 250, what: 'the call record to end' },
+    );
+    expect(record).toMatchObject({ outcome: 'answered', agentId: talkAgentId });
+    const recording = await waitUntil(
+      async () => {
+        const r = await supervisor.call<{ channels: number; durationMs: number }>('GET', `/api/recordings/${talkCallId}`);
+        return r.status === 200 ? r.body : null;
+      },
+      { timeoutMs: 20_000, intervalMs: 250, what: 'the recording to be stored' },
+    );
+    expect(recording.channels, 'the stereo recording, kept through both restarts').toBe(2);
+    expect(recording.durationMs, 'answer to hang-up').toBeGreaterThan(hungUpAt - answeredAt - 3_000);
+    expect((await talker!.done).hangupBy).toBe('remote');
 
     // back from break: the caller who has waited longest since before both restarts is the one the agent gets
     await setAgentState(desk!, 'available', '1001');
