@@ -218,3 +218,36 @@ describe('retry policy', () => {
     expect(ofType(out, 'place_callback')).toEqual([expect.objectContaining({ callId: 'c1', agentId: 'junior' })]);
   });
 });
+
+describe('a pending callback restored after a restart', () => {
+  const restore = (e: AcdEngine, callId: string, number: string, queuedAt: number, attempts = 0, now = 500_000) =>
+    e.handle({ type: 'callback_restored', callId, number, queueId: 'general', queuedAt, attempts, lastReason: attempts ? 'busy' : null }, now);
+
+  it('given callers waiting after a restart, when an older callback is restored, then it keeps its place ahead of them and is dialled first', () => {
+    const e = engineWith({ callbacks: POLICY, wrapUpMs: 0 });
+    e.handle({ type: 'call_queued', callId: 'c2', number: '13800138002', queuedAt: 300_000 }, 500_000);
+    expect(restore(e, 'c1', '138 0013 8001', 100_000)).toEqual([]);
+    expect(e.callbackView()).toEqual([expect.objectContaining({ callId: 'c1', number: '13800138001', state: 'waiting', attempts: 0 })]);
+    const { place } = dialFirst(e, 'a', 501_000);
+    expect(place).toMatchObject({ callId: 'c1', number: '13800138001', attempt: 1 });
+    expect(e.queueView().waiting).toEqual(['c2']);
+  });
+
+  it('given a callback tried twice before the restart, when restored, then the next try is the third and the last', () => {
+    const e = engineWith({ callbacks: POLICY, wrapUpMs: 0 });
+    restore(e, 'c1', '13800138001', 100_000, 2);
+    const { place } = dialFirst(e, 'a', 501_000);
+    expect(place.attempt).toBe(3);
+    const out = e.handle({ type: 'callback_failed', callbackId: place.callbackId, reason: 'no_answer' }, 510_000);
+    expect(ofType(out, 'callback_abandoned')).toEqual([expect.objectContaining({ callId: 'c1', attempts: 3 })]);
+  });
+
+  it('given a number that already has a pending callback, or a call routed already, when restored, then it is ignored', () => {
+    const e = engineWith({ callbacks: POLICY, wrapUpMs: 0 });
+    restore(e, 'c1', '13800138001', 100_000);
+    expect(ofType(restore(e, 'c9', '13800138001', 120_000), 'ignored')).toEqual([expect.objectContaining({ event: 'callback_restored', callId: 'c9' })]);
+    e.handle({ type: 'call_queued', callId: 'c3', number: '13800138003' }, 500_000);
+    expect(ofType(restore(e, 'c3', '13800138003', 100_000), 'ignored')).toHaveLength(1);
+    expect(e.callbackView().map((c) => c.callId)).toEqual(['c1']);
+  });
+});

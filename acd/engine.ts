@@ -20,7 +20,7 @@ import { AcdConfigError, validateAcdConfig, type AcdConfig, type CompiledAcdConf
 import type { AcdFigures, WaitEstimate } from './figures.js';
 import type { CallbackFailure, PriorityTag } from './routing.js';
 import { agentKnown, agentSlot, deviceChanged, extendWrapUp, logout, request, restoreAgent, setQueueWrapUp, wrapUpDone } from './engine/agents.js';
-import { callbackConnected, callbackFailedEvent, callbackRequested } from './engine/callbacks.js';
+import { callbackConnected, callbackFailedEvent, callbackRequested, callbackRestored } from './engine/callbacks.js';
 import { adoptCall, answered, callerGone, finish, offerFailed, queueCall } from './engine/calls.js';
 import { expire, route } from './engine/deciding.js';
 import type { AcdCommand, AcdEvent, AcdSettings } from './engine/protocol.js';
@@ -85,6 +85,9 @@ export class AcdEngine {
         break;
       case 'callback_requested':
         callbackRequested(st, event.callId, event.number, now, out);
+        break;
+      case 'callback_restored':
+        callbackRestored(st, event, now, out);
         break;
       case 'callback_connected':
         callbackConnected(st, event.callbackId, now, out);

@@ -50,8 +50,9 @@ export async function reconcile(
     }
   }
 
-  // audio taps and survey calls keep their state in this process only: at start-up any left are orphans
-  const orphanOfEarlierRun = (id: string) => atStartup && (id.startsWith('tap-') || id.startsWith('survey-'));
+  // audio taps, survey calls and callbacks being dialled keep their state in this process only: at start-up any
+  // left are orphans (a callback being dialled is still pending in the database and is dialled again)
+  const orphanOfEarlierRun = (id: string) => atStartup && (id.startsWith('tap-') || id.startsWith('survey-') || id.startsWith('cb-'));
   const bridged = new Set<string>();
   for (const b of bridges) {
     if (orphanOfEarlierRun(b.id)) {

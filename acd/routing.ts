@@ -49,7 +49,8 @@ export interface CallbackInfo {
   lastReason: CallbackFailure | null;
 }
 
-export type CallbackFailure = 'no_answer' | 'busy' | 'machine' | 'rejected';
+export const CALLBACK_FAILURES = ['no_answer', 'busy', 'machine', 'rejected'] as const;
+export type CallbackFailure = (typeof CALLBACK_FAILURES)[number];
 
 export type EntryState = 'waiting' | 'offered' | 'dialing' | 'retry_wait';
 

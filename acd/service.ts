@@ -15,10 +15,11 @@ import { CallbackDialer } from './callback-dialer.js';
 import { CallbackOffers } from './callback-offer.js';
 import { callerPriority, type PriorityCallers } from './caller-priority.js';
 import type { AcdConfig, AgentProfile } from './config.js';
-import { AcdEngine, type AcdCommand, type AcdEvent, type PriorityTag, type RestorableState } from './engine.js';
+import { AcdEngine, type AcdCommand, type AcdEvent, type CallbackFailure, type PriorityTag, type RestorableState } from './engine.js';
 import { newLiveCall, publishFor, type LiveCall, type LiveCalls } from './live-calls.js';
 import type { AgentDirectory, AgentNotifier } from './notifier.js';
 import type { ConnectedOrphan } from './reconcile.js';
+import { CALLBACK_FAILURES } from './routing.js';
 import { encodeWaitingMemo, WAITING_MEMO_VARIABLE, type WaitingMemo } from './waiting-memo.js';
 import { WaitAnnouncer } from './wait-announcer.js';
 
@@ -221,6 +222,32 @@ export class QueueService {
     return restored;
   }
 
+  /**
+   * After a restart: the callbacks the database still has as promised and not yet made are pending again, each at
+   * the place its caller had; they are dialled as agents free up, like any callback. Returns how many.
+   */
+  restoreCallbacks(
+    pending: readonly { callId: string; number: string; queue: string | null; queuedAt: Date; attempts: number; lastFailure: string | null }[],
+  ): number {
+    let restored = 0;
+    for (const p of pending) {
+      const lastReason = (CALLBACK_FAILURES as readonly (string | null)[]).includes(p.lastFailure) ? (p.lastFailure as CallbackFailure) : null;
+      const out = this.dispatch({
+        type: 'callback_restored',
+        callId: p.callId,
+        number: p.number,
+        queueId: p.queue ?? this.engine.config.defaultQueue,
+        queuedAt: p.queuedAt.getTime(),
+        attempts: p.attempts,
+        lastReason,
+      });
+      if (out.some((c) => c.type === 'ignored')) continue;
+      restored++;
+      this.d.log.info({ callId: p.callId, attempts: p.attempts }, 'pending callback restored after a restart');
+    }
+    return restored;
+  }
+
   /** After an ARI gap: prompts of the queue that ended meanwhile are taken as ended (see WaitAnnouncer). */
   catchUpAfterGap(): Promise<number> {
     return this.announcer?.catchUpAfterGap() ?? Promise.resolve(0);
@@ -274,6 +301,11 @@ export class QueueService {
 
   queueView() {
     return this.engine.queueView();
+  }
+
+  /** Callbacks promised and not made yet (waiting their turn, being dialled, or between tries). */
+  callbackView() {
+    return this.engine.callbackView();
   }
 
   /** Real-time figures per queue and skill (waiting, longest wait, service level, ASA, AHT, abandons, agents). */
@@ -339,14 +371,15 @@ export class QueueService {
     }
   }
 
-  private dispatch(event: AcdEvent, rethrow = false): void {
+  /** Feeds the engine and carries out its commands; returns them (none when the engine refused the event). */
+  private dispatch(event: AcdEvent, rethrow = false): AcdCommand[] {
     let commands: AcdCommand[];
     try {
       commands = this.engine.handle(event, this.now());
     } catch (err) {
       if (rethrow) throw err;
       this.d.log.error({ err, event }, 'ACD refused an event');
-      return;
+      return [];
     }
     for (const c of commands) {
       try {
@@ -356,6 +389,7 @@ export class QueueService {
       }
     }
     this.schedule();
+    return commands;
   }
 
   private schedule(): void {

@@ -55,6 +55,17 @@ export interface CallRecord {
   } | null;
 }
 
+export interface PendingCallback {
+  callId: string;
+  number: string;
+  /** The queue the caller waited in (null: never queued, which a callback cannot be; the default queue then). */
+  queue: string | null;
+  /** Their place: when they first queued. */
+  queuedAt: Date;
+  attempts: number;
+  lastFailure: string | null;
+}
+
 export interface CallOffer {
   id: number;
   callId: string;
@@ -170,6 +181,35 @@ export class CallRecordRepository {
       [id, end.at, end.outcome ?? null, end.hangupCause ?? null],
     );
     return this.requireCall(id);
+  }
+
+  /**
+   * Callbacks promised to citizens and not yet made (requested since `since`), oldest place first: a restarted
+   * server makes them pending again (QueueService.restoreCallbacks).
+   */
+  async pendingCallbacks(since: Date): Promise<PendingCallback[]> {
+    const { rows } = await this.db.query<{
+      id: string;
+      callback_number: string;
+      queue: string | null;
+      queued_at: Date | null;
+      arrived_at: Date;
+      callback_attempts: number;
+      callback_last_failure: string | null;
+    }>(
+      `SELECT id, callback_number, queue, queued_at, arrived_at, callback_attempts, callback_last_failure FROM calls
+        WHERE callback_status = 'requested' AND callback_number IS NOT NULL AND callback_requested_at >= $1
+        ORDER BY COALESCE(queued_at, arrived_at), id`,
+      [since],
+    );
+    return rows.map((r) => ({
+      callId: r.id,
+      number: r.callback_number,
+      queue: r.queue,
+      queuedAt: new Date(r.queued_at ?? r.arrived_at),
+      attempts: r.callback_attempts,
+      lastFailure: r.callback_last_failure,
+    }));
   }
 
   /** The caller chose a callback to `number` (digits); they keep their place in the queue. */

@@ -42,6 +42,8 @@ import { createTransferPlugin } from '../transfer/plugin.js';
 
 /** A state older than this (a shift ago) is not given back: the agent starts offline as after a night. */
 const RESTORE_AGENT_STATES_WITHIN_MS = 12 * 3_600_000;
+/** A callback promised longer ago than this is not dialled by a restart (it stays 待回电 on the call record). */
+const RESTORE_CALLBACKS_WITHIN_MS = 24 * 3_600_000;
 
 export interface Hotline {
   /** Accounts created by this start (first start only), with their one-time passwords. */
@@ -249,6 +251,11 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       log.warn({ err }, 'agent states of the last run could not be read; agents start offline');
       return [];
     });
+    // callbacks promised to citizens and not made yet: pending again once Asterisk is reachable
+    const pendingCallbacks = await records.pendingCallbacks(new Date(Date.now() - RESTORE_CALLBACKS_WITHIN_MS)).catch((err: unknown) => {
+      log.error({ err }, 'pending callbacks of the last run could not be read');
+      return [];
+    });
     let firstConnect = true;
     telephony.onEvent((ev) => {
       if (ev.type !== 'connection' || ev.state !== 'connected') return deliver(ev);
@@ -258,6 +265,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
         try {
           queue.syncDevices(await telephony.listOnlineDevices());
           if (atStartup && lastAgentStates.length) log.info({ agents: queue.restoreAgents(lastAgentStates) }, 'agent states restored');
+          if (atStartup && pendingCallbacks.length) log.info({ callbacks: queue.restoreCallbacks(pendingCallbacks) }, 'pending callbacks restored');
           const report = await reconcile(telephony, calls, deliver, log.child({ component: 'reconcile' }), atStartup);
           if (!atStartup) {
             // prompts that ended while ARI was away told nobody: their callers would wait in silence

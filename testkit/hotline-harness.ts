@@ -44,6 +44,11 @@ export interface TestHotline {
   logFile: string;
   /** Fails unless Asterisk has no channel and no bridge left. */
   assertNothingLeftInAsterisk(): Promise<void>;
+  /**
+   * The server restarts as after an upgrade: this process's hotline stops with Asterisk and its calls kept, and a
+   * new one starts on the same state folder and database (`hotline` is the new one afterwards).
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,10 +60,12 @@ export async function startTestHotline(name: string, env: Record<string, string>
   // end-to-end runs use a fresh embedded database each; the database tier runs against PostgreSQL too
   const config = loadConfig({ ...testHotlineEnv(stateDir), ...env });
   const log = pino({ level: 'debug' }, pino.destination({ dest: logFile, sync: true }));
-  const hotline = await startHotline(config, log);
+  let hotline = await startHotline(config, log);
   const credentials = JSON.parse(fs.readFileSync(hotline.credentialsFile, 'utf8')) as IssuedCredential[];
   return {
-    hotline,
+    get hotline() {
+      return hotline;
+    },
     url: hotline.url,
     trunk: `${hotline.config.asterisk.trunk.host}:${hotline.config.asterisk.trunk.port}`,
     credentials,
@@ -76,6 +83,10 @@ export async function startTestHotline(name: string, env: Record<string, string>
         },
         { timeoutMs: 10_000, intervalMs: 250, what: 'Asterisk to have no channels and no bridges' },
       );
+    },
+    async restart() {
+      await hotline.stop({ keepAsterisk: true });
+      hotline = await startHotline(config, log);
     },
     async stop() {
       await hotline.stop();

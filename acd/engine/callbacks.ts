@@ -3,8 +3,9 @@
 import { normalizePhone } from '../../contracts/phone.js';
 import type { CallbackRefusal } from '../callbacks.js';
 import { compareEntries, type CallbackFailure, type Entry } from '../routing.js';
+import type { AcdEvent } from './protocol.js';
 import { move, release } from './agents.js';
-import { scheduleQueueSteps } from './queue-steps.js';
+import { requeue, scheduleQueueSteps } from './queue-steps.js';
 import { record, type Dial, type EngineState, type Out } from './state.js';
 
 export function callbackRequested(st: EngineState, callId: string, rawNumber: string, now: number, out: Out): void {
@@ -28,6 +29,38 @@ export function callbackRequested(st: EngineState, callId: string, rawNumber: st
   let position = 1;
   for (const x of st.waiting.all()) if (x !== e && x.queue === e.queue && compareEntries(x, e) < 0) position++;
   out.push({ type: 'callback_accepted', callbackId, callId, number, position });
+}
+
+export function callbackRestored(st: EngineState, ev: Extract<AcdEvent, { type: 'callback_restored' }>, now: number, out: Out): void {
+  const number = normalizePhone(ev.number);
+  if (!number || st.callbackByNumber.has(number) || st.entries.has(ev.callId) || st.connected.has(ev.callId)) {
+    out.push({ type: 'ignored', event: 'callback_restored', reason: 'unknown_callback', callId: ev.callId });
+    return;
+  }
+  const queue = st.config.queues.get(ev.queueId) ?? st.config.queues.get(st.config.defaultQueue)!;
+  const since = Math.min(ev.queuedAt, now);
+  const callbackId = `cb${++st.callbackSeq}`;
+  const e: Entry = {
+    callId: ev.callId,
+    seq: ++st.seq,
+    arrivedAt: since,
+    // a callback that has been tried is a retry: it is due now (when the last try was is not kept)
+    priority: ev.attempts > 0 ? 'callback_due' : 'normal',
+    queue,
+    enteredAt: since,
+    stepIdx: 0,
+    widen: 0,
+    callbackOffered: true,
+    maxWaitFired: true,
+    state: 'waiting',
+    bucket: null,
+    callback: { callbackId, number, attempts: ev.attempts, lastReason: ev.lastReason },
+    number,
+  };
+  st.entries.set(e.callId, e);
+  st.callbacks.set(callbackId, e);
+  st.callbackByNumber.set(number, callbackId);
+  requeue(st, e);
 }
 
 export function callbackConnected(st: EngineState, callbackId: string, now: number, out: Out): void {

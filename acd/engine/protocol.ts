@@ -57,6 +57,12 @@ export type AcdEvent =
   /** Supervisor changes a queue's wrap-up and its maximum; running wrap-ups are capped to the new maximum. */
   | { type: 'queue_wrap_up_set'; queueId: string; wrapUpMs?: number; maxWrapUpMs?: number }
   | { type: 'callback_requested'; callId: string; number: string }
+  /**
+   * After a server restart: a callback the database still has as requested is pending again, at the place its
+   * caller had (`queuedAt`, epoch ms) and with the attempts already made (then it is due now, as a retry).
+   * Ignored (unknown_callback) when its number already has one or the call is routed already.
+   */
+  | { type: 'callback_restored'; callId: string; number: string; queueId: string; queuedAt: number; attempts: number; lastReason: CallbackFailure | null }
   /** The citizen answered the callback and accepted it (pressed 1). */
   | { type: 'callback_connected'; callbackId: string }
   | { type: 'callback_failed'; callbackId: string; reason: CallbackFailure }

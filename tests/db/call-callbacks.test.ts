@@ -70,4 +70,24 @@ describe('call record of a queue callback', () => {
     await calls.markCallbackFailed('c-ab', 'machine', true);
     expect((await calls.getCall('c-ab'))?.callback).toMatchObject({ status: 'abandoned', attempts: 1, lastFailure: 'machine', agentId: null });
   });
+
+  it('lists the callbacks still owed after a restart: requested and not made, oldest place first, none from before the window', async () => {
+    // c-cb (connected) and c-ab (abandoned) above are not owed any more
+    await newCall('c-late', at(500));
+    await calls.markQueued('c-late', 'social_security', at(510));
+    await calls.markCallbackRequested('c-late', '13900139000', at(600));
+    await calls.markCallbackAttempt('c-late', 1);
+    await calls.markCallbackFailed('c-late', 'no_answer', false);
+    await newCall('c-early', at(200));
+    await calls.markQueued('c-early', 'general', at(205));
+    await calls.markCallbackRequested('c-early', '13700137000', at(700));
+    await newCall('c-old', at(-90_000));
+    await calls.markQueued('c-old', 'general', at(-89_990));
+    await calls.markCallbackRequested('c-old', '13600136000', at(-89_900));
+    const owed = await calls.pendingCallbacks(at(-3_600));
+    expect(owed).toEqual([
+      { callId: 'c-early', number: '13700137000', queue: 'general', queuedAt: at(205), attempts: 0, lastFailure: null },
+      { callId: 'c-late', number: '13900139000', queue: 'social_security', queuedAt: at(510), attempts: 1, lastFailure: 'no_answer' },
+    ]);
+  });
 });

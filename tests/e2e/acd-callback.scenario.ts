@@ -2,7 +2,8 @@
 // 1 (their own number), hears the confirmation and is hung up with their place kept; calling again from the same
 // number and asking again is refused (already pending) and they keep waiting. When the agent (a sipp desk phone)
 // becomes available, their phone rings first; once they answer, the citizen's number is dialled through the
-// carrier trunk (sipp UAS), the citizen presses 1 and is bridged with the agent, audio both ways.
+// carrier trunk (sipp UAS), the citizen presses 1 and is bridged with the agent, audio both ways. In between the
+// server restarts (Asterisk kept): the promised callback is read back from the call record and still made.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -146,6 +147,14 @@ describe('queue callback', () => {
       { timeoutMs: 10_000, what: 'both call records closed' },
     );
     expect(calls[0]).toMatchObject({ outcome: 'abandoned', callback: null });
+  });
+
+  it('given the pending callback, when the server restarts, then the callback is still pending at its place and the agent still on break', async () => {
+    await t.restart();
+    expect(logLines().filter((l) => l.msg === 'pending callback restored after a restart')).toHaveLength(1);
+    expect(t.hotline.queue.queueView().waiting).toEqual([]);
+    await waitUntil(() => (t.hotline.queue.agentPush(AGENT).state === 'break' ? true : null), { timeoutMs: 15_000, what: 'the agent back on break' });
+    expect(t.hotline.queue.callbackView()).toEqual([expect.objectContaining({ number: CITIZEN, state: 'waiting', attempts: 0 })]);
   });
 
   it('given the pending callback, when the agent becomes available, then the agent rings first, the citizen is dialled, presses 1 and both hear each other', async () => {
