@@ -85,7 +85,8 @@ export async function reconcile(
     if (ch.id.startsWith('leg-') || orphanOfEarlierRun(ch.id)) {
       await telephony.hangup(ch.id).catch(() => {});
       report.hungUpLegs++;
-    } else if (atStartup) {
+    } else if (atStartup && ch.inApp !== false) {
+      // (a channel still in the dialplan is a citizen waiting for the application: StasisStart takes it in)
       // the citizen page's callers have a memo too once queued; a channel with neither is not a citizen's
       const memo = decodeWaitingMemo(await telephony.getVariable(ch.id, WAITING_MEMO_VARIABLE).catch(() => null));
       if (memo || ch.name.startsWith('PJSIP/trunk-')) report.orphanCallers.push({ channelId: ch.id, callerNumber: ch.callerNumber, memo });

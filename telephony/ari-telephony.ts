@@ -181,7 +181,10 @@ export class AriTelephony implements CallControl {
 
   async listChannels() {
     const chans = await this.call('listChannels', '*', (c) => c.channels.list());
-    return chans.map((ch) => ({ id: ch.id, name: ch.name, state: ch.state, callerNumber: ch.caller?.number ?? '' }));
+    return chans.map((ch) => {
+      const app = (ch.dialplan as { app_name?: string } | undefined)?.app_name;
+      return { id: ch.id, name: ch.name, state: ch.state, callerNumber: ch.caller?.number ?? '', inApp: !app || app === 'Stasis' };
+    });
   }
 
   async listBridges() {

@@ -88,6 +88,22 @@ export function renderCitizenEndpoint(citizen: CitizenEndpoint | null, realm: st
 
 /** Writes every config file into etcDir; returns the list of files written. */
 /** Numbers besides the service number that the trunk takes into the application (merged national hotlines). */
+/** As in extensions.conf: a call arriving while the application is not connected (a server restart) waits up to 60 s for it. */
+function stasisWithRetry(app: string, args: string): string {
+  return (
+    [
+      ` same => n,Set(tries=0)`,
+      ` same => n(enter),Stasis(${app},${args})`,
+      ` same => n,GotoIf($["\${STASISSTATUS}" != "FAILED" | \${tries} >= 60]?out)`,
+      ` same => n,Set(tries=$[\${tries} + 1])`,
+      ` same => n,Ringing()`,
+      ` same => n,Wait(1)`,
+      ` same => n,Goto(enter)`,
+      ` same => n(out),Hangup()`,
+    ].join('\n') + '\n'
+  );
+}
+
 export function renderMergedNumbers(numbers: readonly string[], app: string): string {
   const header = '; generated from HOTLINE_MERGED_NUMBERS at start: do not edit\n';
   return (
@@ -95,7 +111,7 @@ export function renderMergedNumbers(numbers: readonly string[], app: string): st
     numbers
       .map((n) => {
         if (!/^\d{3,8}$/.test(n)) throw new Error(`merged hotline number ${n} must be 3-8 digits`);
-        return `exten => ${n},1,NoOp(merged hotline ${n} from \${CALLERID(num)})\n same => n,Stasis(${app},inbound)\n same => n,Hangup()\n`;
+        return `exten => ${n},1,NoOp(merged hotline ${n} from \${CALLERID(num)})\n ${stasisWithRetry(app, 'inbound')}`;
       })
       .join('')
   );

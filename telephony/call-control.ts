@@ -76,7 +76,8 @@ export interface CallControl {
   destroyBridge(bridgeId: string): Promise<void>;
   /** Records everything said in the bridge into the spool's recording folder as `<name>.wav`. */
   recordBridge(bridgeId: string, name: string): Promise<void>;
-  listChannels(): Promise<{ id: string; name: string; state: string; callerNumber: string; variables?: Record<string, string> }[]>;
+  /** `inApp` false: the channel is still in the dialplan (e.g. waiting for the application during a restart). */
+  listChannels(): Promise<{ id: string; name: string; state: string; callerNumber: string; inApp?: boolean; variables?: Record<string, string> }[]>;
   listBridges(): Promise<{ id: string; name: string; channelIds: string[] }[]>;
   /** Devices currently registered. */
   listOnlineDevices(): Promise<string[]>;

@@ -8,7 +8,8 @@
 // socket) is talking with a fourth citizen: each new start adopts the conversation (the agent on_call, the
 // desktop told its call again, the agent's tone still reaching the citizen); when the citizen hangs up after both
 // restarts the call record ends answered by 1002, the stereo recording covers the whole conversation and the agent
-// wraps up. Ctrl-C's SIGINT (and npm stop) end everything.
+// wraps up. A citizen who calls while no server runs hears ringing until the new start takes the call in.
+// Ctrl-C's SIGINT (and npm stop) end everything.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,6 +33,8 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..',
 const LOGS = path.join(ARTIFACTS, 'restart');
 const CALLERS = ['13700137001', '13700137002', '13700137003'];
 const TALKER = '13700137004';
+/** Calls while no server runs (between the kill and the new start): Asterisk keeps them ringing for it. */
+const LATE = '13700137005';
 
 describe('the server restarts while citizens wait', () => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-restart-'));
@@ -125,7 +128,8 @@ describe('the server restarts while citizens wait', () => {
       'the same calls, in the order they first queued',
     ).toEqual(firstQueued.map((q) => q.callId));
     back.forEach((b, i) => expect(b.waitedMs!, 'the wait goes on from the first queueing').toBeGreaterThanOrEqual(b.at - firstQueued[i]!.at - 50));
-    expect(logged('call arrived'), 'nobody is taken in as a new call (no greeting again)').toBe(0);
+    const arrived = entries('call arrived') as { callerNumber?: string }[];
+    expect(arrived.filter((a) => a.callerNumber !== LATE).length, 'nobody is taken in as a new call (no greeting again)').toBe(0);
     return Date.now() - t0;
   };
 
@@ -252,17 +256,52 @@ describe('the server restarts while citizens wait', () => {
     await stopServer('SIGKILL');
     expect(await channelCount(), 'Asterisk keeps the calls while no server runs').toBe(channelsBefore);
     const t0 = Date.now();
+    // a citizen calls while no server runs: Asterisk keeps retrying the hand-over (ringing) instead of hanging up
+    const late = startCaller({
+      sipTarget: `127.0.0.1:${TEST_PORTS.trunk}`,
+      dialed: '12345',
+      callerNumber: LATE,
+      localPort: 15326,
+      mediaPort: 18528,
+      pcap: null,
+      maxCallMs: 120_000,
+    });
+    let lateEnded = false;
+    void late.done.then(() => (lateEnded = true));
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(lateEnded, 'the call made during the restart is kept waiting').toBe(false);
+    const startedAt = Date.now(); // the figures below count from the new start, not from the kill
     await startServer();
     expect(logged('adopting the Asterisk left running by an earlier run (its calls go on)')).toBe(1);
     expect(logged('stopping an orphaned Asterisk left by an earlier run')).toBe(0);
-    const healthyMs = Date.now() - t0;
+    const healthyMs = Date.now() - startedAt;
     const takenBackMs = await expectPlacesKept('the three callers to be taken back by the new start');
     await expectConversationAdopted(t0);
-    const adoptedMs = entries('connected call adopted after a restart')[0]!.at - t0;
-    console.info(
-      JSON.stringify({ sigkill: { healthyMs, takenBackAfterHealthyMs: takenBackMs, adoptedAfterKillMs: adoptedMs, channels: await channelCount() } }),
+    const adoptedMs = entries('connected call adopted after a restart')[0]!.at - startedAt;
+    const figures = { downMs: startedAt - t0, healthyMs, takenBackAfterHealthyMs: takenBackMs, adoptedAfterStartMs: adoptedMs, channels: await channelCount() };
+    console.info(JSON.stringify({ sigkill: figures }));
+    // the call made during the restart is taken in by the new start: greeted and queued behind the others
+    const lateQueued = await waitUntil(
+      async () => {
+        const arrived = (entries('call arrived') as { callId?: string; callerNumber?: string }[]).find((a) => a.callerNumber === LATE);
+        return arrived && entries('call queued').some((q) => q.callId === arrived.callId) ? arrived : null;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the call made during the restart to be queued' },
     );
-    expect(await channelCount()).toBe(channelsBefore);
+    expect(
+      (entries('call arrived') as { callerNumber?: string }[]).filter((a) => a.callerNumber === LATE),
+      'taken in once, when it reached the application',
+    ).toHaveLength(1);
+    expect(lateQueued.callId).toBeTruthy();
+    expect(await channelCount()).toBe(channelsBefore + 1);
+    // it has shown what it must: hung up, so the rest of the test has the three callers it had
+    const lateChannel = (await asterisk.cli('core show channels concise'))
+      .split('\n')
+      .find((l) => l.split('!')[7] === LATE)
+      ?.split('!')[0];
+    await asterisk.cli(`channel request hangup ${lateChannel}`);
+    expect((await late.done).answered).toBe(true);
+    await waitUntil(async () => ((await channelCount()) === channelsBefore ? true : null), { timeoutMs: 10_000, intervalMs: 250, what: 'the late call gone' });
     expect([...ended], 'no caller was hung up').toEqual([]);
     await expectStillOnBreak(pushesAtKill);
   });

@@ -188,7 +188,7 @@ describe('renderAsteriskConfig', () => {
     const context = dialplan.slice(dialplan.indexOf('[from-citizen-web]'), dialplan.indexOf('[agents]'));
     // the service number goes to the application (with its own tag), everything else is refused
     expect(context).toMatch(/^exten => 12345,1,/m);
-    expect(context).toContain('Stasis(hotline,inbound,web)');
+    expect(context).toContain('(enter),Stasis(hotline,inbound,web)');
     expect(context).toContain('GROUP_COUNT(citizen-web)} > 3');
     expect(context.match(/^exten => /gm)).toHaveLength(2);
     expect(context).toMatch(/^exten => _X\.,1,Hangup\(1\)$/m);
@@ -206,9 +206,22 @@ describe('renderAsteriskConfig', () => {
     renderAsteriskConfig(etc, values(), [], { mergedNumbers: ['12329', '12333'] });
     const merged = fs.readFileSync(path.join(etc, 'extensions_merged.conf'), 'utf8');
     expect(merged.match(/^exten => \d+,1,/gm)).toEqual(['exten => 12329,1,', 'exten => 12333,1,']);
-    expect(merged.match(/Stasis\(hotline,inbound\)/g)).toHaveLength(2);
+    expect(merged.match(/\(enter\),Stasis\(hotline,inbound\)/g)).toHaveLength(2);
+    expect(merged.match(/Goto\(enter\)/g)).toHaveLength(2);
     expect(fs.readFileSync(path.join(etc, 'extensions.conf'), 'utf8')).toContain('#include extensions_merged.conf');
     expect(() => renderAsteriskConfig(etc, values(), [], { mergedNumbers: ['12329;evil'] })).toThrow(/3-8 digits/);
+  });
+
+  it('given a call while the application is not connected (a server restart), then every way in retries the hand-over every second for up to 60 s', () => {
+    const etc = tempEtc();
+    renderAsteriskConfig(etc, values({ CITIZEN_MAX_CALLS: 3 }), [], { citizen: { sipHa1: HA1, maxContacts: 2 }, mergedNumbers: ['12329'] });
+    const dialplan = fs.readFileSync(path.join(etc, 'extensions.conf'), 'utf8') + fs.readFileSync(path.join(etc, 'extensions_merged.conf'), 'utf8');
+    const loops = dialplan.match(/ same => n\(enter\),Stasis\(hotline,[a-z,]+\)\n(?: same => .*\n){5} same => n\(out\),Hangup\(\)/g) ?? [];
+    expect(loops).toHaveLength(3); // the service number, the citizen page, 12329
+    for (const loop of loops) {
+      expect(loop).toContain('GotoIf($["${STASISSTATUS}" != "FAILED" | ${tries} >= 60]?out)');
+      expect(loop).toContain(' same => n,Ringing()\n same => n,Wait(1)\n same => n,Goto(enter)');
+    }
   });
 
   it('given a password containing a newline, when rendered, then it is refused', () => {
