@@ -42,6 +42,8 @@ export interface HealthResponse {
   uptimeSeconds: number;
   /** The ghost-call safety net: checks done against Asterisk's channels, and drifts repaired (should stay 0). */
   driftCheck: { checks: number; repairs: number };
+  /** Call-record writes waiting for the database (kept on disk): above 0 only during a database outage. */
+  heldWrites: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Composition root: builds every part from the validated config and starts them in order; stops them in reverse.
 // `npm start` (server/main.ts) and the end-to-end tests both start the hotline through startHotline().
 // Each feature is one plugin (its folder's plugin.ts); this file only decides the order and what flows between them.
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { HealthResponse } from '../contracts/api.js';
 import { createAcdPlugin, loadAcdSetup } from '../acd/plugin.js';
@@ -22,6 +23,7 @@ import { UserRepository } from '../platform/auth/user-repository.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db/database.js';
 import { openDatabase } from '../platform/db/open-database.js';
+import { WriteJournal } from '../platform/db/write-journal.js';
 import { createCallEventBus } from '../platform/events/call-event-bus.js';
 import { buildApp } from '../platform/http/app.js';
 import { createAuthGuard } from '../platform/http/auth-guard.js';
@@ -91,13 +93,23 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     const records = new CallRecordRepository(db);
     // the ACD and the IVR publish what happens to calls; the call records follow (a failed write is logged, never felt by the call)
     const bus = createCallEventBus(log.child({ component: 'call-events' }));
+    // call-record writes held while the database is unreachable are kept on disk too: a crash meanwhile loses none
+    const heldWrites = new WriteJournal(path.join(config.stateDir, 'held-call-writes.jsonl'));
+    const replayed = heldWrites.pending().length;
+    if (replayed) log.warn({ writes: replayed }, 'call record writes held by an earlier run are written now');
     cleanups.push(
-      subscribeCallRecords(bus, records, {
-        // an unreachable database: the write waits and is tried again (its call's later writes queue behind it)
-        onRetry: (err, attempt) => {
-          if (attempt === 1) log.warn({ err: String(err) }, 'database unreachable: call record write held, trying again');
+      subscribeCallRecords(
+        bus,
+        records,
+        {
+          // an unreachable database: the write waits and is tried again (its call's later writes queue behind it)
+          onRetry: (err, attempt) => {
+            if (attempt === 1) log.warn({ err: String(err) }, 'database unreachable: call record write held, trying again');
+          },
         },
-      }),
+        heldWrites,
+      ),
+      () => heldWrites.close(),
     );
     const seeded = await seedUsersIfEmpty(users, { agents: config.demoAgents, realm: config.sip.realm, stateDir: config.stateDir, demo: config.demoData });
     if (seeded.created.length) log.info({ users: seeded.created.length, file: seeded.file }, 'first start: accounts created');
@@ -130,6 +142,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
         database: { up: dbUp, kind: db.kind },
         uptimeSeconds: Math.round((Date.now() - t0) / 1000),
         driftCheck: { checks: drift?.checks ?? 0, repairs: drift?.repairs ?? 0 },
+        heldWrites: heldWrites.size,
       };
     };
     const app = await buildApp({

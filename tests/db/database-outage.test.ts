@@ -1,6 +1,8 @@
 // The database goes away under a live hotline (issue 14): a private PostgreSQL server of this test's own is
 // stopped with `pg_ctl stop -m immediate` (a crash: no shutdown handshake) between a call's events; the call
-// records held meanwhile land once it is started again, in their order, and nothing is lost. Runs the same in
+// records held meanwhile land once it is started again, in their order, and nothing is lost; held writes are also
+// kept on disk, so a server that goes down during the outage leaves them for the next start, which writes each
+// exactly once. Runs the same in
 // the embedded and the PostgreSQL tier, as it brings its own server (Debian's postgresql, run as `postgres`).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,8 +11,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribeCallRecords } from '../../crm/call-record-subscriber.js';
 import { CallRecordRepository } from '../../crm/call-records.js';
+import { UserRepository } from '../../platform/auth/user-repository.js';
 import type { Database } from '../../platform/db/database.js';
 import { openDatabase } from '../../platform/db/open-database.js';
+import { WriteJournal } from '../../platform/db/write-journal.js';
 import { createCallEventBus } from '../../platform/events/call-event-bus.js';
 import { waitUntil } from '../../testkit/wait.js';
 
@@ -69,5 +73,68 @@ describe('call records while the database is down', () => {
     const row = await records.getCall('c-outage');
     expect(row).toMatchObject({ queue: 'general', queuedAt: new Date(t0 + 11_000), endedAt: new Date(t0 + 40_000) });
     off();
+  }, 60_000);
+
+  it('given writes held on disk when the server goes down during the outage, when the next start subscribes after the database is back, then each lands exactly once', async () => {
+    const records = new CallRecordRepository(db);
+    await new UserRepository(db).createUser({
+      id: 'u-1001',
+      username: '1001',
+      displayName: '座席1001',
+      role: 'agent',
+      extension: '1001',
+      passwordHash: 'x',
+      sipHa1: null,
+    });
+    const journalFile = path.join(dir, 'held-call-writes.jsonl');
+    const t0 = Date.parse('2026-12-07T10:00:00Z');
+    const first = createCallEventBus({ error: () => {} });
+    const retries: string[] = [];
+    const offFirst = subscribeCallRecords(
+      first,
+      records,
+      { firstPauseMs: 100, maxPauseMs: 500, onRetry: (err) => void retries.push(String(err)) },
+      new WriteJournal(journalFile),
+    );
+    await first.emit('call.arrived', { callId: 'c-crash', channelId: 'ch-2', callerNumber: '13900139000', dialedNumber: '12345', at: t0 });
+
+    pgCtl('-m', 'immediate', 'stop');
+    const held = [
+      first.emit('call.queued', { callId: 'c-crash', queueId: 'social_security', at: t0 + 9_000 }),
+      first.emit('call.offered', { callId: 'c-crash', agentId: 'u-1001', offerId: 'o-1', at: t0 + 10_000 }),
+      first.emit('call.offer_closed', { callId: 'c-crash', offerId: 'o-1', result: 'answered', at: t0 + 12_000 }),
+      first.emit('call.answered', { callId: 'c-crash', agentId: 'u-1001', at: t0 + 12_000 }),
+      first.emit('call.ended', { callId: 'c-crash', at: t0 + 70_000, hangupCause: 'Normal Clearing' }),
+    ];
+    await waitUntil(async () => (retries.length > 0 ? true : null), { timeoutMs: 10_000, intervalMs: 50, what: 'the first write to be held' });
+    // the server goes away: its retries stop; what it held is on disk (each hold is fsynced before it is retried)
+    offFirst();
+    await Promise.allSettled(held);
+    expect(fs.readFileSync(journalFile, 'utf8').split('\n').filter(Boolean)).toHaveLength(5);
+
+    start();
+    const next = createCallEventBus({ error: () => {} });
+    const journal = new WriteJournal(journalFile);
+    const offNext = subscribeCallRecords(next, records, {}, journal);
+    const row = await waitUntil(
+      async () => {
+        const r = await records.getCall('c-crash');
+        return r?.endedAt ? r : null;
+      },
+      { timeoutMs: 20_000, intervalMs: 100, what: 'the held writes to land' },
+    );
+    expect(row).toMatchObject({
+      queue: 'social_security',
+      queuedAt: new Date(t0 + 9_000),
+      answeredAt: new Date(t0 + 12_000),
+      endedAt: new Date(t0 + 70_000),
+      outcome: 'answered',
+    });
+    const offers = await db.query<{ result: string | null }>('SELECT result FROM call_offers WHERE call_id = $1', ['c-crash']);
+    expect(offers.rows, 'the offer written once, and closed').toEqual([{ result: 'answered' }]);
+    await waitUntil(async () => (journal.size === 0 ? true : null), { timeoutMs: 5_000, intervalMs: 50, what: 'the journal to empty' });
+    expect(fs.readFileSync(journalFile, 'utf8')).toBe('');
+    offNext();
+    journal.close();
   }, 60_000);
 });
