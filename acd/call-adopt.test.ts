@@ -11,10 +11,11 @@ const adopt = (e: AcdEngine, callId: string, agentId: string, answeredAt: number
   e.handle({ type: 'call_adopted', callId, agentId, queueId: 'general', answeredAt }, now);
 
 describe('the answered memo', () => {
-  const memo: AnsweredMemo = { agentId: '1002', legChannelId: 'leg-5f0c', offerId: 'o-17', answeredAt: 1_765_000_000_000 };
+  const memo: AnsweredMemo = { agentId: '1002', legChannelId: 'leg-5f0c', offerId: 'o-17', answeredAt: 1_765_000_000_000, released: false };
 
   it('given a memo, when it is encoded and decoded, then every field comes back', () => {
     expect(decodeAnsweredMemo(encodeAnsweredMemo(memo))).toEqual(memo);
+    expect(decodeAnsweredMemo(encodeAnsweredMemo({ ...memo, released: true }))).toEqual({ ...memo, released: true });
   });
 
   it('given what is not a memo (cleared, junk, another version, a wrong field), then nothing is decoded', () => {

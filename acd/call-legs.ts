@@ -151,7 +151,8 @@ export class CallLegs {
     }
     publishFor(call, this.d.bus, 'call.answered', { callId, agentId, at });
     this.closeOffer(call, leg.offerId, 'answered', at);
-    this.keepAnsweredMemo(call, { agentId, legChannelId: leg.channelId, offerId: leg.offerId, answeredAt: at });
+    call.answered = { agentId, legChannelId: leg.channelId, offerId: leg.offerId, answeredAt: at, released: false };
+    this.keepAnsweredMemo(call, call.answered);
     this.d.notifier.callConnected(agentId, callId);
     if (this.d.recordCalls) {
       // Besides keeping the call, the recorder is a third bridge member: the bridge then mixes and Asterisk
@@ -184,7 +185,8 @@ export class CallLegs {
     if (!call || !leg || call.stage !== 'connected') return null;
     call.agentLeg = null;
     this.d.calls.unlinkChannel(leg.channelId);
-    this.keepAnsweredMemo(call, null); // the conversation is no longer this agent's
+    // the conversation is no longer this agent's: adopted after a restart, it goes on without them
+    if (call.answered) this.keepAnsweredMemo(call, (call.answered = { ...call.answered, released: true }));
     if (opts.hangUp) {
       this.cancelledLegs.add(leg.channelId);
       this.hangUpLeg(call, leg.channelId, 'could not hang up the released agent leg');
@@ -205,13 +207,20 @@ export class CallLegs {
   ): LiveCall {
     const log = this.d.log.child({ callId: c.callId, channelId: c.channelId });
     const call = newLiveCall({ ...c, arrivedAt: new Date(c.arrivedAt), stage: 'connected', log });
-    call.agentLeg = { channelId: memo.legChannelId, agentId: memo.agentId, offerId: memo.offerId };
     call.bridgeId = c.bridgeId;
+    call.answered = memo;
     this.d.calls.add(call);
-    this.d.calls.linkAgentLeg(call, memo.legChannelId);
-    log.info({ agentId: memo.agentId, bridgeId: c.bridgeId, talkingMs: this.d.now() - memo.answeredAt }, 'connected call adopted after a restart');
-    this.d.dispatch({ type: 'call_adopted', callId: c.callId, agentId: memo.agentId, queueId: c.queueId, answeredAt: memo.answeredAt });
-    this.d.notifier.callConnected(memo.agentId, c.callId);
+    const talkingMs = this.d.now() - memo.answeredAt;
+    if (memo.released) {
+      // the agent left before the restart (a completed transfer): the call goes on with whoever took it over
+      log.info({ bridgeId: c.bridgeId, talkingMs }, 'connected call adopted after a restart, without its agent');
+    } else {
+      call.agentLeg = { channelId: memo.legChannelId, agentId: memo.agentId, offerId: memo.offerId };
+      this.d.calls.linkAgentLeg(call, memo.legChannelId);
+      log.info({ agentId: memo.agentId, bridgeId: c.bridgeId, talkingMs }, 'connected call adopted after a restart');
+      this.d.dispatch({ type: 'call_adopted', callId: c.callId, agentId: memo.agentId, queueId: c.queueId, answeredAt: memo.answeredAt });
+      this.d.notifier.callConnected(memo.agentId, c.callId);
+    }
     if (this.d.recordCalls) this.d.recorder?.adopted(call, memo.agentId, memo.answeredAt);
     return call;
   }
@@ -296,10 +305,10 @@ export class CallLegs {
       .catch((err) => call.log.warn({ err: String(err), channelId }, failure));
   }
 
-  /** Kept on the caller's channel so a restarted server can adopt the conversation (null clears it). */
-  private keepAnsweredMemo(call: LiveCall, memo: AnsweredMemo | null): void {
+  /** Kept on the caller's channel so a restarted server can adopt the conversation. */
+  private keepAnsweredMemo(call: LiveCall, memo: AnsweredMemo): void {
     this.d.telephony
-      .setVariable(call.channelId, ANSWERED_MEMO_VARIABLE, memo ? encodeAnsweredMemo(memo) : '')
+      .setVariable(call.channelId, ANSWERED_MEMO_VARIABLE, encodeAnsweredMemo(memo))
       .catch((err: unknown) => call.log.warn({ err: String(err) }, 'who answered could not be kept on the channel'));
   }
 

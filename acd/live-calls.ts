@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { CallEvents } from '../contracts/call-events.js';
 import type { CallEventBus } from '../platform/events/call-event-bus.js';
+import type { AnsweredMemo } from './answered-memo.js';
 
 export type CallStage = 'ivr' | 'queue' | 'connected' | 'ended';
 
@@ -17,6 +18,8 @@ export interface LiveCall {
   /** Set while an agent leg is ringing or connected. */
   agentLeg: { channelId: string; agentId: string; offerId: string } | null;
   bridgeId: string | null;
+  /** Who answered (also kept on the caller's channel, acd/answered-memo.ts). */
+  answered?: AnsweredMemo;
   /** 疑似紧急: an emergency word heard from the caller (keyword spotting). */
   emergencyKeyword?: string;
   /** A skill the caller's own words asked for (社保 → social_security), used when the call is queued. */

@@ -27,6 +27,8 @@ export interface ConnectedOrphan {
   callerNumber: string;
   memo: WaitingMemo;
   answered: AnsweredMemo;
+  /** The agent's leg is still up (it may have hung up while no server ran: then the call ends once adopted). */
+  legAlive: boolean;
 }
 
 export async function reconcile(
@@ -63,15 +65,15 @@ export async function reconcile(
     b.channelIds.forEach((id) => bridged.add(id));
     if (!b.name.startsWith(BRIDGE_PREFIX) || calls.get(b.id.slice(BRIDGE_PREFIX.length))) continue;
     const members = b.channelIds.filter((id) => alive.has(id));
-    // a conversation left by an earlier process keeps going (adopted when its memos say whose it is); only empty
-    // or one-sided bridges are removed
-    if (members.length >= 2) {
-      if (atStartup) {
-        const found = await connectedOrphan(telephony, b.id, members, channels);
-        if (found) report.connected.push(found);
-      }
+    // a conversation left by an earlier process goes on: at start-up it is adopted when the caller's memos say
+    // whose it is (the agent may be in a consult bridge, or gone after a transfer); a bridge nobody can own is
+    // removed when it is empty or one-sided, else left to run
+    const found = atStartup ? await connectedOrphan(telephony, b.id, members, channels) : null;
+    if (found) {
+      report.connected.push(found);
       continue;
     }
+    if (members.length >= 2) continue;
     for (const id of members) {
       await telephony.hangup(id).catch(() => {});
       report.hungUpLegs++;
@@ -82,6 +84,8 @@ export async function reconcile(
 
   for (const ch of channels) {
     if (bridged.has(ch.id) || calls.byAnyChannel(ch.id)) continue;
+    // a transfer's target leg and a supervisor's leg (still ringing) are theirs to adopt, never a citizen's call
+    if (['xfer-', 'sup-', 'snoop-'].some((p) => ch.id.startsWith(p))) continue;
     if (ch.id.startsWith('leg-') || orphanOfEarlierRun(ch.id)) {
       await telephony.hangup(ch.id).catch(() => {});
       report.hungUpLegs++;
@@ -99,7 +103,7 @@ export async function reconcile(
   return report;
 }
 
-/** The caller of a hotline bridge is the member whose queue memo names the bridge's call; the memo of who answered must name a leg still in it. */
+/** The caller of a hotline bridge is the member whose queue memo names the bridge's call, and who answered is on their channel too. */
 async function connectedOrphan(
   telephony: CallControl,
   bridgeId: string,
@@ -111,8 +115,9 @@ async function connectedOrphan(
     const memo = decodeWaitingMemo(await telephony.getVariable(id, WAITING_MEMO_VARIABLE).catch(() => null));
     if (memo?.callId !== callId) continue;
     const answered = decodeAnsweredMemo(await telephony.getVariable(id, ANSWERED_MEMO_VARIABLE).catch(() => null));
-    if (!answered || !members.includes(answered.legChannelId)) return null;
-    return { bridgeId, channelId: id, callerNumber: channels.find((c) => c.id === id)?.callerNumber ?? '', memo, answered };
+    if (!answered) return null;
+    const legAlive = channels.some((c) => c.id === answered.legChannelId);
+    return { bridgeId, channelId: id, callerNumber: channels.find((c) => c.id === id)?.callerNumber ?? '', memo, answered, legAlive };
   }
   return null;
 }

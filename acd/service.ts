@@ -191,7 +191,7 @@ export class QueueService {
       o.answered,
     );
     // a desktop that reconnected before the adoption was told 离线: its seat is on the call
-    this.d.notifier.agentState(o.answered.agentId, this.agentPush(o.answered.agentId));
+    if (!o.answered.released) this.d.notifier.agentState(o.answered.agentId, this.agentPush(o.answered.agentId));
   }
 
   /**

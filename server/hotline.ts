@@ -286,7 +286,18 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
             if (caughtUp) log.info({ prompts: caughtUp }, 'prompts that ended during the ARI gap caught up');
           }
           // conversations an earlier process connected go on as they were, with their agent, record and recording
-          for (const c of report.connected) queue.adoptConnected(c);
+          for (const c of report.connected) {
+            queue.adoptConnected(c);
+            await transfer.transfers.adopt(c.memo.callId); // a transfer in progress goes on with it
+            // the agent hung up while no server ran: the call ends now as their hang-up would have ended it
+            if (!c.answered.released && !c.legAlive)
+              deliver({ type: 'channel_gone', channelId: c.answered.legChannelId, cause: 16, causeText: 'gone while no server ran', at: new Date() });
+          }
+          // supervisors listening, whispering or barging go on where the call does
+          if (atStartup) {
+            const sessions = await supervision.supervision.adoptAfterRestart();
+            if (sessions) log.info({ sessions }, 'supervision sessions adopted');
+          }
           // citizens left waiting by an earlier process take their place in the queue back, in the order they had;
           // those it had not queued yet are taken in again as new calls rather than dropped
           for (const o of inQueueOrder(report.orphanCallers.flatMap((c) => (c.memo ? [{ ...c, memo: c.memo }] : []))))

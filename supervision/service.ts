@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RequestableState } from '../contracts/agent-state.js';
-import type { SupervisionMode, SupervisionView } from '../contracts/transfer.js';
+import { SUPERVISION_MODES, type SupervisionMode, type SupervisionView } from '../contracts/transfer.js';
 import type { LiveCalls } from '../acd/live-calls.js';
 import { ChannelGoneError, type CallControl, type OriginateRequest, type TelephonyEvent } from '../telephony/call-control.js';
 import type { SupervisionAudit } from './audit.js';
@@ -26,6 +26,24 @@ interface Session extends SupervisionView {
 }
 
 const TAG_PREFIX = 'supervise:';
+/**
+ * An active session, kept on the supervisor's leg in Asterisk after every step: a server that restarts adopts it
+ * (the same mode, snoop, bridge and open audit row) instead of leaving the supervisor's phone in a bridge nobody owns.
+ */
+const SESSION_MEMO_VARIABLE = 'HOTLINE_SUPERVISION';
+
+interface SessionMemo {
+  v: 1;
+  id: string;
+  supervisorId: string;
+  agentId: string;
+  callId: string;
+  mode: SupervisionMode;
+  snoopId: string | null;
+  snoops: number;
+  inCallBridge: boolean;
+  auditId: string | null;
+}
 
 export interface SupervisionDeps {
   telephony: CallControl;
@@ -218,12 +236,82 @@ export class SupervisionService {
     });
   }
 
-  /** One session's telephony steps run one after another. */
+  /** One session's telephony steps run one after another; an active session's memo is kept after each. */
   private run(s: Session, step: () => Promise<void>, onError?: () => void): void {
-    s.chain = s.chain.then(step).catch((err) => {
-      s.log.warn({ err: String(err) }, 'supervision step failed');
-      onError?.();
-    });
+    s.chain = s.chain
+      .then(step)
+      .then(() => this.keepMemo(s))
+      .catch((err) => {
+        s.log.warn({ err: String(err) }, 'supervision step failed');
+        onError?.();
+      });
+  }
+
+  private async keepMemo(s: Session): Promise<void> {
+    if (s.phase !== 'active') return;
+    const memo: SessionMemo = {
+      v: 1,
+      id: s.id,
+      supervisorId: s.supervisorId,
+      agentId: s.agentId,
+      callId: s.callId,
+      mode: s.mode,
+      snoopId: s.snoopId,
+      snoops: s.snoops,
+      inCallBridge: s.inCallBridge,
+      auditId: (await s.auditId) ?? null,
+    };
+    await this.d.telephony
+      .setVariable(s.legId, SESSION_MEMO_VARIABLE, JSON.stringify(memo))
+      .catch((err: unknown) => s.log.warn({ err: String(err) }, 'the supervision could not be kept on its leg'));
+  }
+
+  /**
+   * After a restart, once the calls are adopted: each supervisor's leg left by the earlier process is adopted with
+   * its session when the supervised call goes on; otherwise it is hung up, its bridge removed and its audit row
+   * closed. Returns how many sessions go on.
+   */
+  async adoptAfterRestart(): Promise<number> {
+    const t = this.d.telephony;
+    const [channels, bridges] = await Promise.all([t.listChannels(), t.listBridges()]);
+    const alive = new Set(channels.map((c) => c.id));
+    let adopted = 0;
+    for (const leg of channels.filter((c) => c.id.startsWith('sup-') && !this.byLeg.has(c.id))) {
+      const memo = parseMemo(await t.getVariable(leg.id, SESSION_MEMO_VARIABLE).catch(() => null));
+      const call = memo ? this.d.calls.get(memo.callId) : undefined;
+      if (!memo || leg.id !== `sup-${memo.id}` || !call?.agentLeg || call.agentLeg.agentId !== memo.agentId) {
+        this.d.log.info({ channelId: leg.id }, 'supervisor leg of an earlier run without its call: hung up');
+        await t.hangup(leg.id).catch(() => {});
+        await t.destroyBridge(leg.id.replace(/^sup-/, 'supervise-')).catch(() => {});
+        if (memo?.auditId) await this.d.audit.close(memo.auditId, this.now()).catch(() => {});
+        continue;
+      }
+      const s: Session = {
+        id: memo.id,
+        supervisorId: memo.supervisorId,
+        agentId: memo.agentId,
+        callId: memo.callId,
+        mode: memo.mode,
+        phase: 'active',
+        legId: leg.id,
+        bridgeId: `supervise-${memo.id}`,
+        snoopId: memo.snoopId && alive.has(memo.snoopId) ? memo.snoopId : null,
+        inCallBridge: memo.inCallBridge,
+        auditId: Promise.resolve(memo.auditId),
+        chain: Promise.resolve(),
+        snoops: memo.snoops,
+        log: call.log.child({ supervisionId: memo.id, supervisorId: memo.supervisorId }),
+      };
+      this.sessions.set(s.id, s);
+      this.byLeg.set(s.legId, s.id);
+      adopted++;
+      s.log.info({ agentId: s.agentId, mode: s.mode }, 'supervision adopted after a restart');
+    }
+    // a supervision bridge whose supervisor is gone has nothing left to carry
+    for (const b of bridges.filter((x) => x.id.startsWith('supervise-') && !alive.has(x.id.replace(/^supervise-/, 'sup-')))) {
+      await t.destroyBridge(b.id).catch(() => {});
+    }
+    return adopted;
   }
 
   private mine(id: string, supervisorId: string): Session {
@@ -246,5 +334,18 @@ async function addWhenReady(t: CallControl, bridgeId: string, channelId: string)
       if (!(err instanceof ChannelGoneError) || attempt >= 20) throw err;
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+}
+
+function parseMemo(value: string | null): SessionMemo | null {
+  if (!value) return null;
+  try {
+    const m = JSON.parse(value) as Partial<SessionMemo>;
+    const text = (x: unknown) => typeof x === 'string' && x.length > 0;
+    if (m.v !== 1 || !text(m.id) || !text(m.supervisorId) || !text(m.agentId) || !text(m.callId)) return null;
+    if (!(SUPERVISION_MODES as readonly unknown[]).includes(m.mode) || typeof m.inCallBridge !== 'boolean' || typeof m.snoops !== 'number') return null;
+    return m as SessionMemo;
+  } catch {
+    return null;
   }
 }

@@ -52,5 +52,12 @@ export function createTransferPlugin(d: TransferPluginDeps): TransferPlugin {
     log: d.log.child({ component: 'transfer' }),
   });
   registerTransferRoutes(d.app, { guard: d.guard, transfers, directory, linkage });
+  // a desktop that reconnects (a lost socket, a server restart) gets the transfer of its call at once
+  d.io.on('connection', (socket) => {
+    if (socket.data.role !== 'agent') return;
+    const callId = d.queue.connectedCallOf(socket.data.userId);
+    const view = callId ? transfers.view(callId) : null;
+    if (view) socket.emit('transfer:state', view);
+  });
   return { transfers, linkage, start: () => linkage.start(), stop: () => linkage.stop() };
 }

@@ -9,6 +9,7 @@ import type { LiveCall, LiveCalls } from '../acd/live-calls.js';
 import { retryWhileUnreachable } from '../platform/db/retry-while-unreachable.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import { resolveTarget, type TransferDirectory } from './directory.js';
+import { decodeTransferMemo, encodeTransferMemo, TRANSFER_MEMO_VARIABLE } from './transfer-memo.js';
 import type { LinkageService } from './linkage.js';
 import {
   startTransfer,
@@ -116,6 +117,30 @@ export class TransferService {
     return this.toView(step.state);
   }
 
+  /**
+   * After a restart, once the ACD has adopted the call: the transfer its caller's channel memo describes goes on
+   * where it was (the target's leg, the consult bridge, the linkage sheet), and the agent's desktop is told.
+   */
+  async adopt(callId: string): Promise<boolean> {
+    const call = this.d.calls.get(callId);
+    if (!call) return false;
+    const memo = decodeTransferMemo(await this.d.telephony.getVariable(call.channelId, TRANSFER_MEMO_VARIABLE).catch(() => null));
+    if (!memo || memo.state.callId !== callId || this.byCall.has(callId)) return false;
+    const s = memo.state;
+    this.byCall.set(callId, s);
+    this.byTargetLeg.set(s.targetChannelId, callId);
+    if (memo.linkage) this.linkages.set(callId, memo.linkage);
+    call.log.info({ transferId: s.transferId, phase: s.phase, target: s.target.number }, 'transfer adopted after a restart');
+    if (!s.agentReleased) this.d.notify(s.agentId, this.toView(s));
+    // the target hung up while no server ran: the transfer hears it now, as it would have then
+    const alive = await this.d.telephony.listChannels().then(
+      (chans) => chans.some((c) => c.id === s.targetChannelId),
+      () => true,
+    );
+    if (!alive && this.byTargetLeg.delete(s.targetChannelId)) this.feed(callId, { type: 'target_gone' });
+    return true;
+  }
+
   /** Telephony facts about transferred calls. True when the event was the transfer's alone. */
   handleTelephony(ev: TelephonyEvent): boolean {
     if (ev.type === 'leg_answered' && ev.tag.startsWith(TAG_PREFIX)) {
@@ -159,7 +184,9 @@ export class TransferService {
 
   private apply(call: LiveCall, step: TransferStep): void {
     const s = step.state;
+    const changed = this.byCall.get(call.callId) !== s;
     this.byCall.set(call.callId, s);
+    if (changed) this.keepMemo(call, s);
     const previous = this.chains.get(call.callId) ?? Promise.resolve();
     const run = previous.then(async () => {
       for (const c of step.commands) {
@@ -253,10 +280,19 @@ export class TransferService {
       { onRetry: (err, attempt) => attempt === 1 && call.log.warn({ err: String(err) }, 'database unreachable: linkage sheet held, trying again') },
     );
     this.linkages.set(call.callId, { id: record.id, status: record.status });
+    this.keepMemo(call, this.byCall.get(call.callId) ?? s);
     for (const listener of this.linkedListeners) {
       // the sheet is stored; a failing follower must not stop the transfer
       await listener(call.callId).catch((err: unknown) => call.log.error({ err: String(err) }, 'linkage listener failed'));
     }
+  }
+
+  /** Kept on the caller's channel so a restarted server adopts the transfer (cleared once it has ended). */
+  private keepMemo(call: LiveCall, s: TransferState): void {
+    const value = encodeTransferMemo({ state: s, linkage: this.linkages.get(call.callId) ?? null });
+    this.d.telephony
+      .setVariable(call.channelId, TRANSFER_MEMO_VARIABLE, value)
+      .catch((err: unknown) => call.log.warn({ err: String(err) }, 'the transfer could not be kept on the channel'));
   }
 
   onLinked(listener: (callId: string) => Promise<unknown>): () => void {

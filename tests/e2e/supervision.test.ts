@@ -3,7 +3,9 @@
 // 2.5 kHz tone. The supervisor listens (hears both sides, nobody hears them), switches to whisper (only the agent
 // hears them: the tone must be absent from the caller's received RTP), then barges (everyone hears everyone).
 // After the barge the agent consults 110 and must keep hearing audio (recipe G1). Every mode period is in the
-// audit trail, which only administrators read; only supervisors supervise; a supervisor signs an agent out.
+// audit trail, which only administrators read; only supervisors supervise; a supervisor signs an agent out. The
+// server restarts during the whisper: the new start adopts the call and the session, and the barge that follows
+// is the same session's.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,6 +169,19 @@ describe('supervision: listen, whisper, barge', () => {
     expect(whisperAgent, 'the agent hears the whisper (listen: about 0)').toBeGreaterThan(0.1);
     expect(whisperCaller.toneRatio(SUPERVISOR_HZ), 'the caller must not hear the whisper').toBeLessThan(0.05);
     expect(whisperCaller.toneRatio(TONE_HZ), 'the caller still hears the agent').toBeGreaterThan(0.5);
+
+    // ---- the server restarts (Asterisk kept) while the supervisor whispers: the session goes on ----
+    await t.restart();
+    await waitUntil(
+      async () => {
+        const r = await supervisor.call<{ sessions: SupervisionView[] }>('GET', '/api/supervision');
+        return r.body.sessions.find((x) => x.id === id && x.phase === 'active' && x.mode === 'whisper') ? true : null;
+      },
+      { timeoutMs: 15_000, what: 'the whispering session adopted by the new start' },
+    );
+    const whisperAfterRestart = await agentToneShare(page, 3, 1);
+    measured.whisperAfterRestart = round(whisperAfterRestart);
+    expect(whisperAfterRestart, 'the agent still hears the whisper after the restart').toBeGreaterThan(0.1);
 
     // ---- barge: everyone hears the supervisor ----
     expect((await supervisor.call('POST', `/api/supervision/${id}/mode`, { mode: 'barge' })).status).toBe(200);

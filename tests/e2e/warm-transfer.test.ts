@@ -3,7 +3,9 @@
 // 110 operator (a sipp UAS on the carrier side of the trunk, sending a 2.5 kHz tone). Then:
 //   1. complete: 110 talks with the citizen, the agent is free; the recording goes on to the end;
 //   2. cancel: the agent is back with the citizen, 110 is hung up;
-//   3. three-way: citizen, agent and 110 hear each other; the agent leaves, citizen and 110 go on.
+//   3. three-way: citizen, agent and 110 hear each other; the agent leaves, citizen and 110 go on;
+//   4. the server restarts (Asterisk kept) while the agent consults 120: the new start adopts the call and the
+//      transfer, the consult goes on, and the agent completes it from the same desktop: 120 talks with the citizen.
 // Audio is measured on every leg: RTP captured at the citizen's and 110's ports (tone ratios, level), the
 // browser's own receive level. The linkage sheet reaches a local webhook: the first POST is answered 500, the
 // resend carries the same idempotency key and a valid HMAC signature, and the delivery shows on the call.
@@ -314,5 +316,44 @@ describe('warm transfer to 110 / 120 with a linkage sheet', () => {
     // three sheets to 110 / 120: the third was accepted at once
     await waitUntil(() => (received.length >= 3 ? true : null), { timeoutMs: 10_000, what: 'the third linkage sheet' });
     expect(received.map((r) => r.answered)).toEqual([500, 200, 200]);
+  });
+
+  it('given a consult with 120, when the server restarts, then the consult goes on and the agent completes it: 120 talks with the caller', async () => {
+    const { caller, rx, callId, callerChannel } = await answeredCall('restart', '13800138040', { sip: 15208, media: 18012 });
+    await consultWith('120', callId, rx, 'restart');
+    await t.restart();
+    const adopted = await waitUntil(() => (t.hotline.calls.get(callId)?.agentLeg?.agentId === 'u-1001' ? true : null), {
+      timeoutMs: 15_000,
+      what: 'the call adopted by the new start',
+    });
+    expect(adopted).toBe(true);
+    expect(t.hotline.queue.agentPush('u-1001').state).toBe('on_call');
+    const transfer = (await agentApi.call<{ transfer: TransferView }>('GET', `/api/calls/${callId}/transfer`)).body.transfer;
+    expect(transfer).toMatchObject({ phase: 'consulting', kind: 'warm', target: { number: '120' } });
+    // the consult went on through the restart: the operator still hears the agent, the caller still holds
+    const atCentre = await nextWindow(centreRx, 'the operator to hear the agent after the restart', 2, 0.2);
+    measured['restart.operatorHearsAgent'] = figures(atCentre, TONE_HZ);
+    expect(atCentre.toneRatio(TONE_HZ)).toBeGreaterThan(0.5);
+    const held = await nextWindow(rx, 'audio at the held caller after the restart');
+    expect(held.toneRatio(CENTRE_HZ), 'the operator must not reach the held caller').toBeLessThan(0.2);
+
+    await page.getByTestId('btn-transfer-complete').click();
+    await page.locator('[data-testid="agent-state"][data-state="available"]').waitFor({ timeout: 15_000 });
+    const callerHears = await nextWindow(rx, 'the caller to hear 120 after completion');
+    measured['restart.callerHearsOperator'] = figures(callerHears, TONE_HZ, CENTRE_HZ);
+    expect(callerHears.toneRatio(CENTRE_HZ)).toBeGreaterThan(0.5);
+
+    await t.hotline.telephony.hangup(callerChannel);
+    expect((await caller.done).answered).toBe(true);
+    await rx.stop();
+    await t.assertNothingLeftInAsterisk();
+    const record = await waitUntil(
+      async () => {
+        const [r] = (await t.hotline.records.listCalls({ limit: 5 })).filter((c) => c.id === callId);
+        return r?.endedAt ? r : null;
+      },
+      { timeoutMs: 10_000, what: 'the call record closed' },
+    );
+    expect(record).toMatchObject({ outcome: 'answered', agentId: 'u-1001' });
   });
 });
