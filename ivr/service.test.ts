@@ -8,20 +8,31 @@ import { LiveCalls } from '../acd/live-calls.js';
 import type { QueueService } from '../acd/service.js';
 import type { CallEvents } from '../contracts/call-events.js';
 import { createCallEventBus } from '../platform/events/call-event-bus.js';
-import { ChannelGoneError, type CallControl, type TelephonyEvent } from '../telephony/call-control.js';
+import { ChannelGoneError, TelephonyUnavailableError, type CallControl, type TelephonyEvent } from '../telephony/call-control.js';
 import { PROMPT_NAMES, type PromptSet } from '../telephony/prompts.js';
 import { buildHotlineFlow } from './flow/index.js';
 import { IvrService } from './service.js';
 
 const CHANNEL = 'ch-1';
 
-function setup() {
+function setup(opts: { cutBeforeArrival?: boolean; goneBeforeAnswer?: boolean } = {}) {
   const plays: string[] = [];
+  const answers: string[] = [];
+  /** ARI is cut: every request fails as unreachable until it is back. */
+  let unreachable = false;
   let moh: () => Promise<void> = async () => {};
   /** Playbacks Asterisk no longer has (ended while nobody listened). */
   const ended_ = new Set<string>();
   const fake: Partial<CallControl> = {
-    play: async (_ch, _media, playbackId) => void plays.push(playbackId),
+    answer: async (ch) => {
+      if (unreachable) throw new TelephonyUnavailableError('answer');
+      if (opts.goneBeforeAnswer) throw new ChannelGoneError(ch, 'answer');
+      answers.push(ch);
+    },
+    play: async (_ch, _media, playbackId) => {
+      if (unreachable) throw new TelephonyUnavailableError('play');
+      plays.push(playbackId);
+    },
     startMusicOnHold: () => moh(),
     playbackExists: async (id) => !ended_.has(id),
   };
@@ -53,7 +64,12 @@ function setup() {
     log: pino({ level: 'silent' }),
   });
   const send = (ev: TelephonyEvent) => ivr.handleTelephony(ev);
-  send({ type: 'call_arrived', channelId: CHANNEL, callerNumber: '13800138000', dialed: '12345', at: new Date() });
+  const arrive = () => send({ type: 'call_arrived', channelId: CHANNEL, callerNumber: '13800138000', dialed: '12345', at: new Date() });
+  if (!opts.cutBeforeArrival) arrive();
+  else {
+    unreachable = true;
+    arrive();
+  }
   /** Lets the IVR's promises (play, music on hold, enqueue) settle. */
   const settle = () => new Promise((r) => setTimeout(r, 0));
   /** Plays the greeting and the hint to their end: the flow then hands the call to the queue. */
@@ -64,7 +80,20 @@ function setup() {
     }
   };
   const hangUp = () => send({ type: 'channel_gone', channelId: CHANNEL, cause: 16, causeText: 'Normal Clearing', at: new Date() });
-  return { ivr, plays, ended_, calls, enqueued, ended, settle, promptsEnd, hangUp, setMoh: (f: () => Promise<void>) => (moh = f) };
+  return {
+    ivr,
+    plays,
+    answers,
+    ended_,
+    calls,
+    enqueued,
+    ended,
+    settle,
+    promptsEnd,
+    hangUp,
+    setMoh: (f: () => Promise<void>) => (moh = f),
+    reconnect: () => (unreachable = false),
+  };
 }
 
 describe('IVR hand-over to the queue', () => {
@@ -123,5 +152,44 @@ describe('IVR after an ARI gap', () => {
     await s.settle();
     expect(s.plays).toHaveLength(2);
     expect(s.plays[1]).not.toBe(greeting);
+  });
+});
+
+describe('a call that arrives as the ARI socket goes', () => {
+  it('given the answer and the greeting cannot reach Asterisk, then the call is not rushed to the queue unanswered; once ARI is back it is answered and greeted from the start', async () => {
+    const s = setup({ cutBeforeArrival: true });
+    await s.settle();
+    await s.settle();
+    expect(s.answers).toEqual([]);
+    expect(s.enqueued, 'never queued while nobody could answer it').toEqual([]);
+    s.reconnect();
+    expect(await s.ivr.catchUpAfterGap()).toBe(1);
+    await s.settle();
+    expect(s.answers).toEqual([CHANNEL]);
+    expect(s.plays).toHaveLength(1); // the greeting, from the start
+    await s.promptsEnd();
+    await s.settle();
+    expect(s.enqueued).toHaveLength(1);
+  });
+
+  it('given a stalled call whose caller hangs up before ARI is back, then the call ends in the IVR', async () => {
+    const s = setup({ cutBeforeArrival: true });
+    await s.settle();
+    s.hangUp();
+    expect(s.ended).toHaveLength(1);
+    s.reconnect();
+    expect(await s.ivr.catchUpAfterGap()).toBe(0);
+    expect(s.answers).toEqual([]);
+  });
+});
+
+describe('a call whose channel is gone before it is answered', () => {
+  it('given the answer finds the channel gone (its hang-up came before the call was known), then the call ends at once and is never queued', async () => {
+    const s = setup({ goneBeforeAnswer: true });
+    await s.settle();
+    await s.settle();
+    expect(s.ended.map((e) => e.hangupCause)).toEqual(['gone before it was answered']);
+    expect(s.calls.all()).toEqual([]);
+    expect(s.enqueued).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { QueueService } from '../acd/service.js';
 import { newLiveCall, publishFor, type LiveCall, type LiveCalls } from '../acd/live-calls.js';
 import type { CallEventBus } from '../platform/events/call-event-bus.js';
-import { ChannelGoneError, type CallControl, type TelephonyEvent } from '../telephony/call-control.js';
+import { ChannelGoneError, TelephonyUnavailableError, type CallControl, type TelephonyEvent } from '../telephony/call-control.js';
 import {
   initialIvrState,
   ivrStep,
@@ -44,6 +44,8 @@ export interface IvrServiceDeps {
 interface Session {
   state: IvrState;
   timers: Map<string, NodeJS.Timeout>;
+  /** A step could not reach Asterisk (ARI down): the flow waits and starts over once it is back. */
+  stalled?: boolean;
 }
 
 export class IvrService {
@@ -96,11 +98,22 @@ export class IvrService {
   /**
    * After an ARI gap: a prompt that ended while the socket was down sent its end to nobody, and the flow would
    * wait for it forever (the caller in silence). Each prompt the IVR still waits for is looked up in Asterisk;
-   * one that is gone is taken as finished. Returns how many were.
+   * one that is gone is taken as finished. A call whose step could not reach Asterisk at all (it arrived just as
+   * the socket went) starts over: answered, then greeted. Returns how many calls were caught up.
    */
   async catchUpAfterGap(): Promise<number> {
     let caughtUp = 0;
     for (const [callId, session] of [...this.sessions]) {
+      const stalledCall = session.stalled ? this.d.calls.get(callId) : undefined;
+      if (stalledCall) {
+        // a step that could not reach Asterisk: the caller is greeted from the start (answered first)
+        stalledCall.log.info({ step: session.state.stepId }, 'IVR step lost to the ARI gap; the flow starts over');
+        for (const timer of session.timers.values()) clearTimeout(timer);
+        this.sessions.set(callId, { state: initialIvrState(), timers: new Map() });
+        caughtUp++;
+        this.step(stalledCall, { type: 'started' });
+        continue;
+      }
       const playbackId = session.state.playbackId;
       const call = this.d.calls.get(callId);
       if (playbackId === null || !call) continue;
@@ -132,6 +145,8 @@ export class IvrService {
   private step(call: LiveCall, event: IvrEvent): void {
     const session = this.sessions.get(call.callId);
     if (!session) return;
+    // waiting for Asterisk to be back (catchUpAfterGap); only the caller's hang-up still counts
+    if (session.stalled && event.type !== 'hung_up') return;
     let next: ReturnType<typeof ivrStep>;
     try {
       next = ivrStep(this.d.flow, session.state, event, () => randomUUID());
@@ -151,6 +166,16 @@ export class IvrService {
     const failed = (what: string, playbackId?: string) => (err: unknown) => {
       if (!this.sessions.has(call.callId)) return; // the caller is gone or with an agent
       call.log.warn({ err: String(err) }, `IVR ${what} failed`);
+      if (what === 'answer' && err instanceof ChannelGoneError) {
+        // gone before it could be answered (its hang-up may have come before we knew the call): it ends here
+        this.handleTelephony({ type: 'channel_gone', channelId: call.channelId, cause: 16, causeText: 'gone before it was answered', at: new Date() });
+        return;
+      }
+      if (err instanceof TelephonyUnavailableError) {
+        // not the caller's doing: rushing on through prompts nobody hears would queue a call never answered
+        session.stalled = true;
+        return;
+      }
       if (playbackId) this.step(call, { type: 'playback_failed', playbackId });
     };
     switch (c.type) {
