@@ -10,7 +10,6 @@
 // restarts the call record ends answered by 1002, the stereo recording covers the whole conversation and the agent
 // wraps up. A citizen who calls while no server runs hears ringing until the new start takes the call in.
 // Ctrl-C's SIGINT (and npm stop) end everything.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +21,7 @@ import { ARTIFACTS } from '../../testkit/global-setup.js';
 import { TEST_PORTS, testHotlineEnv } from '../../testkit/hotline-harness.js';
 import { CREDENTIALS_FILE, type IssuedCredential } from '../../platform/auth/demo-users.js';
 import { logInSocket, recordStates, setAgentState, type AgentSocket } from '../../testkit/acd-seat.js';
+import { serverProcess } from '../../testkit/server-process.js';
 import { startCaller, type SippProcess } from '../../testkit/sipp.js';
 import { startSippAgent, type SippAgent } from '../../testkit/sipp-agent.js';
 import { apiLogin } from '../../testkit/api-client.js';
@@ -29,7 +29,6 @@ import { ensureTestMedia, TONE_HZ } from '../../testkit/media.js';
 import { analyseRtp, startRtpCapture, type RtpCapture } from '../../testkit/rtp-capture.js';
 import { waitUntil } from '../../testkit/wait.js';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const LOGS = path.join(ARTIFACTS, 'restart');
 const CALLERS = ['13700137001', '13700137002', '13700137003'];
 const TALKER = '13700137004';
@@ -42,9 +41,6 @@ describe('the server restarts while citizens wait', () => {
   const config = loadConfig(env);
   const asterisk = new AsteriskProcess(config.asterisk.root, config.asterisk.instance, pino({ level: 'silent' }));
   const url = `http://127.0.0.1:${TEST_PORTS.http}`;
-  let server: ChildProcess | null = null;
-  let starts = 0;
-  let logFile = '';
   const callers: SippProcess[] = [];
   const ended = new Set<number>();
   /** Agent 1001 on a sipp desk phone, on 小休 while the callers wait: the restarts must keep them there. */
@@ -69,7 +65,7 @@ describe('the server restarts while citizens wait', () => {
     const out = await asterisk.cli('core show channels count');
     return Number(/(\d+) active channel/.exec(out)?.[1] ?? NaN);
   };
-  const entries = (msg: string, file = logFile) =>
+  const entries = (msg: string, file = server.logFile) =>
     fs
       .readFileSync(file, 'utf8')
       .split('\n')
@@ -144,28 +140,9 @@ describe('the server restarts while citizens wait', () => {
       name: `restart-${cred.extension}`,
     });
 
-  /** Starts server/main.ts as npm start does and waits until /healthz says ok. */
-  const startServer = async () => {
-    starts++;
-    logFile = path.join(LOGS, `server-${starts}.log`);
-    const out = fs.openSync(logFile, 'w');
-    server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
-    fs.closeSync(out);
-    await waitUntil(
-      async () => {
-        const res = await fetch(`${url}/healthz`).catch(() => null);
-        return res?.ok ? ((await res.json()) as { status: string }).status === 'ok' || null : null;
-      },
-      { timeoutMs: 90_000, intervalMs: 250, what: `server start ${starts} to be healthy` },
-    );
-  };
-  const stopServer = async (signal: NodeJS.Signals) => {
-    const s = server!;
-    const exited = new Promise<void>((r) => (s.exitCode !== null || s.signalCode !== null ? r() : s.once('exit', () => r())));
-    s.kill(signal);
-    await exited;
-    server = null;
-  };
+  const server = serverProcess({ env, url, logDir: LOGS });
+  const startServer = () => server.start();
+  const stopServer = (signal: NodeJS.Signals) => server.stop(signal);
 
   beforeAll(async () => {
     fs.mkdirSync(LOGS, { recursive: true });
@@ -180,7 +157,7 @@ describe('the server restarts while citizens wait', () => {
     talker?.kill();
     await heard?.stop();
     for (const c of callers) c.kill();
-    if (server) await stopServer('SIGINT');
+    if (server.running) await stopServer('SIGINT');
     await asterisk.stop().catch(() => {});
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
