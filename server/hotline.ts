@@ -95,8 +95,6 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     const bus = createCallEventBus(log.child({ component: 'call-events' }));
     // call-record writes held while the database is unreachable are kept on disk too: a crash meanwhile loses none
     const heldWrites = new WriteJournal(path.join(config.stateDir, 'held-call-writes.jsonl'));
-    const replayed = heldWrites.pending().length;
-    if (replayed) log.warn({ writes: replayed }, 'call record writes held by an earlier run are written now');
     cleanups.push(
       subscribeCallRecords(
         bus,
@@ -111,6 +109,8 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       ),
       () => heldWrites.close(),
     );
+    // the subscriber has read back what an earlier run held (and writes it first)
+    if (heldWrites.size) log.warn({ writes: heldWrites.size }, 'call record writes held by an earlier run are written now');
     const seeded = await seedUsersIfEmpty(users, { agents: config.demoAgents, realm: config.sip.realm, stateDir: config.stateDir, demo: config.demoData });
     if (seeded.created.length) log.info({ users: seeded.created.length, file: seeded.file }, 'first start: accounts created');
     // the ACD's seats; other SIP accounts (the supervisor's softphone) are provisioned in Asterisk too

@@ -8,6 +8,17 @@ import { waitUntil } from './wait.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
+/** Polls /healthz until it says ok. */
+export function waitHealthy(url: string, timeoutMs = 90_000, what = 'the server to be healthy'): Promise<true> {
+  return waitUntil(
+    async () => {
+      const res = await fetch(`${url}/healthz`).catch(() => null);
+      return res?.ok ? ((await res.json()) as { status: string }).status === 'ok' || null : null;
+    },
+    { timeoutMs, intervalMs: 250, what },
+  );
+}
+
 export interface ServerProcess {
   /** Starts server/main.ts and waits until /healthz says ok. */
   start(): Promise<void>;
@@ -32,13 +43,7 @@ export function serverProcess(o: { env: Record<string, string>; url: string; log
       const out = fs.openSync(logFile, 'w');
       child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...process.env, ...o.env }, stdio: ['ignore', out, out] });
       fs.closeSync(out);
-      await waitUntil(
-        async () => {
-          const res = await fetch(`${o.url}/healthz`).catch(() => null);
-          return res?.ok ? ((await res.json()) as { status: string }).status === 'ok' || null : null;
-        },
-        { timeoutMs: o.startTimeoutMs ?? 90_000, intervalMs: 250, what: `server start ${starts} to be healthy` },
-      );
+      await waitHealthy(o.url, o.startTimeoutMs ?? 90_000, `server start ${starts} to be healthy`);
     },
     async stop(signal) {
       const s = child!;

@@ -245,7 +245,14 @@ describe('the server restarts while citizens wait', () => {
     });
     let lateEnded = false;
     void late.done.then(() => (lateEnded = true));
-    await new Promise((r) => setTimeout(r, 2_500));
+    // in the dialplan's retry loop: its hand-over to the application failed once and it waits for the next try
+    await waitUntil(
+      async () => {
+        const line = (await asterisk.cli('core show channels concise')).split('\n').find((l) => l.split('!')[7] === LATE);
+        return line && ['Wait', 'Ringing'].includes(line.split('!')[5]!) ? true : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, what: 'the call made during the restart to wait in the dialplan' },
+    );
     expect(lateEnded, 'the call made during the restart is kept waiting').toBe(false);
     const startedAt = Date.now(); // the figures below count from the new start, not from the kill
     await startServer();

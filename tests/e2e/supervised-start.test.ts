@@ -12,6 +12,7 @@ import { loadConfig } from '../../platform/config.js';
 import { AsteriskProcess } from '../../telephony/asterisk-process.js';
 import { ARTIFACTS } from '../../testkit/global-setup.js';
 import { TEST_PORTS, testHotlineEnv } from '../../testkit/hotline-harness.js';
+import { waitHealthy } from '../../testkit/server-process.js';
 import { startCaller } from '../../testkit/sipp.js';
 import { waitUntil } from '../../testkit/wait.js';
 
@@ -28,14 +29,7 @@ describe('npm start restarts a crashed server', () => {
   let supervisor: ChildProcess | null = null;
 
   const serverPid = () => Number(fs.readFileSync(path.join(stateDir, 'hotline.lock'), 'utf8').trim());
-  const healthy = () =>
-    waitUntil(
-      async () => {
-        const res = await fetch(`${url}/healthz`).catch(() => null);
-        return res?.ok ? ((await res.json()) as { status: string }).status === 'ok' || null : null;
-      },
-      { timeoutMs: 90_000, intervalMs: 250, what: 'the server to be healthy' },
-    );
+  const healthy = () => waitHealthy(url);
   const logged = (text: string) => fs.readFileSync(logFile, 'utf8').split(text).length - 1;
 
   afterAll(async () => {
