@@ -44,6 +44,8 @@ export interface HealthResponse {
   driftCheck: { checks: number; repairs: number };
   /** Call-record writes waiting for the database (kept on disk): above 0 only during a database outage. */
   heldWrites: number;
+  /** 转110/120 linkage sheets waiting for the database (kept on disk), likewise. */
+  heldLinkageSheets: number;
 }
 
 /**

@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'conflict',
   'illegal_transition',
   'telephony_unavailable',
+  'database_unavailable',
   'rate_limited',
   'internal',
 ] as const;
@@ -20,6 +21,6 @@ export interface FieldIssue {
 }
 
 export interface ApiErrorBody {
-  /** `retryAfterSeconds` comes with rate_limited (also as the retry-after header). */
+  /** `retryAfterSeconds` comes with rate_limited and database_unavailable (also as the retry-after header). */
   error: { code: ErrorCode; message: string; fields?: FieldIssue[]; retryAfterSeconds?: number };
 }

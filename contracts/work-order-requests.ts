@@ -34,6 +34,18 @@ export const CreateWorkOrderExtras = z.object({
     .max(5000, { error: '直办答复内容不能超过5000个字' })
     .optional(),
 });
+
+/** The header a sender names its 受理 request by: the same key sent again returns the order the first made. */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
+/** Request headers of POST /api/work-orders (others pass through). */
+export const IdempotencyKeyHeader = z.looseObject({
+  [IDEMPOTENCY_KEY_HEADER]: z
+    .string({ error: '幂等键（Idempotency-Key）须为文本' })
+    .regex(/^[\x21-\x7e]{8,100}$/, { error: '幂等键（Idempotency-Key）须为8到100个可见ASCII字符' })
+    .optional(),
+});
+
 export type CreateWorkOrderRequest = CreateWorkOrderRawInput & { callId?: string | undefined; answerOnSpot?: string | undefined };
 
 export interface CreateWorkOrderResponse {

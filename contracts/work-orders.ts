@@ -8,6 +8,7 @@
 //
 // Endpoints (Authorization: Bearer <token> unless noted):
 //   POST /api/work-orders                    201 CreateWorkOrderResponse      agent, dispatcher, supervisor, admin
+//        (Idempotency-Key: <key> header: the same key again answers 200 with the order the first made)
 //   GET  /api/work-orders?…                  200 WorkOrderListResponse        all roles (role-filtered, see below)
 //   GET  /api/work-orders/:code              200 WorkOrderDetailResponse      all roles (404 when not visible)
 //   POST /api/work-orders/:code/actions      200 WorkOrderActionResponse      per the lifecycle (states.ts MOVES)

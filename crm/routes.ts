@@ -11,6 +11,7 @@ import {
   CatalogQuery,
   CatalogSuggestQuery,
   CreateWorkOrderExtras,
+  IdempotencyKeyHeader,
   KnowledgeQuery,
   NewKnowledgeArticle,
   PUBLIC_PROGRESS_LIMIT_PER_MINUTE,
@@ -103,13 +104,16 @@ export async function registerCrmRoutes(app: FastifyInstance, deps: CrmRouteDeps
       throw new ApiError('validation_failed', '工单信息不能为空', [{ field: '(body)', message: '工单信息不能为空' }]);
     }
     const extras = parseBody(CreateWorkOrderExtras, body);
-    const r = await service.create(actorOf(u), body, { callId: extras.callId, answerOnSpot: extras.answerOnSpot });
+    const { 'idempotency-key': idempotencyKey } = parseBody(IdempotencyKeyHeader, req.headers, 'headers');
+    const r = await service.create(actorOf(u), body, { callId: extras.callId, answerOnSpot: extras.answerOnSpot, idempotencyKey });
     const snap = await catalog.snapshot();
     const res: CreateWorkOrderResponse = {
       order: toView(r.order, u, snap, now()),
       dispatch: r.dispatch,
       events: r.events.map((e) => toEventView(e, e.actor.id === u.id ? u.displayName : null)),
     };
+    // a request sent again: the order its first sending made (RFC 9110 leaves the replay's status to us; 200 says "nothing new")
+    if (r.replayed) return reply.code(200).header('idempotent-replayed', 'true').send(res);
     return reply.code(201).send(res);
   });
 

@@ -110,6 +110,9 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       () => heldWrites.close(),
     );
     // the subscriber has read back what an earlier run held (and writes it first)
+    // 转110/120 sheets the database could not take, likewise (written by the transfer plugin's start)
+    const heldSheets = new WriteJournal(path.join(config.stateDir, 'held-linkage-sheets.jsonl'));
+    cleanups.push(() => heldSheets.close());
     if (heldWrites.size) log.warn({ writes: heldWrites.size }, 'call record writes held by an earlier run are written now');
     const seeded = await seedUsersIfEmpty(users, { agents: config.demoAgents, realm: config.sip.realm, stateDir: config.stateDir, demo: config.demoData });
     if (seeded.created.length) log.info({ users: seeded.created.length, file: seeded.file }, 'first start: accounts created');
@@ -143,6 +146,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
         uptimeSeconds: Math.round((Date.now() - t0) / 1000),
         driftCheck: { checks: drift?.checks ?? 0, repairs: drift?.repairs ?? 0 },
         heldWrites: heldWrites.size,
+        heldLinkageSheets: heldSheets.size,
       };
     };
     const app = await buildApp({
@@ -218,7 +222,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       onAnswered: (call) => speech.listen(call),
       log,
     });
-    const transfer = createTransferPlugin({ config, app, guard, io, db, telephony, calls, queue, log });
+    const transfer = createTransferPlugin({ config, app, guard, io, db, heldSheets, telephony, calls, queue, log });
     cleanups.push(() => transfer.stop());
     // an order saved before the 转110/120 becomes urgent (15-minute dispatch); orders saved after are urgent at creation
     transfer.transfers.onLinked((callId) => crm.service.markUrgentForLinkage(callId));

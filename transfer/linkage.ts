@@ -28,6 +28,9 @@ export interface LinkageSheet {
   createdAt: string;
 }
 
+/** What a new sheet is made from; `linkageId` and `at` are given when a held sheet is written again. */
+export type NewLinkage = Omit<LinkageSheet, 'linkageId' | 'orderCode' | 'createdAt'> & { orderCode?: string | null; linkageId?: string; at?: number };
+
 export type LinkageStatus = 'pending' | 'sending' | 'delivered' | 'failed' | 'unconfigured';
 
 export interface LinkageRecord {
@@ -111,17 +114,21 @@ export class LinkageService {
     this.fetch = o.fetch ?? globalThis.fetch;
   }
 
-  /** Writes the sheet (with the call's order, if one is linked) and tries to deliver it at once. */
-  async create(input: Omit<LinkageSheet, 'linkageId' | 'orderCode' | 'createdAt'> & { orderCode?: string | null }): Promise<LinkageRecord> {
-    const id = randomUUID();
-    const at = this.now();
-    const orderCode = input.orderCode ?? (await this.orderOfCall(input.callId));
-    const sheet: LinkageSheet = { ...input, linkageId: id, orderCode, createdAt: new Date(at).toISOString() };
+  /**
+   * Writes the sheet (with the call's order, if one is linked) and tries to deliver it at once. Written again
+   * with the same `linkageId` (a held sheet replayed), it is the same sheet: the first row stands.
+   */
+  async create(input: NewLinkage): Promise<LinkageRecord> {
+    const { linkageId, at: givenAt, ...fields } = input;
+    const id = linkageId ?? randomUUID();
+    const at = givenAt ?? this.now();
+    const orderCode = fields.orderCode ?? (await this.orderOfCall(input.callId));
+    const sheet: LinkageSheet = { ...fields, linkageId: id, orderCode, createdAt: new Date(at).toISOString() };
     const centre = this.o.centre(input.centre);
     const status: LinkageStatus = centre?.webhook ? 'pending' : 'unconfigured';
     await this.o.db.query(
       `INSERT INTO emergency_linkages (id, call_id, order_code, centre, webhook_url, sheet, status, attempts, next_attempt_at, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, 0, $8, $9, $8)`,
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, 0, $8, $9, $8) ON CONFLICT (id) DO NOTHING`,
       [id, input.callId, orderCode, input.centre, centre?.webhook?.url ?? null, JSON.stringify(sheet), status, new Date(at), input.agentId],
     );
     this.o.log.info({ callId: input.callId, linkageId: id, centre: input.centre, status }, 'linkage sheet written');

@@ -6,11 +6,10 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { StartTransferRequest, TransferAction, TransferView } from '../contracts/transfer.js';
 import type { LiveCall, LiveCalls } from '../acd/live-calls.js';
-import { retryWhileUnreachable } from '../platform/db/retry-while-unreachable.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import { resolveTarget, type TransferDirectory } from './directory.js';
 import { decodeTransferMemo, encodeTransferMemo, TRANSFER_MEMO_VARIABLE } from './transfer-memo.js';
-import type { LinkageService } from './linkage.js';
+import type { LinkageWriter } from './linkage-writer.js';
 import {
   startTransfer,
   stepTransfer,
@@ -27,7 +26,7 @@ export interface TransferServiceDeps {
   /** The ACD lets an agent go from a call that continues without them (QueueService.releaseAgent). */
   releaseAgent: (callId: string, opts: { hangUp: boolean }) => string | null;
   directory: TransferDirectory;
-  linkage: LinkageService;
+  linkage: Pick<LinkageWriter, 'write'>;
   /** Pushes the transfer's state to the agent's desktop. */
   notify: (agentId: string, view: TransferView) => void;
   /** Base URL for links in the linkage sheet. */
@@ -263,27 +262,28 @@ export class TransferService {
     // the call's row must exist before a sheet can point at it
     await call.writes;
     const sheet = this.sheets.get(call.callId);
-    // held and tried again while the database is unreachable: a 转110/120 sheet must not be lost to an outage
-    const record = await retryWhileUnreachable(
-      () =>
-        this.d.linkage.create({
-          centre: s.target.number,
-          callId: call.callId,
-          callerNumber: call.callerNumber,
-          place: sheet?.place || null,
-          summary: sheet?.summary || null,
-          transcript: null,
-          emergencyKeyword: call.emergencyKeyword ?? null,
-          recordingUrl: `${this.d.publicUrl}/api/recordings/${encodeURIComponent(call.callId)}/audio`,
-          agentId: s.agentId,
-        }),
-      { onRetry: (err, attempt) => attempt === 1 && call.log.warn({ err: String(err) }, 'database unreachable: linkage sheet held, trying again') },
-    );
+    // held (on disk too) and tried again while the database is unreachable: a 转110/120 sheet must not be lost to an outage
+    const record = await this.d.linkage.write({
+      centre: s.target.number,
+      callId: call.callId,
+      callerNumber: call.callerNumber,
+      place: sheet?.place || null,
+      summary: sheet?.summary || null,
+      transcript: null,
+      emergencyKeyword: call.emergencyKeyword ?? null,
+      recordingUrl: `${this.d.publicUrl}/api/recordings/${encodeURIComponent(call.callId)}/audio`,
+      agentId: s.agentId,
+    });
     this.linkages.set(call.callId, { id: record.id, status: record.status });
     this.keepMemo(call, this.byCall.get(call.callId) ?? s);
+    await this.tellLinked(call.callId);
+  }
+
+  /** Runs the onLinked followers for a stored sheet (also for one an earlier process held and this one wrote). */
+  async tellLinked(callId: string): Promise<void> {
     for (const listener of this.linkedListeners) {
       // the sheet is stored; a failing follower must not stop the transfer
-      await listener(call.callId).catch((err: unknown) => call.log.error({ err: String(err) }, 'linkage listener failed'));
+      await listener(callId).catch((err: unknown) => this.d.log.error({ err: String(err), callId }, 'linkage listener failed'));
     }
   }
 

@@ -13,6 +13,7 @@ import { smsForStep, type OutboxWriter } from './citizen-sms.js';
 import { DEFAULT_WORK_ORDER_CONFIG, type WorkOrderConfig } from './config.js';
 import { addDuration, checkDeadlines, DISPATCH_CLOCK_STATES, dispatchDeadlineFrom, recordDeadlineActions } from './deadlines.js';
 import { isForeignKeyViolation, OrderNotFoundError, VersionConflictError, WorkOrderError } from './errors.js';
+import { CreateRequestRepository, isDuplicateRequest } from './create-requests.js';
 import { createWorkOrder, transition, type WorkOrderCommand } from './lifecycle.js';
 import { WorkOrderRepository } from './repository.js';
 import { localDateKey } from './working-calendar.js';
@@ -44,6 +45,15 @@ export interface CreateResult {
   order: WorkOrder;
   events: WorkOrderEvent[];
   dispatch: DispatchOutcome;
+  /** The request's Idempotency-Key had made this order already: nothing new was written. */
+  replayed: boolean;
+}
+
+export interface CreateOptions {
+  callId?: string | undefined;
+  answerOnSpot?: string | undefined;
+  /** The sender's key for this request: sent again, it returns the order the first one made. */
+  idempotencyKey?: string | undefined;
 }
 
 export interface ActResult {
@@ -79,9 +89,35 @@ export class WorkOrderService {
    * (a 'dispatch' event by the system) or leave it at the dispatch desk → SMS rows. One transaction.
    * With `answerOnSpot` (直办) the order is closed with that answer instead of being dispatched, in the same
    * transaction: a second request could not close it any more once auto-dispatch had taken it.
+   * With `idempotencyKey` the request is remembered in the same transaction; the same key again (also while
+   * the first is still committing) returns that order with `replayed`, whatever the body says this time.
    */
-  async create(actor: Actor, raw: unknown, opts: { callId?: string | undefined; answerOnSpot?: string | undefined } = {}): Promise<CreateResult> {
+  async create(actor: Actor, raw: unknown, opts: CreateOptions = {}): Promise<CreateResult> {
     if (!RECEIVE_ROLES.includes(actor.role)) throw new WorkOrderError('forbidden_role', `${ROLE_LABELS_ZH[actor.role]}无权受理工单`);
+    const key = opts.idempotencyKey;
+    if (key === undefined) return this.createOnce(actor, raw, opts);
+    const earlier = await this.replay(actor, key);
+    if (earlier) return earlier;
+    try {
+      return await this.createOnce(actor, raw, opts);
+    } catch (err) {
+      if (!isDuplicateRequest(err)) throw err;
+      const first = await this.replay(actor, key);
+      if (!first) throw err;
+      return first;
+    }
+  }
+
+  private async replay(actor: Actor, key: string): Promise<CreateResult | null> {
+    const request = await new CreateRequestRepository(this.deps.db).find(actor.id, key);
+    if (!request) return null;
+    const repo = new WorkOrderRepository(this.deps.db);
+    const order = await repo.findById(request.orderId);
+    if (!order) return null;
+    return { order, events: await repo.listEvents(order.id), dispatch: request.dispatch, replayed: true };
+  }
+
+  private async createOnce(actor: Actor, raw: unknown, opts: CreateOptions): Promise<CreateResult> {
     const snap = await this.deps.catalog.snapshot();
     const input = withCallId(raw, opts.callId);
     const v = validateCreateWorkOrder(input);
@@ -108,6 +144,9 @@ export class WorkOrderService {
     return this.deps.db
       .transaction(async (tx) => {
         const repo = new WorkOrderRepository(tx);
+        const remember = async (dispatch: DispatchOutcome) => {
+          if (opts.idempotencyKey !== undefined) await new CreateRequestRepository(tx).insert(actor.id, opts.idempotencyKey, { orderId: id, dispatch }, now);
+        };
         const created = createWorkOrder({ id, seq, input: value, actor, now, config: this.config });
         let order = created.order;
         const events: WorkOrderEvent[] = [created.event];
@@ -125,7 +164,8 @@ export class WorkOrderService {
           await repo.insertEvent(r.event);
           await this.enqueueSms(tx, order, r.order, r.event, snap);
           const onSpot: DispatchOutcome = { kind: 'on_spot', reason: '直办：受理时当场答复办结，不派单' };
-          return { order: r.order, events: [...events, r.event], dispatch: onSpot };
+          await remember(onSpot);
+          return { order: r.order, events: [...events, r.event], dispatch: onSpot, replayed: false };
         }
         const decision = decideDispatch(snap, order);
         if (decision.kind === 'auto') {
@@ -137,7 +177,8 @@ export class WorkOrderService {
           order = r.order;
           events.push(event);
         }
-        return { order, events, dispatch: decision };
+        await remember(decision);
+        return { order, events, dispatch: decision, replayed: false };
       })
       .catch((err: unknown) => {
         if (opts.callId !== undefined && isForeignKeyViolation(err, 'work_order_calls_call_id_fkey')) {

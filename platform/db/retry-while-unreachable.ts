@@ -14,6 +14,8 @@ export interface RetryWhileUnreachable {
   onRetry?: (err: unknown, attempt: number) => void;
   /** Checked before each retry: true gives up at once (shutting down). */
   stopped?: () => boolean;
+  /** Other refusals worth waiting out, e.g. a row this write points at that a held write has yet to make. */
+  alsoRetry?: (err: unknown) => boolean;
 }
 
 export async function retryWhileUnreachable<T>(fn: () => Promise<T>, o: RetryWhileUnreachable = {}): Promise<T> {
@@ -24,7 +26,8 @@ export async function retryWhileUnreachable<T>(fn: () => Promise<T>, o: RetryWhi
     try {
       return await fn();
     } catch (err) {
-      if (o.stopped?.() || !isTransientDatabaseError(err) || Date.now() - started + pause > retryForMs) throw err;
+      const retryable = isTransientDatabaseError(err) || o.alsoRetry?.(err) === true;
+      if (o.stopped?.() || !retryable || Date.now() - started + pause > retryForMs) throw err;
       o.onRetry?.(err, attempt);
       await new Promise((r) => setTimeout(r, pause));
       pause = Math.min(pause * 2, o.maxPauseMs ?? 10_000);

@@ -32,11 +32,21 @@ function app() {
   a.get('/crash', async () => {
     throw new Error('connection to 10.0.0.5:5432 refused');
   });
+  a.get('/db-down', async () => {
+    throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+  });
   a.get('/refused', async () => refusalsAs(() => Promise.reject(new NoSuchThing('异步拒绝')), [[NoSuchThing, 'conflict']]));
   return a;
 }
 
 describe('the one error handler', () => {
+  it('answers a request the database could not take because it is unreachable 503 database_unavailable with retry-after', async () => {
+    const res = await app().inject({ method: 'GET', url: '/db-down' });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.json().error).toMatchObject({ code: 'database_unavailable', message: '数据库暂时无法访问，请稍后重试' });
+  });
+
   it('answers bad input 400 with one field issue per problem, Chinese messages and dotted paths', async () => {
     const res = await app().inject({ method: 'POST', url: '/things', payload: { place: {} } });
     expect(res.statusCode).toBe(400);

@@ -2,6 +2,7 @@
 // `errorMappings` (crm registers WorkOrderError, VersionConflictError, …), so platform never imports a feature.
 // Bad input is always a 400 with a Chinese message, never a 500; a 500 says only that something failed.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isTransientDatabaseError } from '../db/database.js';
 import { ApiError, sendError } from './errors.js';
 
 type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
@@ -28,6 +29,7 @@ export const errorMappings = new ErrorMappings();
 
 const BAD_JSON = '请求内容不是有效的 JSON';
 const INTERNAL = '服务器内部错误，请稍后重试';
+const DATABASE_DOWN = '数据库暂时无法访问，请稍后重试';
 
 const installed = new WeakSet<FastifyInstance>();
 
@@ -43,6 +45,11 @@ export function installErrorHandler(app: FastifyInstance, mappings: ErrorMapping
     if ((err.statusCode ?? 500) < 500) {
       const message = err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/i.test(err.message ?? '') ? BAD_JSON : `请求格式不正确：${err.message ?? ''}`;
       return sendError(reply, new ApiError('validation_failed', message, [{ field: '(body)', message }]));
+    }
+    // an outage, not a fault of the request: 503 tells clients (the desktop's draft queue) to send it again later
+    if (isTransientDatabaseError(err)) {
+      req.log.warn({ err: String(err), url: req.url, method: req.method }, 'request refused: the database is unreachable');
+      return sendError(reply, new ApiError('database_unavailable', DATABASE_DOWN, undefined, { retryAfterSeconds: 5 }));
     }
     req.log.error({ err, url: req.url, method: req.method }, 'request failed');
     return sendError(reply, new ApiError('internal', INTERNAL));

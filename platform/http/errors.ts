@@ -15,12 +15,13 @@ const STATUS: Record<ErrorCode, number> = {
   // 409 means only "changed meanwhile, refresh and retry"; a move the state machine refuses is 422
   illegal_transition: 422,
   telephony_unavailable: 503,
+  database_unavailable: 503,
   rate_limited: 429,
   internal: 500,
 };
 
 export class ApiError extends Error {
-  /** With rate_limited: sent as the retry-after header and in the body. */
+  /** With rate_limited and database_unavailable: sent as the retry-after header and in the body. */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(

@@ -181,3 +181,49 @@ describe('nothing partial', () => {
     expect(d.events).toHaveLength(1);
   });
 });
+
+describe('sent again (Idempotency-Key)', () => {
+  const send = (who: string, key: string, body: unknown = input()) =>
+    call('POST', '/api/work-orders', undefined, body, { headers: { authorization: `Bearer ${token[who]}`, 'idempotency-key': key } });
+
+  it('given a save whose answer was lost, when the desktop sends it again with its key, then the first order comes back and no second one is made', async () => {
+    const before = await count('work_orders');
+    const first = await send('agent1', 'save-0f3c9a1e-lost-answer');
+    expect(first.statusCode).toBe(201);
+    const again = await send('agent1', 'save-0f3c9a1e-lost-answer', input({ summary: '第二次发送的内容不同也不会再建单' }));
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const a = first.json<CreateWorkOrderResponse>();
+    const b = again.json<CreateWorkOrderResponse>();
+    expect(b.order.code).toBe(a.order.code);
+    expect(b.order.summary).toBe(a.order.summary);
+    expect(b.dispatch).toEqual(a.dispatch);
+    expect(b.events.map((e) => e.action)).toEqual(a.events.map((e) => e.action));
+    expect(await count('work_orders')).toBe(before + 1);
+  });
+
+  it('given ten retries of one save racing each other, then exactly one order is made and all ten get it', async () => {
+    const before = await count('work_orders');
+    const answers = await Promise.all(Array.from({ length: 10 }, () => send('agent2', 'save-race-7d41b2')));
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(answers.map((r) => r.json<CreateWorkOrderResponse>().order.code)).size).toBe(1);
+    expect(await count('work_orders')).toBe(before + 1);
+  });
+
+  it('keys are each user’s own: the same key from another agent makes that agent’s order', async () => {
+    const mine = await send('agent1', 'save-shared-key-01');
+    const theirs = await send('agent2', 'save-shared-key-01');
+    expect([mine.statusCode, theirs.statusCode]).toEqual([201, 201]);
+    expect(theirs.json<CreateWorkOrderResponse>().order.code).not.toBe(mine.json<CreateWorkOrderResponse>().order.code);
+  });
+
+  it('refuses a key that is too short or not visible ASCII, naming the header in Chinese', async () => {
+    const before = await count('work_orders');
+    for (const key of ['short', '有中文的幂等键12345']) {
+      const res = await send('agent1', key);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.fields).toEqual([{ field: 'headers.idempotency-key', message: '幂等键（Idempotency-Key）须为8到100个可见ASCII字符' }]);
+    }
+    expect(await count('work_orders')).toBe(before);
+  });
+});

@@ -26,11 +26,12 @@ export interface RequestOptions {
   body?: unknown;
   /** Appended as a query string; null/undefined/'' values are left out. */
   query?: Record<string, QueryValue> | undefined;
+  headers?: Record<string, string> | undefined;
 }
 
 /** JSON request to the hotline API; throws ApiError on a non-2xx answer or a network failure. */
 export async function requestJson<Res>(method: 'GET' | 'POST', path: string, opts: RequestOptions = {}): Promise<Res> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let url = path;

@@ -36,7 +36,7 @@ export interface WorkOrderApi {
   departments(): Promise<DepartmentsResponse>;
   catalog(): Promise<CatalogResponse>;
   /** 受理: POST /api/work-orders (the server auto-dispatches or leaves the order at the dispatch desk). */
-  create(request: CreateWorkOrderRequest): Promise<CreateWorkOrderResponse>;
+  create(request: CreateWorkOrderRequest, idempotencyKey?: string): Promise<CreateWorkOrderResponse>;
   /** The citizen's earlier orders and calls (masked as the server decides). */
   screenPop(phone: string): Promise<ScreenPopResponse>;
   /** Catalog items whose code, name, class or keywords contain `q`. */
@@ -60,7 +60,11 @@ export function workOrderApi(token: string, onUnauthorized: () => void): WorkOrd
       throw err;
     }
   };
-  const call = <Res>(method: 'GET' | 'POST', path: string, opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined> } = {}) =>
+  const call = <Res>(
+    method: 'GET' | 'POST',
+    path: string,
+    opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined>; headers?: Record<string, string> } = {},
+  ) =>
     signedIn(requestJson<Res>(method, path, { token, ...opts }));
   return {
     list: (q) =>
@@ -80,7 +84,9 @@ export function workOrderApi(token: string, onUnauthorized: () => void): WorkOrd
     act: (code, action) => call<WorkOrderActionResponse>('POST', `/api/work-orders/${encodeURIComponent(code)}/actions`, { body: action }),
     departments: () => call<DepartmentsResponse>('GET', '/api/departments'),
     catalog: () => call<CatalogResponse>('GET', '/api/catalog'),
-    create: (request) => call<CreateWorkOrderResponse>('POST', '/api/work-orders', { body: request }),
+    // the same key on every retry of one save: the server then makes the order once (crm/work-orders/create-requests.ts)
+    create: (request, idempotencyKey) =>
+      call<CreateWorkOrderResponse>('POST', '/api/work-orders', { body: request, headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : undefined }),
     screenPop: (phone) => call<ScreenPopResponse>('GET', '/api/screen-pop', { query: { phone } }),
     searchCatalog: (q) => call<CatalogResponse>('GET', '/api/catalog', { query: { q } }),
     suggestCatalog: (text, address) =>

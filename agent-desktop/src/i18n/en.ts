@@ -419,6 +419,7 @@ export const en: Messages = {
   'error.conflict': 'Conflict, refresh and try again',
   'error.illegal_transition': 'Not allowed in the current state',
   'error.telephony_unavailable': 'Telephony is unavailable',
+  'error.database_unavailable': 'The database is unreachable; try again shortly',
   'error.internal': 'Internal server error',
   'error.rate_limited': 'Too many requests, please try again shortly',
   'error.network': 'Cannot reach the server',

@@ -418,6 +418,7 @@ export const zhCN = {
   'error.conflict': '操作冲突，请刷新后重试',
   'error.illegal_transition': '当前状态下不能进行该操作',
   'error.telephony_unavailable': '话务系统暂不可用',
+  'error.database_unavailable': '数据库暂时无法访问，请稍后重试',
   'error.internal': '服务器内部错误',
   'error.rate_limited': '查询过于频繁，请稍后再试',
   'error.network': '无法连接服务器',

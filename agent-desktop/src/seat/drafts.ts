@@ -37,8 +37,12 @@ export interface StoredDraft {
   values: OrderFormValues;
   /** "code name" of the chosen catalog item, to show it again after a reload. */
   itemLabel: string | null;
-  /** A save was asked for but the server could not be reached: retried automatically. */
-  pendingSubmit: { since: number; attempts: number } | null;
+  /**
+   * A save was asked for but the server could not be reached: retried automatically, always with the same
+   * `requestKey` (the Idempotency-Key), so the order is made once however many retries reach the server.
+   * Drafts stored before keys existed have none; their next retry gets one.
+   */
+  pendingSubmit: { since: number; attempts: number; requestKey?: string } | null;
 }
 
 const PREFIX = 'hotline.draft.';

@@ -262,7 +262,7 @@ describe('useOrderSubmit', () => {
     events: [],
   });
 
-  function setup(create: (body: unknown) => Promise<CreateWorkOrderResponse>) {
+  function setup(create: (body: unknown, key?: string) => Promise<CreateWorkOrderResponse>) {
     const fields = new FakeFields();
     fields.set({
       type: 'complaint',
@@ -297,6 +297,7 @@ describe('useOrderSubmit', () => {
     await act(() => hook.result.current.submit.save());
     expect(api.create).toHaveBeenCalledWith(
       expect.objectContaining({ channel: 'phone', callId: 'call-1', catalogItemCode: 'A01', urgency: 'normal', summary: '噪音扰民' }),
+      expect.any(String),
     );
     expect(drafts.get(AGENT, 'call-1')).toBeNull();
     expect(outcomes).toHaveLength(1);
@@ -330,6 +331,24 @@ describe('useOrderSubmit', () => {
     expect(drafts.get(AGENT, 'call-1')?.pendingSubmit).toMatchObject({ attempts: 1 });
     expect(hook.result.current.draft.pending).toMatchObject({ attempts: 1 });
     expect(outcomes).toEqual([]);
+  });
+
+  it('given the database is down (503), when the agent saves, then the save is queued under the key its first sending carried', async () => {
+    const down = new ApiError(503, { error: { code: 'database_unavailable', message: '数据库暂时无法访问，请稍后重试', retryAfterSeconds: 5 } });
+    const { hook, api, outcomes } = setup(() => Promise.reject(down));
+    await act(() => hook.result.current.submit.save());
+    const sentKey = api.create.mock.calls[0]![1] as string;
+    expect(sentKey).toMatch(/^[\x21-\x7e]{8,100}$/);
+    expect(drafts.get(AGENT, 'call-1')?.pendingSubmit).toMatchObject({ attempts: 1, requestKey: sentKey });
+    expect(outcomes).toEqual([]);
+  });
+
+  it('gives each save its own key', async () => {
+    const { hook, api } = setup(() => Promise.reject(new ApiError(400, { error: { code: 'validation_failed', message: '输入有误' } })));
+    await act(() => hook.result.current.submit.save());
+    await act(() => hook.result.current.submit.save());
+    expect(api.create).toHaveBeenCalledTimes(2);
+    expect(api.create.mock.calls[0]![1]).not.toBe(api.create.mock.calls[1]![1]);
   });
 
   it('says why any other failure happened', async () => {

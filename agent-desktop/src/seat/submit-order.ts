@@ -10,7 +10,7 @@ export interface SavedOrder {
   code: string;
   state: WorkOrderView['state'];
   departmentName: string | null;
-  /** Where the order went; null when it was found again after a lost answer (see findSaved). */
+  /** Where the order went; null when the server did not say. */
   dispatch: DispatchOutcome | null;
   /** 直办: closed on the spot with the agent's answer. */
   answeredOnSpot: boolean;
@@ -64,11 +64,21 @@ function isOffline(err: unknown): boolean {
   return err instanceof ApiError && (err.status === 0 || err.status === 502 || err.status === 503 || err.status === 504);
 }
 
-export async function submitOrder(api: Pick<WorkOrderApi, 'create'>, draft: Pick<StoredDraft, 'values' | 'callId'>): Promise<SubmitResult> {
+/** A key naming one save (all its retries): https secure contexts have randomUUID; the fallback is as random. */
+export function newRequestKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Sends the save named `requestKey`. Sent again with the same key (the answer was lost, or the server or its
+ * database was down), the server returns the order the first sending made instead of making a second one.
+ */
+export async function submitOrder(api: Pick<WorkOrderApi, 'create'>, draft: Pick<StoredDraft, 'values' | 'callId'>, requestKey: string): Promise<SubmitResult> {
   const { values, callId } = draft;
   let created;
   try {
-    created = await api.create(buildCreateRequest(values, callId));
+    created = await api.create(buildCreateRequest(values, callId), requestKey);
   } catch (err) {
     if (isOffline(err)) return { kind: 'offline' };
     if (err instanceof ApiError && err.body && err.status === 400) {
@@ -89,34 +99,4 @@ export async function submitOrder(api: Pick<WorkOrderApi, 'create'>, draft: Pick
       answerProblem,
     },
   };
-}
-
-/**
- * After a save whose answer was lost (network cut mid-request) the order may exist already: look for an order of
- * this citizen received by this agent since the first attempt and linked to this call. Needs the callId.
- */
-export async function findSaved(
-  api: WorkOrderApi,
-  draft: Pick<StoredDraft, 'values' | 'callId' | 'pendingSubmit'>,
-  agentId: string,
-): Promise<SavedOrder | null> {
-  const phone = trim(draft.values.citizen?.phone);
-  if (!draft.callId || !phone || !draft.pendingSubmit) return null;
-  const since = draft.pendingSubmit.since - 60_000;
-  const list = await api.list({ phone, limit: 10 });
-  for (const summary of list.items) {
-    if (summary.receivedBy !== agentId || summary.receivedAt < since) continue;
-    const detail = await api.detail(summary.code);
-    if (detail.calls.some((c) => c.id === draft.callId)) {
-      return {
-        code: summary.code,
-        state: summary.state,
-        departmentName: summary.departmentName,
-        dispatch: null,
-        answeredOnSpot: summary.state === 'closed',
-        answerProblem: null,
-      };
-    }
-  }
-  return null;
 }

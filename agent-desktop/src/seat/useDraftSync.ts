@@ -1,10 +1,11 @@
 // Saves drafts whose save could not reach the server, as soon as it is reachable again: when the desktop's
-// socket reconnects, when the browser says it is back online, and every few seconds meanwhile. Before a
-// retry it looks for the order in case the first attempt reached the server and only its answer was lost.
+// socket reconnects, when the browser says it is back online, and every few seconds meanwhile. Every retry
+// carries the save's Idempotency-Key: a first attempt that reached the server (only its answer was lost) is
+// answered with the order it made, never a second one.
 import { useEffect, useRef } from 'react';
 import type { WorkOrderApi } from '../api/work-orders';
 import { drafts, useDrafts, type StoredDraft } from './drafts';
-import { findSaved, submitOrder, type SubmitResult } from './submit-order';
+import { newRequestKey, submitOrder, type SubmitResult } from './submit-order';
 
 const RETRY_MS = 5000;
 
@@ -25,13 +26,11 @@ export function useDraftSync(api: WorkOrderApi, agentId: string, serverOnline: b
       busy.current = true;
       try {
         for (const draft of drafts.list(agentId).filter((d) => d.pendingSubmit !== null)) {
-          let result: SubmitResult;
-          try {
-            const found = await findSaved(api, draft, agentId);
-            result = found ? { kind: 'saved', order: found } : await submitOrder(api, draft);
-          } catch {
-            result = { kind: 'offline' };
-          }
+          const pendingSubmit = draft.pendingSubmit!;
+          const requestKey = pendingSubmit.requestKey ?? newRequestKey();
+          // kept before it is sent: a reload mid-request must retry with this same key
+          if (pendingSubmit.requestKey === undefined) drafts.put({ ...draft, pendingSubmit: { ...pendingSubmit, requestKey } });
+          const result = await submitOrder(api, draft, requestKey);
           if (result.kind === 'offline') {
             const current = drafts.get(agentId, draft.key);
             if (current?.pendingSubmit) {

@@ -7,7 +7,7 @@ import type { WorkOrderApi } from '../api/work-orders';
 import { useT } from '../i18n/i18n';
 import { drafts } from './drafts';
 import { placeRefusal, type OrderFields } from './order-fields';
-import { submitOrder, type SubmitResult } from './submit-order';
+import { newRequestKey, submitOrder, type SubmitResult } from './submit-order';
 import type { CallOutcome, NoOrderReason } from './useCallContext';
 import type { OrderDraft } from './useOrderDraft';
 
@@ -46,7 +46,7 @@ export function useOrderSubmit({ api, agentId, fields, draft, syncRefusal, onOut
     if (syncRefusal) showRefusal(syncRefusal.message, syncRefusal.fields);
   }, [syncRefusal, showRefusal]);
 
-  const handle = (result: SubmitResult) => {
+  const handle = (result: SubmitResult, requestKey: string) => {
     const key = draft.context().key;
     switch (result.kind) {
       case 'saved':
@@ -55,7 +55,7 @@ export function useOrderSubmit({ api, agentId, fields, draft, syncRefusal, onOut
         onOutcome(key, { kind: 'saved', order: result.order, at: Date.now() });
         return;
       case 'offline':
-        draft.persist({ pendingSubmit: { since: Date.now(), attempts: 1 } });
+        draft.persist({ pendingSubmit: { since: Date.now(), attempts: 1, requestKey } });
         return;
       case 'invalid':
         showRefusal(result.message, result.fields);
@@ -74,10 +74,11 @@ export function useOrderSubmit({ api, agentId, fields, draft, syncRefusal, onOut
     busyRef.current = true;
     setBusy(true);
     draft.flushNow();
-    const result = await submitOrder(api, { values: fields.values(), callId: draft.context().callId });
+    const requestKey = newRequestKey();
+    const result = await submitOrder(api, { values: fields.values(), callId: draft.context().callId }, requestKey);
     busyRef.current = false;
     setBusy(false);
-    handle(result);
+    handle(result, requestKey);
   };
   const saveRef = useRef(save);
   saveRef.current = save;
