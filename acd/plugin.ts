@@ -70,6 +70,8 @@ export function createAcdPlugin(d: {
   telephony: CallControl;
   bus: CallEventBus;
   users: UserRepository;
+  /** Agents' state changes, written in order and kept through a database outage. */
+  stateLog?: QueueServiceDeps['stateLog'];
   guard: AuthGuard;
   /** The seats: agents with a SIP account. */
   agents: readonly AgentSipAccount[];
@@ -87,6 +89,7 @@ export function createAcdPlugin(d: {
     calls,
     bus: d.bus,
     users: d.users,
+    ...(d.stateLog ? { stateLog: d.stateLog } : {}),
     notifier: socketNotifier(d.io),
     directory: agentDirectory(d.agents),
     settings: setup.settings,

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { BreakReason, RequestableState } from '../contracts/agent-state.js';
 import type { AgentStatePush } from '../contracts/desktop-events.js';
-import type { UserRepository } from '../platform/auth/user-repository.js';
+import type { AgentStateChange, UserRepository } from '../platform/auth/user-repository.js';
 import type { CallEventBus } from '../platform/events/call-event-bus.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import type { PromptSet } from '../telephony/prompts.js';
@@ -29,6 +29,11 @@ export interface QueueServiceDeps {
   /** Where the queue publishes what happens to calls (call records subscribe). */
   bus: CallEventBus;
   users: UserRepository;
+  /**
+   * Where agents' state changes are written (in order per agent, kept through a database outage: see
+   * platform/db/held-writes.ts); default: straight to the users' state log, a failure logged.
+   */
+  stateLog?: (change: AgentStateChange) => void;
   notifier: AgentNotifier;
   directory: AgentDirectory;
   settings: AcdConfig;
@@ -406,10 +411,10 @@ export class QueueService {
       case 'agent_state': {
         const t = c.transition;
         this.d.log.info({ agentId: t.agentId, from: t.from, to: t.to, cause: t.cause }, 'agent state');
-        // the state log never holds up or breaks a call; a failure is logged
-        this.d.users
-          .appendAgentStateLog({ userId: t.agentId, from: t.from, to: t.to, reason: t.reason, cause: t.cause, at: new Date(t.at) })
-          .catch((err) => this.d.log.error({ err, what: 'agentStateLog' }, 'database write failed'));
+        // the state log never holds up or breaks a call
+        const change: AgentStateChange = { userId: t.agentId, from: t.from, to: t.to, reason: t.reason, cause: t.cause, at: new Date(t.at) };
+        if (this.d.stateLog) this.d.stateLog(change);
+        else this.d.users.appendAgentStateLog(change).catch((err) => this.d.log.error({ err, what: 'agentStateLog' }, 'database write failed'));
         this.d.notifier.agentState(t.agentId, this.agentPush(t.agentId));
         return;
       }

@@ -42,7 +42,7 @@ export interface HealthResponse {
   uptimeSeconds: number;
   /** The ghost-call safety net: checks done against Asterisk's channels, and drifts repaired (should stay 0). */
   driftCheck: { checks: number; repairs: number };
-  /** Call-record writes waiting for the database (kept on disk): above 0 only during a database outage. */
+  /** Call-record and agent-state writes waiting for the database (kept on disk): above 0 only during a database outage. */
   heldWrites: number;
   /** 转110/120 linkage sheets waiting for the database (kept on disk), likewise. */
   heldLinkageSheets: number;

@@ -19,10 +19,11 @@ import { createIvrPlugin } from '../ivr/plugin.js';
 import type { IvrService } from '../ivr/service.js';
 import { seedUsersIfEmpty, type IssuedCredential } from '../platform/auth/demo-users.js';
 import { SessionTokens } from '../platform/auth/session-tokens.js';
-import { UserRepository } from '../platform/auth/user-repository.js';
+import { UserRepository, type AgentStateChange } from '../platform/auth/user-repository.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db/database.js';
 import { openDatabase } from '../platform/db/open-database.js';
+import { HeldWrites } from '../platform/db/held-writes.js';
 import { WriteJournal } from '../platform/db/write-journal.js';
 import { createCallEventBus } from '../platform/events/call-event-bus.js';
 import { buildApp } from '../platform/http/app.js';
@@ -113,6 +114,20 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     // 转110/120 sheets the database could not take, likewise (written by the transfer plugin's start)
     const heldSheets = new WriteJournal(path.join(config.stateDir, 'held-linkage-sheets.jsonl'));
     cleanups.push(() => heldSheets.close());
+    // and agents' state changes (the reports' occupancy, and what a restart gives agents back)
+    const stateJournal = new WriteJournal(path.join(config.stateDir, 'held-agent-states.jsonl'));
+    const stateLog = new HeldWrites<AgentStateChange>({
+      event: 'agent_state_log',
+      write: (c) => users.appendAgentStateLogOnce(c),
+      journal: stateJournal,
+      log: log.child({ component: 'acd' }),
+    });
+    cleanups.push(
+      () => stateJournal.close(),
+      () => stateLog.stop(),
+    );
+    const replayedStates = await stateLog.replay();
+    if (replayedStates) log.warn({ changes: replayedStates }, 'agent state changes held by an earlier run are written now');
     if (heldWrites.size) log.warn({ writes: heldWrites.size }, 'call record writes held by an earlier run are written now');
     const seeded = await seedUsersIfEmpty(users, { agents: config.demoAgents, realm: config.sip.realm, stateDir: config.stateDir, demo: config.demoData });
     if (seeded.created.length) log.info({ users: seeded.created.length, file: seeded.file }, 'first start: accounts created');
@@ -145,7 +160,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
         database: { up: dbUp, kind: db.kind },
         uptimeSeconds: Math.round((Date.now() - t0) / 1000),
         driftCheck: { checks: drift?.checks ?? 0, repairs: drift?.repairs ?? 0 },
-        heldWrites: heldWrites.size,
+        heldWrites: heldWrites.size + stateLog.held,
         heldLinkageSheets: heldSheets.size,
       };
     };
@@ -191,6 +206,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     cleanups.push(() => recordings.stop());
     const acd = createAcdPlugin({
       config,
+      stateLog: (c) => void stateLog.write(c.userId, c),
       setup: acdSetup,
       app,
       io,

@@ -8,7 +8,7 @@
 //   - retried with exponential backoff (base × 2^(attempts-1), capped) until delivered or given up.
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Database } from '../platform/db/database.js';
+import { failureLevel, type Database } from '../platform/db/database.js';
 import type { EmergencyCentre } from './directory.js';
 
 export interface LinkageSheet {
@@ -161,7 +161,7 @@ export class LinkageService {
   runOnce(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     this.pass ??= this.deliverDue()
-      .catch((err) => this.o.log.error({ err }, 'linkage delivery pass failed'))
+      .catch((err: unknown) => this.o.log[failureLevel(err)]({ err }, 'linkage delivery pass failed'))
       .finally(() => (this.pass = null));
     return this.pass;
   }

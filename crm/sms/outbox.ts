@@ -6,7 +6,7 @@
 // idempotency key.
 import type { Logger } from 'pino';
 import { maskPhone } from '../../contracts/phone.js';
-import type { Database, Queryable } from '../../platform/db/database.js';
+import { failureLevel, type Database, type Queryable } from '../../platform/db/database.js';
 
 export const SMS_TEMPLATES = ['order_accepted', 'order_closed', 'rating_request'] as const;
 export type SmsTemplate = (typeof SMS_TEMPLATES)[number];
@@ -203,7 +203,7 @@ export class SmsOutbox {
         }
       }
     } catch (err) {
-      log.error({ err }, 'sms outbox pass failed');
+      log[failureLevel(err)]({ err }, 'sms outbox pass failed');
     }
     return result;
   }

@@ -2,6 +2,7 @@
 // persisted 'remind'/'escalate' events (WorkOrderService.runDeadlineChecks). The clock is injectable so tests
 // drive time; ticks never overlap, and a failing tick is logged and retried at the next one.
 import type { Logger } from 'pino';
+import { failureLevel } from '../../platform/db/database.js';
 import type { DeadlineRunResult } from './service.js';
 
 export interface DeadlineChecker {
@@ -42,7 +43,7 @@ export class DeadlineScheduler {
         return r;
       })
       .catch((err: unknown) => {
-        this.opts.log.error({ err }, 'deadline check failed');
+        this.opts.log[failureLevel(err)]({ err }, 'deadline check failed');
         return { orders: 0, events: 0, conflicts: 0 };
       })
       .finally(() => {

@@ -145,6 +145,19 @@ export class UserRepository {
   }
 
   /**
+   * The change, unless the same one (agent, states, cause, instant) is already there: a held change written again
+   * after a crash (platform/db/held-writes.ts) must not count twice in the reports.
+   */
+  async appendAgentStateLogOnce(c: AgentStateChange): Promise<void> {
+    await this.db.query(
+      `INSERT INTO agent_state_log (user_id, from_state, to_state, reason, cause, at)
+       SELECT $1, $2, $3, $4, $5, $6
+       WHERE NOT EXISTS (SELECT 1 FROM agent_state_log WHERE user_id = $1 AND at = $6 AND from_state = $2 AND to_state = $3 AND cause = $5)`,
+      [c.userId, c.from, c.to, c.reason, c.cause, c.at],
+    );
+  }
+
+  /**
    * Every agent's last recorded state change at or after `since` (one per agent): what a restarted server gives the
    * agents back. Served by agent_state_log_user_at_idx.
    */

@@ -55,3 +55,8 @@ export function isTransientDatabaseError(err: unknown): boolean {
   const message = typeof rawMessage === 'string' ? rawMessage : '';
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/i.test(message);
 }
+
+/** How loud a background pass that failed should be: an outage (already on /healthz) is a warning, not an error. */
+export function failureLevel(err: unknown): 'warn' | 'error' {
+  return isTransientDatabaseError(err) ? 'warn' : 'error';
+}

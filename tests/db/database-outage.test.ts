@@ -5,7 +5,6 @@
 // exactly once. An agent's order saved during the outage is refused with 503 (the desktop keeps it queued in
 // its draft) and, sent again with the same Idempotency-Key once the database is back, is made exactly once. Runs the same in
 // the embedded and the PostgreSQL tier, as it brings its own server (Debian's postgresql, run as `postgres`).
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,41 +24,25 @@ import { WriteJournal } from '../../platform/db/write-journal.js';
 import { LinkageService, type NewLinkage } from '../../transfer/linkage.js';
 import { LinkageWriter } from '../../transfer/linkage-writer.js';
 import { createCallEventBus } from '../../platform/events/call-event-bus.js';
+import { createPostgresServer } from '../../testkit/postgres-server.js';
 import { waitUntil } from '../../testkit/wait.js';
 
 /** A port no other test file uses. */
 const PORT = 25_433;
-const BIN = path.join(
-  '/usr/lib/postgresql',
-  fs
-    .readdirSync('/usr/lib/postgresql')
-    .sort((a, b) => Number(a) - Number(b))
-    .at(-1)!,
-  'bin',
-);
-const asPostgres = (cmd: string, args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', path.join(BIN, cmd), ...args], { stdio: 'pipe' });
 
 describe('call records while the database is down', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-pg-outage-'));
-  const data = path.join(dir, 'data');
+  const pg = createPostgresServer(PORT, 'outage');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-pg-outage-journals-'));
   let db: Database;
-  const pgCtl = (...args: string[]) => asPostgres('pg_ctl', ['-D', data, '-w', '-t', '30', ...args]);
-  const start = () => pgCtl('-o', `-p ${PORT} -k ${dir} -c listen_addresses=127.0.0.1`, '-l', path.join(dir, 'server.log'), 'start');
 
   beforeAll(async () => {
-    fs.chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
-    asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'hotline', '--no-sync']);
-    start();
-    db = await openDatabase({ url: `postgres://hotline@127.0.0.1:${PORT}/postgres`, dataDir: 'memory://' });
+    pg.start();
+    db = await openDatabase({ url: pg.url, dataDir: 'memory://' });
   }, 60_000);
 
   afterAll(async () => {
     await db?.close();
-    try {
-      pgCtl('-m', 'immediate', 'stop');
-    } catch {
-      // already stopped by a failed test
-    }
+    pg.remove();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -71,13 +54,13 @@ describe('call records while the database is down', () => {
     const t0 = Date.parse('2026-12-07T09:00:00Z');
     await bus.emit('call.arrived', { callId: 'c-outage', channelId: 'ch-1', callerNumber: '13800138000', dialedNumber: '12345', at: t0 });
 
-    pgCtl('-m', 'immediate', 'stop');
+    pg.crash();
     const queued = bus.emit('call.queued', { callId: 'c-outage', queueId: 'general', at: t0 + 11_000 });
     const ended = bus.emit('call.ended', { callId: 'c-outage', at: t0 + 40_000, hangupCause: 'Normal Clearing' });
     // the writes are held and tried again while the server is down
     await waitUntil(async () => (retries.length > 0 ? true : null), { timeoutMs: 10_000, intervalMs: 50, what: 'the held writes to be retried' });
 
-    start();
+    pg.start();
     await Promise.all([queued, ended]);
     const row = await records.getCall('c-outage');
     expect(row).toMatchObject({ queue: 'general', queuedAt: new Date(t0 + 11_000), endedAt: new Date(t0 + 40_000) });
@@ -107,7 +90,7 @@ describe('call records while the database is down', () => {
     );
     await first.emit('call.arrived', { callId: 'c-crash', channelId: 'ch-2', callerNumber: '13900139000', dialedNumber: '12345', at: t0 });
 
-    pgCtl('-m', 'immediate', 'stop');
+    pg.crash();
     const held = [
       first.emit('call.queued', { callId: 'c-crash', queueId: 'social_security', at: t0 + 9_000 }),
       first.emit('call.offered', { callId: 'c-crash', agentId: 'u-1001', offerId: 'o-1', at: t0 + 10_000 }),
@@ -121,7 +104,7 @@ describe('call records while the database is down', () => {
     await Promise.allSettled(held);
     expect(fs.readFileSync(journalFile, 'utf8').split('\n').filter(Boolean)).toHaveLength(5);
 
-    start();
+    pg.start();
     const next = createCallEventBus({ error: () => {} });
     const journal = new WriteJournal(journalFile);
     const offNext = subscribeCallRecords(next, records, {}, journal);
@@ -183,13 +166,13 @@ describe('call records while the database is down', () => {
       });
     const orders = async () => (await db.query<{ code: string }>(`SELECT code FROM work_orders WHERE citizen_phone = '13700137009'`)).rows;
 
-    pgCtl('-m', 'immediate', 'stop');
+    pg.crash();
     const refused = await save();
     expect(refused.statusCode, 'the desktop keeps a 503 queued in its draft and retries').toBe(503);
     expect(refused.json().error.code).toBe('database_unavailable');
     expect(refused.headers['retry-after']).toBe('5');
 
-    start();
+    pg.start();
     const landed = await waitUntil(
       async () => {
         const r = await save();
@@ -228,14 +211,14 @@ describe('call records while the database is down', () => {
     const rows = async () =>
       (await db.query<{ id: string; created_at: Date }>(`SELECT id, created_at FROM emergency_linkages WHERE call_id = 'c-linkage'`)).rows;
 
-    pgCtl('-m', 'immediate', 'stop');
+    pg.crash();
     const first = new LinkageWriter({ linkage, journal: new WriteJournal(file), log, retry: { firstPauseMs: 100, maxPauseMs: 500 }, now: () => t0 + 30_000 });
     const written = first.write(sheet);
     await waitUntil(async () => (first.held === 1 ? true : null), { timeoutMs: 10_000, intervalMs: 50, what: 'the sheet to be held on disk' });
     first.stop();
     await expect(written).rejects.toThrow();
 
-    start();
+    pg.start();
     const landed: string[] = [];
     const next = new LinkageWriter({ linkage, journal: new WriteJournal(file), log });
     expect(next.replayHeld(async (r) => void landed.push(r.id))).toBe(1);

@@ -17,6 +17,7 @@ const MIGRATIONS = [
   '007_call_recordings_and_access_audit',
   '008_acd_queue_callbacks',
   '009_work_orders_received_by_paging',
+  '010_work_order_requests',
 ];
 
 describe('database + migrations', () => {
@@ -69,6 +70,7 @@ describe('database + migrations', () => {
       { table_name: 'users', n: 10 },
       { table_name: 'work_order_calls', n: 3 },
       { table_name: 'work_order_events', n: 12 },
+      { table_name: 'work_order_requests', n: 5 },
       { table_name: 'work_orders', n: 45 },
     ]);
   });

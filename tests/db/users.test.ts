@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUniqueViolation } from '../../platform/db/database.js';
-import { UserRepository, type NewUser } from '../../platform/auth/user-repository.js';
+import { UserRepository, type AgentStateChange, type NewUser } from '../../platform/auth/user-repository.js';
 import { generatePassword, hashPassword, sipHa1, verifyPassword } from '../../platform/auth/passwords.js';
 import { openTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -99,6 +99,15 @@ describe('UserRepository', () => {
     expect(log[3]).toMatchObject({ userId: 'u1', reason: 'meal', cause: 'agent' });
     expect(typeof log[0]?.id).toBe('number');
     expect((await users.listAgentStateLog('u1', 2)).map((e) => e.to)).toEqual(['on_call', 'reserved']);
+  });
+
+  it('writes a state change replayed after a crash once', async () => {
+    const change: AgentStateChange = { userId: 'u4', from: 'available', to: 'break', reason: 'rest', cause: 'agent', at: new Date('2026-12-07T08:00:00.123Z') };
+    await users.appendAgentStateLogOnce(change);
+    await users.appendAgentStateLogOnce(change);
+    await users.appendAgentStateLogOnce({ ...change, from: 'break', to: 'available', reason: null });
+    const rows = (await users.listAgentStateLog('u4', 10)).filter((e) => e.at.getTime() === change.at.getTime());
+    expect(rows.map((e) => `${e.from}>${e.to}`).sort()).toEqual(['available>break', 'break>available']);
   });
 
   it('refuses a state log entry for an unknown user', async () => {
