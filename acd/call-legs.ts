@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { OfferResult } from '../contracts/call-events.js';
 import type { CallEventBus } from '../platform/events/call-event-bus.js';
 import { TelephonyUnavailableError, type CallControl } from '../telephony/call-control.js';
+import { ChannelMemoWriter } from '../telephony/channel-memo-writer.js';
 import type { AgentDevices } from './agent-devices.js';
 import type { AcdEvent } from './engine.js';
 import { ANSWERED_MEMO_VARIABLE, encodeAnsweredMemo, type AnsweredMemo } from './answered-memo.js';
@@ -45,7 +46,11 @@ export class CallLegs {
   /** Agent legs being originated, settling true once Asterisk has the channel (false: the originate failed). */
   private readonly originating = new Map<string, Promise<boolean>>();
 
-  constructor(private readonly d: CallLegsDeps) {}
+  private readonly memos: ChannelMemoWriter;
+
+  constructor(private readonly d: CallLegsDeps) {
+    this.memos = new ChannelMemoWriter(d.telephony);
+  }
 
   offer(callId: string, agentId: string, offerId: string, waitedMs: number, queueId: string): void {
     const call = this.d.calls.get(callId);
@@ -307,9 +312,7 @@ export class CallLegs {
 
   /** Kept on the caller's channel so a restarted server can adopt the conversation. */
   private keepAnsweredMemo(call: LiveCall, memo: AnsweredMemo): void {
-    this.d.telephony
-      .setVariable(call.channelId, ANSWERED_MEMO_VARIABLE, encodeAnsweredMemo(memo))
-      .catch((err: unknown) => call.log.warn({ err: String(err) }, 'who answered could not be kept on the channel'));
+    void this.memos.write(call.channelId, ANSWERED_MEMO_VARIABLE, encodeAnsweredMemo(memo), call.log, 'who answered could not be kept on the channel');
   }
 
   private destroyBridge(call: LiveCall, bridgeId: string): void {

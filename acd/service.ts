@@ -7,6 +7,7 @@ import type { AgentStatePush } from '../contracts/desktop-events.js';
 import type { AgentStateChange, UserRepository } from '../platform/auth/user-repository.js';
 import type { CallEventBus } from '../platform/events/call-event-bus.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
+import { ChannelMemoWriter } from '../telephony/channel-memo-writer.js';
 import type { PromptSet } from '../telephony/prompts.js';
 import type { TextToSpeech } from '../telephony/tts.js';
 import { AgentDevices } from './agent-devices.js';
@@ -67,7 +68,10 @@ export class QueueService {
   private routingPaused = false;
   private readonly unsubscribe: (() => void)[] = [];
 
+  private readonly memos: ChannelMemoWriter;
+
   constructor(private readonly d: QueueServiceDeps) {
+    this.memos = new ChannelMemoWriter(d.telephony);
     this.engine = new AcdEngine(d.settings);
     this.now = d.now ?? Date.now;
     this.profiles = new Map(d.profiles.map((p) => [p.id, p]));
@@ -154,9 +158,7 @@ export class QueueService {
     this.dispatch({ type: 'call_queued', callId: call.callId, queueId: queue, priority, number: call.callerNumber, queuedAt });
     const memo = { callId: call.callId, queueId: queue, priority, queuedAt, arrivedAt: call.arrivedAt.getTime(), dialed: call.dialed };
     // kept by Asterisk on the caller's channel: a restarted server gives the caller this place back (takeBack)
-    this.d.telephony
-      .setVariable(call.channelId, WAITING_MEMO_VARIABLE, encodeWaitingMemo(memo))
-      .catch((err: unknown) => call.log.warn({ err: String(err) }, 'the place in the queue could not be kept on the channel'));
+    void this.memos.write(call.channelId, WAITING_MEMO_VARIABLE, encodeWaitingMemo(memo), call.log, 'the place in the queue could not be kept on the channel');
   }
 
   /**

@@ -8,6 +8,7 @@ import type { RequestableState } from '../contracts/agent-state.js';
 import { SUPERVISION_MODES, type SupervisionMode, type SupervisionView } from '../contracts/transfer.js';
 import type { LiveCalls } from '../acd/live-calls.js';
 import { ChannelGoneError, type CallControl, type OriginateRequest, type TelephonyEvent } from '../telephony/call-control.js';
+import { ChannelMemoWriter } from '../telephony/channel-memo-writer.js';
 import type { SupervisionAudit } from './audit.js';
 import { planFor } from './modes.js';
 
@@ -60,7 +61,10 @@ export class SupervisionService {
   private readonly byLeg = new Map<string, string>();
   private readonly now: () => number;
 
+  private readonly memos: ChannelMemoWriter;
+
   constructor(private readonly d: SupervisionDeps) {
+    this.memos = new ChannelMemoWriter(d.telephony);
     this.now = d.now ?? Date.now;
   }
 
@@ -261,9 +265,7 @@ export class SupervisionService {
       inCallBridge: s.inCallBridge,
       auditId: (await s.auditId) ?? null,
     };
-    await this.d.telephony
-      .setVariable(s.legId, SESSION_MEMO_VARIABLE, JSON.stringify(memo))
-      .catch((err: unknown) => s.log.warn({ err: String(err) }, 'the supervision could not be kept on its leg'));
+    void this.memos.write(s.legId, SESSION_MEMO_VARIABLE, JSON.stringify(memo), s.log, 'the supervision could not be kept on its leg');
   }
 
   /**

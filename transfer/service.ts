@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { StartTransferRequest, TransferAction, TransferView } from '../contracts/transfer.js';
 import type { LiveCall, LiveCalls } from '../acd/live-calls.js';
 import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
+import { ChannelMemoWriter } from '../telephony/channel-memo-writer.js';
 import { resolveTarget, type TransferDirectory } from './directory.js';
 import { decodeTransferMemo, encodeTransferMemo, TRANSFER_MEMO_VARIABLE } from './transfer-memo.js';
 import type { LinkageWriter } from './linkage-writer.js';
@@ -50,7 +51,11 @@ export class TransferService {
   /** Told once a linkage sheet is stored (e.g. to make the call's work order urgent). */
   private readonly linkedListeners = new Set<(callId: string) => Promise<unknown>>();
 
-  constructor(private readonly d: TransferServiceDeps) {}
+  private readonly memos: ChannelMemoWriter;
+
+  constructor(private readonly d: TransferServiceDeps) {
+    this.memos = new ChannelMemoWriter(d.telephony);
+  }
 
   view(callId: string): TransferView | null {
     const s = this.byCall.get(callId);
@@ -290,9 +295,7 @@ export class TransferService {
   /** Kept on the caller's channel so a restarted server adopts the transfer (cleared once it has ended). */
   private keepMemo(call: LiveCall, s: TransferState): void {
     const value = encodeTransferMemo({ state: s, linkage: this.linkages.get(call.callId) ?? null });
-    this.d.telephony
-      .setVariable(call.channelId, TRANSFER_MEMO_VARIABLE, value)
-      .catch((err: unknown) => call.log.warn({ err: String(err) }, 'the transfer could not be kept on the channel'));
+    void this.memos.write(call.channelId, TRANSFER_MEMO_VARIABLE, value, call.log, 'the transfer could not be kept on the channel');
   }
 
   onLinked(listener: (callId: string) => Promise<unknown>): () => void {
