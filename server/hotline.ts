@@ -111,6 +111,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       () => heldWrites.close(),
     );
     // the subscriber has read back what an earlier run held (and writes it first)
+    if (heldWrites.size) log.warn({ writes: heldWrites.size }, 'call record writes held by an earlier run are written now');
     // 转110/120 sheets the database could not take, likewise (written by the transfer plugin's start)
     const heldSheets = new WriteJournal(path.join(config.stateDir, 'held-linkage-sheets.jsonl'));
     cleanups.push(() => heldSheets.close());
@@ -127,8 +128,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       () => stateLog.stop(),
     );
     const replayedStates = await stateLog.replay();
-    if (replayedStates) log.warn({ changes: replayedStates }, 'agent state changes held by an earlier run are written now');
-    if (heldWrites.size) log.warn({ writes: heldWrites.size }, 'call record writes held by an earlier run are written now');
+    if (replayedStates) log.warn({ changes: replayedStates }, 'agent state changes held by an earlier run written');
     const seeded = await seedUsersIfEmpty(users, { agents: config.demoAgents, realm: config.sip.realm, stateDir: config.stateDir, demo: config.demoData });
     if (seeded.created.length) log.info({ users: seeded.created.length, file: seeded.file }, 'first start: accounts created');
     // the ACD's seats; other SIP accounts (the supervisor's softphone) are provisioned in Asterisk too
