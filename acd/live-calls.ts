@@ -5,6 +5,9 @@ import type { CallEvents } from '../contracts/call-events.js';
 import type { CallEventBus } from '../platform/events/call-event-bus.js';
 import type { AnsweredMemo } from './answered-memo.js';
 
+/** Set by the IVR on each citizen's channel when the call arrives: a restarted server finds the call by it. */
+export const CALL_ID_VARIABLE = 'HOTLINE_CALL_ID';
+
 export type CallStage = 'ivr' | 'queue' | 'connected' | 'ended';
 
 export interface LiveCall {

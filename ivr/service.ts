@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { QueueService } from '../acd/service.js';
-import { newLiveCall, publishFor, type LiveCall, type LiveCalls } from '../acd/live-calls.js';
+import { CALL_ID_VARIABLE, newLiveCall, publishFor, type LiveCall, type LiveCalls } from '../acd/live-calls.js';
 import type { CallEventBus } from '../platform/events/call-event-bus.js';
 import { ChannelGoneError, TelephonyUnavailableError, type CallControl, type TelephonyEvent } from '../telephony/call-control.js';
 import {
@@ -69,7 +69,7 @@ export class IvrService {
 
   handleTelephony(ev: TelephonyEvent): boolean {
     if (ev.type === 'call_arrived') {
-      this.arrived(ev.channelId, ev.callerNumber, ev.dialed, ev.at);
+      this.arrived(ev.channelId, ev.callerNumber, ev.dialed, ev.at, ev.resume);
       return true;
     }
     if (ev.type !== 'playback_finished' && ev.type !== 'dtmf' && ev.type !== 'channel_gone') return false;
@@ -129,15 +129,16 @@ export class IvrService {
     return caughtUp;
   }
 
-  private arrived(channelId: string, callerNumber: string, dialed: string, at: Date): void {
-    const callId = randomUUID();
+  private arrived(channelId: string, callerNumber: string, dialed: string, at: Date, resume?: { callId: string; recorded: boolean }): void {
+    const callId = resume?.callId ?? randomUUID();
     const log = this.d.log.child({ callId, channelId });
     const call = newLiveCall({ callId, channelId, callerNumber, dialed: dialed || this.d.serviceNumber, arrivedAt: at, stage: 'ivr', log });
     this.d.calls.add(call);
-    log.info({ callerNumber, dialed: call.dialed }, 'call arrived');
-    publishFor(call, this.d.bus, 'call.arrived', { callId, channelId, callerNumber, dialedNumber: call.dialed, at: at.getTime() });
+    if (resume) log.info({ callerNumber, dialed: call.dialed }, 'caller in the IVR taken back after a restart; the menu starts over');
+    else log.info({ callerNumber, dialed: call.dialed }, 'call arrived');
+    if (!resume?.recorded) publishFor(call, this.d.bus, 'call.arrived', { callId, channelId, callerNumber, dialedNumber: call.dialed, at: at.getTime() });
     // a restart finds the call again through this variable (reconciliation)
-    void this.d.telephony.setVariable(channelId, 'HOTLINE_CALL_ID', callId).catch(() => {});
+    if (!resume) void this.d.telephony.setVariable(channelId, CALL_ID_VARIABLE, callId).catch(() => {});
     this.sessions.set(callId, { state: initialIvrState(), timers: new Map() });
     this.step(call, { type: 'started' });
   }

@@ -322,8 +322,18 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
           // those it had not queued yet are taken in again as new calls rather than dropped
           for (const o of inQueueOrder(report.orphanCallers.flatMap((c) => (c.memo ? [{ ...c, memo: c.memo }] : []))))
             await queue.takeBack(o.channelId, o.callerNumber, o.memo);
-          for (const o of report.orphanCallers.filter((c) => !c.memo))
-            deliver({ type: 'call_arrived', channelId: o.channelId, callerNumber: o.callerNumber, dialed: config.serviceNumber, at: new Date() });
+          // callers it had taken in and left in the IVR keep their call: the menu starts over, the record goes on
+          for (const o of report.orphanCallers.filter((c) => !c.memo)) {
+            const known = o.callId ? await records.getCall(o.callId).catch(() => null) : null;
+            deliver({
+              type: 'call_arrived',
+              channelId: o.channelId,
+              callerNumber: o.callerNumber,
+              dialed: known?.dialedNumber ?? config.serviceNumber,
+              at: known?.arrivedAt ?? new Date(),
+              ...(o.callId ? { resume: { callId: o.callId, recorded: known !== null } } : {}),
+            });
+          }
         } catch (err) {
           log.error({ err }, 'reconciliation after connect failed');
         } finally {

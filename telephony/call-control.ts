@@ -13,6 +13,11 @@ export type TelephonyEvent =
       at: Date;
       /** 'web': from the public citizen phone page (limited); otherwise the carrier trunk. */
       via?: 'web';
+      /**
+       * A caller an earlier server process took in and left in the IVR (found at start-up): the same call goes
+       * on; `recorded` says whether its call record exists already (else it is written now).
+       */
+      resume?: { callId: string; recorded: boolean };
     }
   /** A leg we originated to an agent's device answered. `tag` is what originate() was given. */
   | { type: 'leg_answered'; channelId: string; tag: string; at: Date }

@@ -8,7 +8,8 @@
 // socket) is talking with a fourth citizen: each new start adopts the conversation (the agent on_call, the
 // desktop told its call again, the agent's tone still reaching the citizen); when the citizen hangs up after both
 // restarts the call record ends answered by 1002, the stereo recording covers the whole conversation and the agent
-// wraps up. A citizen who calls while no server runs hears ringing until the new start takes the call in.
+// wraps up. A citizen who calls while no server runs hears ringing until the new start takes the call in; one
+// still in the IVR at the kill keeps their call (same call id, no second record) and hears the menu again.
 // Ctrl-C's SIGINT (and npm stop) end everything.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,6 +35,8 @@ const CALLERS = ['13700137001', '13700137002', '13700137003'];
 const TALKER = '13700137004';
 /** Calls while no server runs (between the kill and the new start): Asterisk keeps them ringing for it. */
 const LATE = '13700137005';
+/** Still hearing the IVR's greeting when the server is killed: keeps their call, the menu starts over. */
+const IN_IVR = '13700137006';
 
 describe('the server restarts while citizens wait', () => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-restart-'));
@@ -221,8 +224,23 @@ describe('the server restarts while citizens wait', () => {
       intervalMs: 250,
       what: 'the three callers to be queued',
     });
+    // a citizen still in the IVR (greeted, not queued yet) when the server dies
+    const inIvr = startCaller({
+      sipTarget: `127.0.0.1:${TEST_PORTS.trunk}`,
+      dialed: '12345',
+      callerNumber: IN_IVR,
+      localPort: 15328,
+      mediaPort: 18536,
+      pcap: null,
+      maxCallMs: 150_000,
+    });
+    callers.push(inIvr);
+    const inIvrCallId = await waitUntil(
+      async () => (entries('call arrived') as { callId?: string; callerNumber?: string }[]).find((a) => a.callerNumber === IN_IVR)?.callId ?? null,
+      { timeoutMs: 15_000, intervalMs: 50, what: 'the IVR caller to arrive' },
+    );
     channelsBefore = await channelCount();
-    expect(channelsBefore, 'three waiting callers, the citizen talking and the agent leg (and no more)').toBeGreaterThanOrEqual(CALLERS.length + 2);
+    expect(channelsBefore, 'three waiting callers, one in the IVR, the citizen talking and the agent leg').toBeGreaterThanOrEqual(CALLERS.length + 3);
     firstQueued = entries('call queued').filter((q) => q.callId !== talkCallId);
     firstCallerNumber = () => {
       const arrived = entries('call arrived', path.join(LOGS, 'server-1.log')) as { callId?: string; callerNumber?: string }[];
@@ -230,6 +248,10 @@ describe('the server restarts while citizens wait', () => {
     };
 
     const pushesAtKill = deskStates.length;
+    expect(
+      entries('call queued').map((q) => q.callId),
+      'the IVR caller is still in the IVR at the kill',
+    ).not.toContain(inIvrCallId);
     await stopServer('SIGKILL');
     expect(await channelCount(), 'Asterisk keeps the calls while no server runs').toBe(channelsBefore);
     const t0 = Date.now();
@@ -286,6 +308,30 @@ describe('the server restarts while citizens wait', () => {
     await asterisk.cli(`channel request hangup ${lateChannel}`);
     expect((await late.done).answered).toBe(true);
     await waitUntil(async () => ((await channelCount()) === channelsBefore ? true : null), { timeoutMs: 10_000, intervalMs: 250, what: 'the late call gone' });
+    // the caller who was in the IVR: the same call, the menu from the start, then queued as before
+    await waitUntil(
+      async () => (entries('caller in the IVR taken back after a restart; the menu starts over').some((e) => e.callId === inIvrCallId) ? true : null),
+      {
+        timeoutMs: 20_000,
+        intervalMs: 100,
+        what: 'the IVR caller taken back with their call',
+      },
+    );
+    await waitUntil(async () => (entries('call queued').some((q) => q.callId === inIvrCallId) ? true : null), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      what: 'the IVR caller to reach the queue after the restart',
+    });
+    // shown: hung up, so the rest of the test has the callers it had
+    const inIvrChannel = (await asterisk.cli('core show channels concise'))
+      .split('\n')
+      .find((l) => l.split('!')[7] === IN_IVR)
+      ?.split('!')[0];
+    await asterisk.cli(`channel request hangup ${inIvrChannel}`);
+    expect((await inIvr.done).answered).toBe(true);
+    callers.pop();
+    channelsBefore -= 1;
+    await waitUntil(async () => ((await channelCount()) === channelsBefore ? true : null), { timeoutMs: 10_000, intervalMs: 250, what: 'the IVR caller gone' });
     expect([...ended], 'no caller was hung up').toEqual([]);
     await expectStillOnBreak(pushesAtKill);
   });

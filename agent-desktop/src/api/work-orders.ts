@@ -64,8 +64,7 @@ export function workOrderApi(token: string, onUnauthorized: () => void): WorkOrd
     method: 'GET' | 'POST',
     path: string,
     opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined>; headers?: Record<string, string> } = {},
-  ) =>
-    signedIn(requestJson<Res>(method, path, { token, ...opts }));
+  ) => signedIn(requestJson<Res>(method, path, { token, ...opts }));
   return {
     list: (q) =>
       call<WorkOrderListResponse>('GET', '/api/work-orders', {
