@@ -21,7 +21,10 @@ export class ChannelMemoWriter {
     private readonly o: ChannelMemoWriterOptions = {},
   ) {}
 
-  /** Sets `variable` on the channel to `value`, retrying through an ARI cut; `log` hears of a write given up. */
+  /**
+   * Sets `variable` on the channel to `value`, retrying through an ARI cut; `log` hears of a write given up.
+   * Never rejects (every failure is handled in drain), so callers may leave it running.
+   */
   write(channelId: string, variable: string, value: string, log: Pick<Logger, 'warn'>, what: string): Promise<void> {
     const key = `${channelId}\u0000${variable}`;
     this.latest.set(key, value);

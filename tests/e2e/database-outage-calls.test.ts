@@ -129,6 +129,7 @@ describe('calls while PostgreSQL is down for 60 s', () => {
     expect(during).toMatchObject({ status: 'degraded', database: { up: false } });
     expect(during.heldWrites, 'the call records wait on disk').toBeGreaterThan(0);
 
+    // the fault itself lasts 60 s, as the issue asks: this holds the database down, it waits for nothing
     await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - downAt))));
     pg.start();
     const upAt = Date.now();

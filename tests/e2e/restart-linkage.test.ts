@@ -21,6 +21,7 @@ import { loadConfig } from '../../platform/config.js';
 import { AsteriskProcess } from '../../telephony/asterisk-process.js';
 import { logInSocket, recordStates, setAgentState, type AgentSocket } from '../../testkit/acd-seat.js';
 import { apiLogin, type ApiUser } from '../../testkit/api-client.js';
+import { endedCallRecord, hangUpCaller } from '../../testkit/caller-channels.js';
 import { nextWindow, round, startCarrierParty, type CarrierParty } from '../../testkit/carrier-party.js';
 import { ARTIFACTS } from '../../testkit/global-setup.js';
 import { TEST_PORTS, testHotlineEnv } from '../../testkit/hotline-harness.js';
@@ -232,22 +233,9 @@ describe('the server is killed during supervision and during a warm transfer to 
     expect(citizenHears.toneRatio(PARTY_HZ), '120 talks with the citizen').toBeGreaterThan(0.5);
     expect(await sheets(), 'the sheet written once, not again by the new start').toHaveLength(1);
 
-    const citizenChannel = (await asterisk.cli('core show channels concise'))
-      .split('\n')
-      .find((l) => l.split('!')[7] === CITIZEN)
-      ?.split('!')[0];
-    await asterisk.cli(`channel request hangup ${citizenChannel}`);
+    await hangUpCaller(asterisk, CITIZEN);
     expect((await citizen!.done).answered).toBe(true);
-    const record = await waitUntil(
-      async () => {
-        const pop = await supervisor.call<{ calls: { id: string; endedAt: number | null; outcome: string | null; agentId: string | null }[] }>(
-          'GET',
-          `/api/screen-pop?phone=${CITIZEN}`,
-        );
-        return pop.body.calls.find((c) => c.id === callId && c.endedAt !== null) ?? null;
-      },
-      { timeoutMs: 15_000, intervalMs: 250, what: 'the call record to end' },
-    );
+    const record = await endedCallRecord(supervisor, CITIZEN, callId);
     expect(record).toMatchObject({ outcome: 'answered', agentId });
     await waitUntil(async () => ((await channelCount()) === 0 ? true : null), { timeoutMs: 15_000, intervalMs: 250, what: 'no channel left in Asterisk' });
   }, 120_000);

@@ -26,6 +26,7 @@ import { serverProcess } from '../../testkit/server-process.js';
 import { startCaller, type SippProcess } from '../../testkit/sipp.js';
 import { startSippAgent, type SippAgent } from '../../testkit/sipp-agent.js';
 import { apiLogin } from '../../testkit/api-client.js';
+import { callerChannel, endedCallRecord, hangUpCaller } from '../../testkit/caller-channels.js';
 import { ensureTestMedia, TONE_HZ } from '../../testkit/media.js';
 import { analyseRtp, startRtpCapture, type RtpCapture } from '../../testkit/rtp-capture.js';
 import { waitUntil } from '../../testkit/wait.js';
@@ -270,8 +271,8 @@ describe('the server restarts while citizens wait', () => {
     // in the dialplan's retry loop: its hand-over to the application failed once and it waits for the next try
     await waitUntil(
       async () => {
-        const line = (await asterisk.cli('core show channels concise')).split('\n').find((l) => l.split('!')[7] === LATE);
-        return line && ['Wait', 'Ringing'].includes(line.split('!')[5]!) ? true : null;
+        const channel = await callerChannel(asterisk, LATE);
+        return channel && ['Wait', 'Ringing'].includes(channel.app) ? true : null;
       },
       { timeoutMs: 10_000, intervalMs: 100, what: 'the call made during the restart to wait in the dialplan' },
     );
@@ -301,11 +302,7 @@ describe('the server restarts while citizens wait', () => {
     expect(lateQueued.callId).toBeTruthy();
     expect(await channelCount()).toBe(channelsBefore + 1);
     // it has shown what it must: hung up, so the rest of the test has the three callers it had
-    const lateChannel = (await asterisk.cli('core show channels concise'))
-      .split('\n')
-      .find((l) => l.split('!')[7] === LATE)
-      ?.split('!')[0];
-    await asterisk.cli(`channel request hangup ${lateChannel}`);
+    await hangUpCaller(asterisk, LATE);
     expect((await late.done).answered).toBe(true);
     await waitUntil(async () => ((await channelCount()) === channelsBefore ? true : null), { timeoutMs: 10_000, intervalMs: 250, what: 'the late call gone' });
     // the caller who was in the IVR: the same call, the menu from the start, then queued as before
@@ -323,11 +320,7 @@ describe('the server restarts while citizens wait', () => {
       what: 'the IVR caller to reach the queue after the restart',
     });
     // shown: hung up, so the rest of the test has the callers it had
-    const inIvrChannel = (await asterisk.cli('core show channels concise'))
-      .split('\n')
-      .find((l) => l.split('!')[7] === IN_IVR)
-      ?.split('!')[0];
-    await asterisk.cli(`channel request hangup ${inIvrChannel}`);
+    await hangUpCaller(asterisk, IN_IVR);
     expect((await inIvr.done).answered).toBe(true);
     callers.pop();
     channelsBefore -= 1;
@@ -349,13 +342,8 @@ describe('the server restarts while citizens wait', () => {
     await expectStillOnBreak(pushesAtStop);
 
     // the citizen hangs up: the record ends answered by 1002, the recording covers the whole talk, 1002 wraps up
-    const concise = await asterisk.cli('core show channels concise');
-    const talkerChannel = concise
-      .split('\n')
-      .find((l) => l.split('!')[7] === TALKER)
-      ?.split('!')[0];
-    expect(talkerChannel, 'the citizen is still talking in Asterisk').toBeTruthy();
-    await asterisk.cli(`channel request hangup ${talkerChannel}`);
+    expect(await callerChannel(asterisk, TALKER), 'the citizen is still talking in Asterisk').not.toBeNull();
+    await hangUpCaller(asterisk, TALKER);
     const hungUpAt = Date.now();
     await waitUntil(async () => (talkStates.at(-1)?.state === 'wrap_up' ? true : null), { timeoutMs: 10_000, intervalMs: 100, what: '1002 to wrap up' });
     const creds = JSON.parse(fs.readFileSync(path.join(stateDir, CREDENTIALS_FILE), 'utf8')) as IssuedCredential[];
@@ -363,16 +351,7 @@ describe('the server restarts while citizens wait', () => {
       url,
       creds.find((c) => c.role === 'supervisor')!,
     );
-    const record = await waitUntil(
-      async () => {
-        const pop = await supervisor.call<{ calls: { id: string; endedAt: number | null; outcome: string | null; agentId: string | null }[] }>(
-          'GET',
-          `/api/screen-pop?phone=${TALKER}`,
-        );
-        return pop.body.calls.find((c) => c.id === talkCallId && c.endedAt !== null) ?? null;
-      },
-      { timeoutMs: 15_000, intervalMs: 250, what: 'the call record to end' },
-    );
+    const record = await endedCallRecord(supervisor, TALKER, talkCallId);
     expect(record).toMatchObject({ outcome: 'answered', agentId: talkAgentId });
     const recording = await waitUntil(
       async () => {
