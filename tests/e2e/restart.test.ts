@@ -89,14 +89,14 @@ describe('the server restarts while citizens wait', () => {
     expect(phone!.invites(), 'an agent on break is not rung').toEqual([]);
   };
   /** The new start adopted the conversation: on_call for 1002, the desktop told its call, the tone still reaching the citizen. */
-  const expectConversationAdopted = async (restartedAt: number) => {
+  /** `connectedBefore`: how often the desktop was told its call before the stop (it may reconnect before this runs). */
+  const expectConversationAdopted = async (restartedAt: number, connectedBefore: number) => {
     const adopted = await waitUntil(async () => entries('connected call adopted after a restart')[0] ?? null, {
       timeoutMs: 30_000,
       intervalMs: 100,
       what: 'the conversation to be adopted',
     });
     expect(adopted).toMatchObject({ callId: talkCallId, agentId: talkAgentId });
-    const connectedBefore = talkConnected.length;
     await waitUntil(async () => (talkDesk!.connected && talkConnected.length > connectedBefore && talkStates.at(-1)?.state === 'on_call' ? true : null), {
       timeoutMs: 20_000,
       intervalMs: 100,
@@ -249,6 +249,7 @@ describe('the server restarts while citizens wait', () => {
     };
 
     const pushesAtKill = deskStates.length;
+    const connectedAtKill = talkConnected.length;
     expect(
       entries('call queued').map((q) => q.callId),
       'the IVR caller is still in the IVR at the kill',
@@ -283,7 +284,7 @@ describe('the server restarts while citizens wait', () => {
     expect(logged('stopping an orphaned Asterisk left by an earlier run')).toBe(0);
     const healthyMs = Date.now() - startedAt;
     const takenBackMs = await expectPlacesKept('the three callers to be taken back by the new start');
-    await expectConversationAdopted(t0);
+    await expectConversationAdopted(t0, connectedAtKill);
     const adoptedMs = entries('connected call adopted after a restart')[0]!.at - startedAt;
     const figures = { downMs: startedAt - t0, healthyMs, takenBackAfterHealthyMs: takenBackMs, adoptedAfterStartMs: adoptedMs, channels: await channelCount() };
     console.info(JSON.stringify({ sigkill: figures }));
@@ -331,13 +332,14 @@ describe('the server restarts while citizens wait', () => {
 
   it('given the callers still waiting, when the server is stopped with SIGTERM and started again, then they keep waiting; Ctrl-C (SIGINT) then ends everything', async () => {
     const pushesAtStop = deskStates.length;
+    const connectedAtStop = talkConnected.length;
     await stopServer('SIGTERM');
     expect(await channelCount(), 'SIGTERM stops the server only').toBe(channelsBefore);
     const t0 = Date.now();
     await startServer();
     expect(logged('adopting the Asterisk left running by an earlier run (its calls go on)')).toBe(1);
     await expectPlacesKept('the three callers to be taken back after SIGTERM');
-    await expectConversationAdopted(t0);
+    await expectConversationAdopted(t0, connectedAtStop);
     expect([...ended], 'no caller was hung up').toEqual([]);
     await expectStillOnBreak(pushesAtStop);
 
