@@ -204,20 +204,23 @@ export class QueueService {
   /**
    * After a restart, once the phones' registrations are known: each agent gets back the state the database last
    * recorded (就绪 keeps its idle order, 小休 its reason, 未接 stays to be acknowledged, a running wrap-up its end).
-   * Agents who were on a call or ringing, or whose phone is no longer registered, stay offline. Returns how many.
+   * An agent whose phone was ringing is 就绪 again: the restart withdrew the offer (reconciliation hangs up the
+   * ringing leg and the caller keeps their place), which is no miss of theirs. Agents who were on a call are the
+   * adoption's (acd/call-legs.ts); those whose phone is no longer registered stay offline. Returns how many.
    */
   restoreAgents(last: readonly { userId: string; to: string; reason: string | null; at: Date }[]): number {
     let restored = 0;
     for (const e of last) {
-      if (!isRestorable(e.to)) continue;
+      const to = e.to === 'reserved' ? 'available' : e.to;
+      if (!isRestorable(to)) continue;
       const since = e.at.getTime();
       this.dispatch({
         type: 'agent_restored',
         agentId: e.userId,
-        state: e.to,
+        state: to,
         reason: (e.reason as BreakReason | null) ?? null,
         since,
-        ...(e.to === 'wrap_up' ? { until: since + this.d.settings.wrapUpMs } : {}),
+        ...(to === 'wrap_up' ? { until: since + this.d.settings.wrapUpMs } : {}),
       });
       const now = this.engine.agentView(e.userId);
       if (now && now.state !== 'offline') {
