@@ -233,6 +233,17 @@ describe('a pending callback restored after a restart', () => {
     expect(e.queueView().waiting).toEqual(['c2']);
   });
 
+  it('given callers taken back after a restart, when one was offered a callback before it, then only the other is offered one', () => {
+    const e = engineWith({ callbacks: { ...POLICY, offerAfterMs: 30_000 }, wrapUpMs: 0 });
+    const out = [
+      ...e.handle({ type: 'call_queued', callId: 'c1', number: '13800138001', queuedAt: 100_000, callbackOffered: true }, 500_000),
+      ...e.handle({ type: 'call_queued', callId: 'c2', number: '13800138002', queuedAt: 200_000 }, 500_000),
+      ...e.handle({ type: 'tick' }, 500_100),
+    ];
+    expect(ofType(out, 'offer_callback').map((c) => c.callId)).toEqual(['c2']);
+    expect(ofType(e.handle({ type: 'tick' }, 600_000), 'offer_callback')).toEqual([]);
+  });
+
   it('given a callback tried twice before the restart, when restored, then the next try is the third and the last', () => {
     const e = engineWith({ callbacks: POLICY, wrapUpMs: 0 });
     restore(e, 'c1', '13800138001', 100_000, 2);

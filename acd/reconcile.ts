@@ -6,7 +6,7 @@ import type { CallControl, TelephonyEvent } from '../telephony/call-control.js';
 import { CALL_ID_VARIABLE, type LiveCalls } from './live-calls.js';
 import { BRIDGE_PREFIX } from './call-legs.js';
 import { ANSWERED_MEMO_VARIABLE, decodeAnsweredMemo, type AnsweredMemo } from './answered-memo.js';
-import { decodeWaitingMemo, WAITING_MEMO_VARIABLE, type WaitingMemo } from './waiting-memo.js';
+import { CALLBACK_OFFERED_VARIABLE, decodeWaitingMemo, WAITING_MEMO_VARIABLE, type WaitingMemo } from './waiting-memo.js';
 
 export interface ReconcileReport {
   endedCalls: number;
@@ -16,7 +16,7 @@ export interface ReconcileReport {
    * Citizens' channels found without an owner (only looked for at start-up); `memo` is their place in the queue
    * when they were waiting there (null: they were still in the IVR, or the place could not be read).
    */
-  orphanCallers: { channelId: string; callerNumber: string; memo: WaitingMemo | null; callId: string | null }[];
+  orphanCallers: { channelId: string; callerNumber: string; memo: WaitingMemo | null; callId: string | null; callbackOffered: boolean }[];
   /** Conversations an earlier process connected (only looked for at start-up): the caller still bridged with the agent's leg. */
   connected: ConnectedOrphan[];
 }
@@ -95,7 +95,9 @@ export async function reconcile(
       const memo = decodeWaitingMemo(await telephony.getVariable(ch.id, WAITING_MEMO_VARIABLE).catch(() => null));
       // the call id the IVR gave it on arrival: a caller still in the IVR keeps their call (and its record)
       const callId = memo ? memo.callId : ((await telephony.getVariable(ch.id, CALL_ID_VARIABLE).catch(() => null)) ?? null);
-      if (memo || callId || ch.name.startsWith('PJSIP/trunk-')) report.orphanCallers.push({ channelId: ch.id, callerNumber: ch.callerNumber, memo, callId });
+      const callbackOffered = memo ? (await telephony.getVariable(ch.id, CALLBACK_OFFERED_VARIABLE).catch(() => null)) === '1' : false;
+      if (memo || callId || ch.name.startsWith('PJSIP/trunk-'))
+        report.orphanCallers.push({ channelId: ch.id, callerNumber: ch.callerNumber, memo, callId, callbackOffered });
     }
   }
   if (report.endedCalls || report.removedBridges || report.hungUpLegs || report.orphanCallers.length || report.connected.length) {

@@ -21,7 +21,7 @@ import { newLiveCall, publishFor, type LiveCall, type LiveCalls } from './live-c
 import type { AgentDirectory, AgentNotifier } from './notifier.js';
 import type { ConnectedOrphan } from './reconcile.js';
 import { CALLBACK_FAILURES } from './routing.js';
-import { encodeWaitingMemo, WAITING_MEMO_VARIABLE, type WaitingMemo } from './waiting-memo.js';
+import { CALLBACK_OFFERED_VARIABLE, encodeWaitingMemo, WAITING_MEMO_VARIABLE, type WaitingMemo } from './waiting-memo.js';
 import { WaitAnnouncer } from './wait-announcer.js';
 
 export interface QueueServiceDeps {
@@ -165,7 +165,7 @@ export class QueueService {
    * A caller left waiting by an earlier server process (found on Asterisk at start-up) takes their place back:
    * the same call id, queue, priority and wait, without hearing the greeting again. Call them in queue order.
    */
-  async takeBack(channelId: string, callerNumber: string, memo: WaitingMemo): Promise<void> {
+  async takeBack(channelId: string, callerNumber: string, memo: WaitingMemo, opts: { callbackOffered?: boolean } = {}): Promise<void> {
     const log = this.d.log.child({ callId: memo.callId, channelId });
     const call = newLiveCall({ callId: memo.callId, channelId, callerNumber, dialed: memo.dialed, arrivedAt: new Date(memo.arrivedAt), stage: 'queue', log });
     this.d.calls.add(call);
@@ -175,7 +175,15 @@ export class QueueService {
     await this.d.telephony.startMusicOnHold(channelId).catch((err) => log.warn({ err: String(err) }, 'music on hold failed'));
     if (this.d.calls.get(call.callId) !== call) return; // hung up meanwhile: its channel_gone ended the call
     // its record is still open as queued: nothing to publish; the engine gets the original time, so its place
-    this.dispatch({ type: 'call_queued', callId: call.callId, queueId: memo.queueId, priority: memo.priority, number: callerNumber, queuedAt: memo.queuedAt });
+    this.dispatch({
+      type: 'call_queued',
+      callId: call.callId,
+      queueId: memo.queueId,
+      priority: memo.priority,
+      number: callerNumber,
+      queuedAt: memo.queuedAt,
+      callbackOffered: opts.callbackOffered ?? false,
+    });
     this.announcer?.queued(call.callId); // told their place again, as after the hand-over
   }
 
@@ -444,6 +452,12 @@ export class QueueService {
     }
   }
 
+  /** The offer is remembered on the caller's channel: a caller taken back after a restart is not asked twice. */
+  private offerCallback(offers: CallbackOffers, callId: string, call: LiveCall | undefined): void {
+    offers.offer(callId);
+    if (call) void this.memos.write(call.channelId, CALLBACK_OFFERED_VARIABLE, '1', call.log, 'the callback offer could not be kept on the channel');
+  }
+
   /** Queue callbacks: without callbacks configured, the engine's decisions are only logged. */
   private executeCallback(c: AcdCommand): void {
     const offers = this.callbackOffers;
@@ -453,9 +467,9 @@ export class QueueService {
     if (!offers || !dialer) return;
     switch (c.type) {
       case 'offer_callback':
-        return offers.offer(c.callId);
+        return this.offerCallback(offers, c.callId, call);
       case 'max_wait_reached':
-        if (c.action === 'offer_callback') offers.offer(c.callId);
+        if (c.action === 'offer_callback') this.offerCallback(offers, c.callId, call);
         return;
       case 'callback_accepted':
         if (call) publishFor(call, this.d.bus, 'callback.requested', { callId: c.callId, callbackId: c.callbackId, number: c.number, at: this.now() });

@@ -7,6 +7,8 @@ import { memoFields, memoText, memoTime } from './channel-memo.js';
 import { PRIORITY_TAGS, type PriorityTag } from './routing.js';
 
 export const WAITING_MEMO_VARIABLE = 'HOTLINE_QUEUED';
+/** Set ('1') on the caller's channel once the queue offered them a callback: a new start does not ask again. */
+export const CALLBACK_OFFERED_VARIABLE = 'HOTLINE_CALLBACK_OFFERED';
 
 export interface WaitingMemo {
   callId: string;

@@ -321,7 +321,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
           // citizens left waiting by an earlier process take their place in the queue back, in the order they had;
           // those it had not queued yet are taken in again as new calls rather than dropped
           for (const o of inQueueOrder(report.orphanCallers.flatMap((c) => (c.memo ? [{ ...c, memo: c.memo }] : []))))
-            await queue.takeBack(o.channelId, o.callerNumber, o.memo);
+            await queue.takeBack(o.channelId, o.callerNumber, o.memo, { callbackOffered: o.callbackOffered });
           // callers it had taken in and left in the IVR keep their call: the menu starts over, the record goes on
           for (const o of report.orphanCallers.filter((c) => !c.memo)) {
             const known = o.callId ? await records.getCall(o.callId).catch(() => null) : null;

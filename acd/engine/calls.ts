@@ -23,7 +23,7 @@ export function queueCall(st: EngineState, ev: Extract<AcdEvent, { type: 'call_q
     enteredAt: since,
     stepIdx: 0,
     widen: 0,
-    callbackOffered: false,
+    callbackOffered: ev.callbackOffered ?? false,
     maxWaitFired: false,
     state: 'waiting',
     bucket: null,

@@ -33,7 +33,8 @@ export type AcdEvent =
   | { type: 'agent_restored'; agentId: string; state: RestorableState; reason?: BreakReason | null; since: number; until?: number }
   /** Default queue: config.defaultQueue. Default priority: normal. */
   /** `queuedAt`: a caller taken back after a server restart keeps the wait they had (epoch ms; never after now). */
-  | { type: 'call_queued'; callId: string; queueId?: string; priority?: PriorityTag; number?: string; queuedAt?: number }
+  /** `callbackOffered`: a caller taken back after a restart who was offered a callback already is not asked again. */
+  | { type: 'call_queued'; callId: string; queueId?: string; priority?: PriorityTag; number?: string; queuedAt?: number; callbackOffered?: boolean }
   | { type: 'caller_gone'; callId: string }
   /**
    * After a server restart: a conversation found in Asterisk (bridge, caller, the agent's leg) is the agent's call
