@@ -30,6 +30,7 @@ import { callerChannel, endedCallRecord, hangUpCaller } from '../../testkit/call
 import { ensureTestMedia, TONE_HZ } from '../../testkit/media.js';
 import { analyseRtp, startRtpCapture, type RtpCapture } from '../../testkit/rtp-capture.js';
 import { waitUntil } from '../../testkit/wait.js';
+import { CALL_ID_VARIABLE } from '../../acd/live-calls.js';
 
 const LOGS = path.join(ARTIFACTS, 'restart');
 const CALLERS = ['13700137001', '13700137002', '13700137003'];
@@ -239,6 +240,15 @@ describe('the server restarts while citizens wait', () => {
     const inIvrCallId = await waitUntil(
       async () => (entries('call arrived') as { callId?: string; callerNumber?: string }[]).find((a) => a.callerNumber === IN_IVR)?.callId ?? null,
       { timeoutMs: 15_000, intervalMs: 50, what: 'the IVR caller to arrive' },
+    );
+    // the call id is on the channel (written just after the arrival): a kill in the milliseconds before would
+    // rightly make it a new call
+    await waitUntil(
+      async () => {
+        const channel = await callerChannel(asterisk, IN_IVR);
+        return channel && (await asterisk.cli(`core show channel ${channel.name}`)).includes(`${CALL_ID_VARIABLE}=${inIvrCallId}`) ? true : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 50, what: "the IVR caller's call id kept on their channel" },
     );
     channelsBefore = await channelCount();
     expect(channelsBefore, 'three waiting callers, one in the IVR, the citizen talking and the agent leg').toBeGreaterThanOrEqual(CALLERS.length + 3);
