@@ -77,6 +77,8 @@ export async function newAgentPage(browser: Browser, baseUrl: string, opts: Agen
     const type = m.type();
     const loc = m.location();
     const fields = { page: label, console: type, url: loc.url ? `${loc.url}:${loc.lineNumber}` : undefined };
+    // the page broke the server's Content-Security-Policy: a bug of the page or the policy, whichever test it is in
+    if (/Content Security Policy/.test(m.text())) process.nextTick(() => failOnCspViolation(label, m.text()));
     if (type === 'error') opts.log?.error(fields, m.text());
     else if (type === 'warning') opts.log?.warn(fields, m.text());
     else if (opts.forwardAllConsole) opts.log?.info(fields, m.text());
@@ -87,4 +89,9 @@ export async function newAgentPage(browser: Browser, baseUrl: string, opts: Agen
   page.on('crash', () => opts.log?.error({ page: label }, 'page crashed'));
   if (opts.path !== undefined) await page.goto(new URL(opts.path, baseUrl).toString());
   return page;
+}
+
+/** Thrown outside Playwright's event dispatch, so the test run reports it as an error and fails. */
+function failOnCspViolation(label: string, text: string): never {
+  throw new Error(`${label}: Content-Security-Policy violated: ${text}`);
 }

@@ -11,6 +11,7 @@ import { verifyPassword } from '../auth/passwords.js';
 import type { UserRepository } from '../auth/user-repository.js';
 import { userOf, type AuthGuard, type AuthUser } from './auth-guard.js';
 import { installErrorHandler } from './error-handler.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { ApiError, parseBody, sendError } from './errors.js';
 
 export interface AppDeps {
@@ -22,6 +23,8 @@ export interface AppDeps {
   sip: SipSettings;
   desktopDir: string;
   health: () => Promise<HealthResponse>;
+  /** Reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For gives the client's address; none by default. */
+  trustProxy?: readonly string[];
 }
 
 export function toSessionUser(u: AuthUser): SessionUser {
@@ -40,9 +43,11 @@ export async function buildApp(d: AppDeps) {
     loggerInstance: d.log.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1 << 20,
+    trustProxy: d.trustProxy?.length ? [...d.trustProxy] : false,
   });
 
   installErrorHandler(app);
+  await registerSecurityHeaders(app, { sipWsUrl: d.sip.wsUrl });
 
   app.get('/healthz', async (_req, reply) => {
     const h = await d.health();
