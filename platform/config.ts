@@ -1,5 +1,6 @@
 // One typed, schema-validated configuration object, built once at start from the environment.
 // A bad setting stops the process with a message naming the variable and what is wrong with it.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MERGED_HOTLINES, parseMergedHotlines, type MergedHotlines } from './merged-hotlines.js';
@@ -23,12 +24,31 @@ const hostPort = (fallback: string) =>
     .refine((v) => v.port >= 1 && v.port <= 65535, 'port must be 1..65535');
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 
+const listed = (v: string): string[] =>
+  v
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+/** 10.0.0.5, 10.0.0.0/8, ::1, fd00::/8 */
+function isAddressOrRange(v: string): boolean {
+  const [address = '', bits, ...rest] = v.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
 /** Environment variable → schema. Every setting the hotline reads is listed here and in README.md. */
 const EnvSchema = z.object({
   HOTLINE_STATE_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, '.hotline')),
   HOTLINE_HOST: host.default('127.0.0.1'),
   HOTLINE_PORT: port.default(8080),
   HOTLINE_PUBLIC_URL: z.url().optional(),
+  // the reverse proxies in front of the server, by address: only their X-Forwarded-For is believed (never "all",
+  // which would let any client choose the address the rate limits and the audit see)
+  HOTLINE_TRUST_PROXY: z
+    .string()
+    .refine((v) => listed(v).every(isAddressOrRange), "must be a comma-separated list of the proxies' IP addresses or CIDR ranges")
+    .default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   ASTERISK_MODE: z.enum(['embedded', 'external']).default('embedded'),
@@ -140,7 +160,7 @@ const EnvSchema = z.object({
 export interface Config {
   projectRoot: string;
   stateDir: string;
-  server: { host: string; port: number; publicUrl: string };
+  server: { host: string; port: number; publicUrl: string; trustProxy: string[] };
   log: { level: string };
   asterisk: {
     mode: 'embedded' | 'external';
@@ -221,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: e.HOTLINE_HOST,
       port: e.HOTLINE_PORT,
       publicUrl: e.HOTLINE_PUBLIC_URL ?? `http://${e.HOTLINE_HOST}:${e.HOTLINE_PORT}`,
+      trustProxy: listed(e.HOTLINE_TRUST_PROXY),
     },
     log: { level: e.LOG_LEVEL },
     asterisk: {

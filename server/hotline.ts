@@ -172,6 +172,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       sip: { wsUrl: config.sip.wsUrl, domain: config.sip.domain, realm: config.sip.realm },
       desktopDir: `${config.projectRoot}/agent-desktop/dist`,
       health,
+      trustProxy: config.server.trustProxy,
     });
     const io = attachSocket(app.server, tokens, users, log.child({ component: 'socket' }));
     // io.close() also closes the HTTP server; its callback fires whatever the outcome, fastify then closes the rest

@@ -78,6 +78,16 @@ describe('loadConfig refusals', () => {
     expect(err.name).toBe('ConfigError');
   });
 
+  it('given HOTLINE_TRUST_PROXY, when loaded, then only the listed proxies are trusted; none by default; "all" or junk is refused', () => {
+    expect(loadConfig({}).server.trustProxy).toEqual([]);
+    expect(loadConfig({ HOTLINE_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,fd00::/8' }).server.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', 'fd00::/8']);
+    for (const bad of ['true', '*', '10.0.0.0/33', '10.0.0.1/8/2', 'proxy.example.cn'])
+      expect(
+        configError({ HOTLINE_TRUST_PROXY: bad }).issues.map((i) => i.setting),
+        bad,
+      ).toEqual(['HOTLINE_TRUST_PROXY']);
+  });
+
   it('given SIP_TRUNK_BIND=nonsense, when loaded, then ConfigError names SIP_TRUNK_BIND', () => {
     const err = configError({ SIP_TRUNK_BIND: 'nonsense' });
     expect(err.message).toContain('SIP_TRUNK_BIND');
