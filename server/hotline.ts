@@ -17,6 +17,7 @@ import type { Crm } from '../crm/index.js';
 import { createCrmPlugin } from '../crm/plugin.js';
 import { createIvrPlugin } from '../ivr/plugin.js';
 import type { IvrService } from '../ivr/service.js';
+import { AuthEvents } from '../platform/auth/auth-events.js';
 import { seedUsersIfEmpty, type IssuedCredential } from '../platform/auth/demo-users.js';
 import { SessionTokens } from '../platform/auth/session-tokens.js';
 import { UserRepository, type AgentStateChange } from '../platform/auth/user-repository.js';
@@ -173,6 +174,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       desktopDir: `${config.projectRoot}/agent-desktop/dist`,
       health,
       trustProxy: config.server.trustProxy,
+      login: { audit: new AuthEvents(db) },
     });
     const io = attachSocket(app.server, tokens, users, log.child({ component: 'socket' }));
     // io.close() also closes the HTTP server; its callback fires whatever the outcome, fastify then closes the rest

@@ -1,18 +1,18 @@
-// The fastify app: the one error handler, health, login, the agent desktop's static files. socket.io is attached
+// The fastify app: the one error handler, health, login (login-route.ts), the agent desktop's static files. socket.io is attached
 // in platform/realtime/io.ts; features add their routes with the guard the composition root passes them.
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
-import { LoginRequest, type HealthResponse, type LoginResponse, type SessionUser, type SipSettings } from '../../contracts/api.js';
+import type { HealthResponse, SessionUser, SipSettings } from '../../contracts/api.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
-import { verifyPassword } from '../auth/passwords.js';
 import type { UserRepository } from '../auth/user-repository.js';
 import { userOf, type AuthGuard, type AuthUser } from './auth-guard.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerSecurityHeaders } from './security-headers.js';
-import { ApiError, parseBody, sendError } from './errors.js';
+import { ApiError, sendError } from './errors.js';
+import { registerLoginRoute, type LoginDeps } from './login-route.js';
 
 export interface AppDeps {
   log: Logger;
@@ -25,14 +25,13 @@ export interface AppDeps {
   health: () => Promise<HealthResponse>;
   /** Reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For gives the client's address; none by default. */
   trustProxy?: readonly string[];
+  /** The login's throttle, password-check bound and audit (platform/http/login-route.ts); defaults without audit. */
+  login?: Pick<LoginDeps, 'throttle' | 'passwords' | 'audit' | 'now'>;
 }
 
 export function toSessionUser(u: AuthUser): SessionUser {
   return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, extension: u.extension };
 }
-
-// a well-formed scrypt hash of nothing anyone knows: an unknown user costs the same time as a wrong password
-const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export async function buildApp(d: AppDeps) {
   // one line per meaningful event (login, refusals, errors), not two per static file
@@ -54,23 +53,7 @@ export async function buildApp(d: AppDeps) {
     return reply.code(h.status === 'ok' ? 200 : 503).send(h);
   });
 
-  app.post('/api/auth/login', async (req, reply) => {
-    const login = parseBody(LoginRequest, req.body);
-    const user = await d.users.findUserByUsername(login.username);
-    const usable = user !== null && !user.disabled;
-    const ok = await verifyPassword(login.password, usable ? user.passwordHash : DUMMY_HASH);
-    if (!usable || !ok) {
-      req.log.info({ username: login.username }, 'login refused');
-      throw new ApiError('invalid_credentials', 'wrong username or password');
-    }
-    req.log.info({ userId: user.id, role: user.role }, 'login');
-    const body: LoginResponse = {
-      token: d.tokens.issue(user.id, user.role),
-      user: toSessionUser(user),
-      sip: user.extension ? d.sip : null,
-    };
-    return reply.send(body);
-  });
+  registerLoginRoute(app, { users: d.users, tokens: d.tokens, sip: d.sip, toSessionUser, ...d.login });
 
   app.get('/api/me', { preHandler: d.guard.signedIn }, async (req, reply) => {
     const user = userOf(req);

@@ -18,6 +18,7 @@ const MIGRATIONS = [
   '008_acd_queue_callbacks',
   '009_work_orders_received_by_paging',
   '010_work_order_requests',
+  '011_auth_events',
 ];
 
 describe('database + migrations', () => {
@@ -55,6 +56,7 @@ describe('database + migrations', () => {
       { table_name: 'agent_profiles', n: 4 },
       { table_name: 'agent_skills', n: 3 },
       { table_name: 'agent_state_log', n: 7 },
+      { table_name: 'auth_events', n: 7 },
       { table_name: 'call_offers', n: 6 },
       { table_name: 'call_recordings', n: 16 },
       { table_name: 'calls', n: 24 },

@@ -13,6 +13,9 @@ export const en: Messages = {
   'login.passwordRequired': 'Enter your password',
   'login.invalidCredentials': 'Wrong username or password',
   'login.passwordHint': "Your sign-in password is also your softphone (SIP) password; it is kept only in this page's memory.",
+  'login.throttled': 'Too many failed logins. Try again in {wait}; if you forgot your password, ask an administrator to reset it.',
+  'login.waitSeconds': '{n} s',
+  'login.waitMinutes': '{n} min',
   'login.failed': 'Sign-in failed: {message}',
 
   'field.required': 'Required',

@@ -12,6 +12,9 @@ export const zhCN = {
   'login.passwordRequired': '请输入密码',
   'login.invalidCredentials': '用户名或密码错误',
   'login.passwordHint': '登录密码同时用作软电话（SIP）注册密码，仅保存在本页内存中。',
+  'login.throttled': '登录失败次数过多，请 {wait}后再试；忘记密码请联系管理员重置',
+  'login.waitSeconds': '{n} 秒',
+  'login.waitMinutes': '{n} 分钟',
   'login.failed': '登录失败：{message}',
 
   'field.required': '必填',

@@ -37,6 +37,9 @@ export function LoginPage({ onLoggedIn, notice }: Props) {
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) {
         setError(t('login.invalidCredentials'));
+      } else if (err instanceof ApiError && err.status === 429) {
+        const s = err.body?.error.retryAfterSeconds ?? 60;
+        setError(t('login.throttled', { wait: s >= 60 ? t('login.waitMinutes', { n: Math.ceil(s / 60) }) : t('login.waitSeconds', { n: s }) }));
       } else if (err instanceof ApiError && err.status === 400 && err.body?.error.fields?.length) {
         const fields = err.body.error.fields;
         form.setFields(
