@@ -1,3 +1,4 @@
+import { parse as parseRaw } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CSV_BOM, CsvParseError, exportCatalogCsv, formatCsv, importCatalogCsv, parseCsv } from './csv.js';
 import { exportCatalogJson, importCatalogJson } from './json.js';
@@ -75,6 +76,31 @@ describe('catalog CSV export / import', () => {
     // the same after an Excel-style save with LF line ends and without the BOM
     const relaxed = Object.fromEntries(Object.entries(files).map(([k, v]) => [k, v.slice(1).replaceAll('\r\n', '\n')]));
     expect(importCatalogCsv(relaxed as typeof files)).toEqual(c);
+  });
+
+  it('exports names that look like formulas with a leading quote and imports them back unchanged', () => {
+    const c: Catalog = structuredClone(sample);
+    const hostile = ['=HYPERLINK("http://x")', '+1', '-1+1', '@SUM(A1)'];
+    hostile.forEach((name, i) => (c.items[i]!.name = name));
+    c.items[4]!.name = "'=已带引号的名称"; // a name that itself starts with a quote keeps it
+    c.items[5]!.name = '1-2 a=b 正常名称';
+    c.items[0]!.keywords = ['=cmd', '停车费'];
+    c.classes[0]!.name = '-分类';
+    c.departments[0]!.name = '+部门';
+    c.districts[0]!.places = ['@某街道', '某社区'];
+    c.city = '=示例市';
+    const files = exportCatalogCsv(c);
+    // as Excel/WPS read the file: every such cell starts with the quote that makes it text
+    const raw = (text: string) => parseRaw(text, { bom: true, relax_column_count: true });
+    const items = raw(files.items);
+    const name = items[0]!.indexOf('name');
+    expect(items.slice(1, 7).map((r) => r[name])).toEqual(['\'=HYPERLINK("http://x")', "'+1", "'-1+1", "'@SUM(A1)", "''=已带引号的名称", '1-2 a=b 正常名称']);
+    expect(items[1]![items[0]!.indexOf('keywords')]).toBe("'=cmd、停车费");
+    expect(raw(files.classes)[1]![1]).toBe("'-分类");
+    expect(raw(files.departments)[1]![1]).toBe("'+部门");
+    expect(raw(files.districts)[1]![3]).toBe("'@某街道、某社区");
+    expect(raw(files.meta)[2]).toEqual(['city', "'=示例市"]);
+    expect(importCatalogCsv(files)).toEqual(c);
   });
 
   it('the sample round-trips through CSV unchanged', () => {

@@ -2,104 +2,15 @@
 // correctly) and CRLF line ends. A catalog is five CSV files: meta, districts, departments, classes, items; the
 // items file has one row per item with its responsibility flattened into a department_code column (city-wide
 // items) or one `district:<code>` column per district (local items). List cells are joined with "、".
-// The RFC 4180 reader/writer is included here: no CSV dependency.
+// Reading and writing is crm/exports/csv.ts (csv-parse / csv-stringify): cells are written formula-safe and the
+// import drops exactly the quote the export added, so a name starting with "=" or "-" comes back unchanged.
 import type { Catalog, CatalogItem, Department, District, Responsibility } from '../../contracts/catalog.js';
 import { DEPARTMENT_LEVELS, LIST_SEPARATOR, TIME_LIMIT_CLASSES } from '../../contracts/catalog.js';
+import { formatCsv, parseCsv } from '../exports/csv.js';
 import { CatalogValidationError, parseCatalog } from './validate.js';
 
-export const CSV_BOM = '\uFEFF';
-
-export class CsvParseError extends Error {
-  constructor(
-    readonly line: number,
-    message: string,
-  ) {
-    super(`line ${line}: ${message}`);
-    this.name = 'CsvParseError';
-  }
-}
-
-/**
- * RFC 4180 reader: fields separated by commas, records by CRLF or LF (a lone CR too); a field wrapped in double
- * quotes may contain commas, line breaks and doubled quotes (""). A leading BOM is dropped, and so is the line
- * break ending the last record. Unbalanced or misplaced quotes are errors naming the line.
- */
-export function parseCsv(text: string): string[][] {
-  const src = text.startsWith(CSV_BOM) ? text.slice(1) : text;
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let line = 1;
-  let i = 0;
-  const n = src.length;
-  if (n === 0) return rows;
-  const endField = () => {
-    row.push(field);
-    field = '';
-  };
-  const endRow = () => {
-    endField();
-    rows.push(row);
-    row = [];
-  };
-  while (i < n) {
-    const ch = src[i]!;
-    if (ch === '"') {
-      if (field !== '') throw new CsvParseError(line, 'a quote inside an unquoted field (wrap the field in quotes and double the quote)');
-      const startLine = line;
-      i++;
-      for (;;) {
-        if (i >= n) throw new CsvParseError(startLine, 'unterminated quoted field');
-        const c = src[i]!;
-        if (c === '"') {
-          if (src[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        if (c === '\n' || (c === '\r' && src[i + 1] !== '\n')) line++;
-        field += c;
-        i++;
-      }
-      const next = src[i];
-      if (next !== undefined && next !== ',' && next !== '\r' && next !== '\n') {
-        throw new CsvParseError(line, 'unexpected character after a closing quote');
-      }
-      if (next === undefined) {
-        endRow();
-        return rows;
-      }
-      continue;
-    }
-    if (ch === ',') {
-      endField();
-      i++;
-    } else if (ch === '\r' || ch === '\n') {
-      endRow();
-      i += ch === '\r' && src[i + 1] === '\n' ? 2 : 1;
-      line++;
-      if (i >= n) return rows;
-    } else {
-      field += ch;
-      i++;
-    }
-  }
-  endRow();
-  return rows;
-}
-
-/** RFC 4180 writer: quotes a field only when it contains a comma, quote, CR or LF, or leading/trailing spaces. */
-export function formatCsv(rows: readonly (readonly string[])[], options: { bom?: boolean } = {}): string {
-  const body = rows.map((r) => r.map(quoteField).join(',')).join('\r\n');
-  return `${options.bom === false ? '' : CSV_BOM}${body}\r\n`;
-}
-
-function quoteField(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
+// the catalog's CSV callers (the HTTP error mapping, its tests) keep importing the reader and writer from here
+export { CSV_BOM, CsvParseError, formatCsv, parseCsv } from '../exports/csv.js';
 
 export interface CatalogCsvFiles {
   meta: string;

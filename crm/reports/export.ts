@@ -1,6 +1,7 @@
 // A report as tables (summary, per day, breakdowns) for CSV and Excel. Labels are Chinese, the language of the
 // people who receive these files; rates are fractions (CSV) or percent-formatted cells (Excel).
 import type { ReportResponse } from '../../contracts/reports.js';
+import { formatCsv, type CsvCell } from '../exports/csv.js';
 import { xlsx, type Cell, type Sheet } from './xlsx.js';
 
 type Kind = 'count' | 'rate' | 'seconds';
@@ -71,13 +72,10 @@ function tables(r: ReportResponse): { title: string; rows: Cell[][] }[] {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-function csvCell(c: Cell): string {
-  if (c === null) return '';
-  if (typeof c === 'number') return String(c);
-  if (typeof c === 'object') return c.percent === null ? '' : c.percent.toFixed(4);
-  // a leading = + - @ would make a spreadsheet evaluate the cell (CSV injection)
-  const s = /^[=+\-@]/.test(c) ? `'${c}` : c;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/** A rate is its fixed-point text (never signed); text cells are made formula-safe by formatCsv. */
+function csvCell(c: Cell): CsvCell {
+  if (c === null || typeof c !== 'object') return c;
+  return c.percent === null ? null : c.percent.toFixed(4);
 }
 
 export function reportFileName(r: ReportResponse, ext: string): string {
@@ -86,9 +84,9 @@ export function reportFileName(r: ReportResponse, ext: string): string {
 
 /** UTF-8 with a BOM so Excel opens the Chinese correctly; one section per table, a blank line between. */
 export function reportCsv(r: ReportResponse): string {
-  const head = [[`统计周期 ${r.period}`, `${r.firstDate} 至 ${r.lastDate}`]];
-  const sections = [head, ...tables(r).map((t) => [[t.title], ...t.rows])];
-  return '\ufeff' + sections.map((rows) => rows.map((row) => row.map(csvCell).join(',')).join('\r\n')).join('\r\n\r\n') + '\r\n';
+  const head: CsvCell[][] = [[`统计周期 ${r.period}`, `${r.firstDate} 至 ${r.lastDate}`]];
+  const sections = [head, ...tables(r).map((t) => [[t.title], ...t.rows.map((row) => row.map(csvCell))])];
+  return formatCsv(sections.flatMap((rows, i) => (i === 0 ? rows : [[], ...rows])));
 }
 
 export function reportXlsx(r: ReportResponse): Buffer {

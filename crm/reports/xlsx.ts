@@ -1,5 +1,10 @@
 // A minimal Office Open XML workbook (ECMA-376 SpreadsheetML): one worksheet per table, inline strings, numbers,
 // and one percent style. The smallest part set Excel, LibreOffice and WPS open without repair.
+// Safe from formula injection by construction: a string is only ever an inline string (t="inlineStr"), which a
+// spreadsheet shows as text and never evaluates, and no cell is written with a formula (<f>). A string that looks
+// like a formula also gets the quote-prefix style, as Excel itself stores a typed '=…, so that editing the cell
+// and pressing Enter keeps it text. No quote character is added: in XLSX it would be shown as part of the text.
+import { startsLikeFormula } from '../exports/formula-safe.js';
 import { zip } from './zip.js';
 
 export type Cell = string | number | null | { percent: number | null };
@@ -30,11 +35,16 @@ function columnName(i: number): string {
   return s;
 }
 
+const PERCENT_STYLE = 1;
+const QUOTE_PREFIX_STYLE = 2;
+
 function cellXml(ref: string, c: Cell): string {
   if (c === null) return '';
   if (typeof c === 'number') return Number.isFinite(c) ? `<c r="${ref}"><v>${c}</v></c>` : '';
-  if (typeof c === 'string') return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${esc(c)}</t></is></c>`;
-  return c.percent === null ? '' : `<c r="${ref}" s="1"><v>${c.percent}</v></c>`;
+  if (typeof c === 'string') {
+    return `<c r="${ref}"${startsLikeFormula(c) ? ` s="${QUOTE_PREFIX_STYLE}"` : ''} t="inlineStr"><is><t xml:space="preserve">${esc(c)}</t></is></c>`;
+  }
+  return c.percent === null ? '' : `<c r="${ref}" s="${PERCENT_STYLE}"><v>${c.percent}</v></c>`;
 }
 
 function sheetXml(sheet: Sheet): string {
@@ -73,7 +83,7 @@ export function xlsx(sheets: readonly Sheet[]): Buffer {
     `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
     sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="${NS_REL}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('') +
     `<Relationship Id="rId${sheets.length + 1}" Type="${NS_REL}/styles" Target="styles.xml"/></Relationships>`;
-  // cellXfs 0: general; 1: built-in number format 10 (0.00%)
+  // cellXfs 0: general; 1 (PERCENT_STYLE): built-in number format 10 (0.00%); 2 (QUOTE_PREFIX_STYLE): text kept as text when edited
   const styles =
     head +
     `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
@@ -81,8 +91,9 @@ export function xlsx(sheets: readonly Sheet[]): Buffer {
     `<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>` +
     `<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>` +
     `<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>` +
-    `<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
-    `<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>` +
+    `<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
+    `<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+    `<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>` +
     `</styleSheet>`;
   return zip([
     { name: '[Content_Types].xml', data: contentTypes },

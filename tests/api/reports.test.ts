@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../contracts/api.js';
+import { PlaceInput } from '../../contracts/work-order-schemas.js';
 import type { HotspotListResponse, ReportResponse } from '../../contracts/reports.js';
 import { seedCrmIfEmpty } from '../../crm/index.js';
 import { HotspotMonitor } from '../../crm/hotspots/monitor.js';
@@ -235,6 +236,52 @@ describe('report API', () => {
     const sheet1 = files.get('xl/worksheets/sheet1.xml')!.toString();
     expect(sheet1).toContain(`<t xml:space="preserve">人工服务请求量</t></is></c><c r="C6"><v>${r.calls.offered}</v>`);
     expect(sheet1).toContain(`s="1"><v>${r.threeRates.response}</v>`);
+  });
+});
+
+describe('report export and formula injection', () => {
+  // The district of a work order is what the agent typed from the citizen's words (any text up to 50 characters);
+  // the report lists it as both key and name. A day before the generated data, so no other figure changes.
+  const HOSTILE = ['=HYPERLINK("http://x")', '-1+1', '@SUM(A1)'];
+
+  beforeAll(async () => {
+    for (const d of HOSTILE) expect(PlaceInput.parse({ district: d }).district).toBe(d);
+    await db.query(
+      `INSERT INTO work_orders (id, code, version, state, state_since, channel, citizen_phone, citizen_phone_norm, type, catalog_item_code,
+          district, content, summary, urgency, time_limit_class, received_at, received_by, updated_at, resolve_started_at, resolve_due_at,
+          resolve_basis, rework_count, search_text, created_at, dispatch_count)
+       SELECT 'formula-' || n, 'F2026101500' || n, 1, 'received', $2::timestamptz, 'phone', '13800000000', '13800000000', 'help', 'C03.001',
+          d, '生成的测试工单内容', '测试工单', 'normal', 'general', $2::timestamptz, 'r-agent', $2::timestamptz, $2::timestamptz,
+          $2::timestamptz + interval '7 days', 'working', 0, 'formula', $2::timestamptz, 0
+       FROM unnest($1::text[]) WITH ORDINALITY AS x(d, n)`,
+      [HOSTILE, new Date(local('2026-10-15 10:00:00')).toISOString()],
+    );
+  });
+
+  const exportDay = (format: string) =>
+    app.inject({
+      method: 'GET',
+      url: `/api/reports/export?period=day&date=2026-10-15&format=${format}`,
+      headers: { authorization: `Bearer ${token['r-sup']}` },
+    });
+
+  it('writes a district that looks like a formula as text in the CSV', async () => {
+    const csv = await exportDay('csv');
+    expect(csv.statusCode, csv.body).toBe(200);
+    expect(csv.body).toContain('区县,"\'=HYPERLINK(""http://x"")","\'=HYPERLINK(""http://x"")",1\r\n');
+    expect(csv.body).toContain("区县,'-1+1,'-1+1,1\r\n");
+    expect(csv.body).toContain("区县,'@SUM(A1),'@SUM(A1),1\r\n");
+    expect(csv.body).toContain('orders.received,受理工单量,3\r\n');
+  });
+
+  it('writes it as an inline string with the quote-prefix style, never a formula, in the workbook', async () => {
+    const x = await exportDay('xlsx');
+    expect(x.statusCode).toBe(200);
+    const files = unzip(x.rawPayload);
+    const breakdown = files.get('xl/worksheets/sheet3.xml')!.toString();
+    for (const d of ['=HYPERLINK(&quot;http://x&quot;)', '-1+1', '@SUM(A1)'])
+      expect(breakdown).toContain(`s="2" t="inlineStr"><is><t xml:space="preserve">${d}</t>`);
+    for (const [name, data] of files) expect(data.toString(), name).not.toMatch(/<f[ >]/);
   });
 });
 

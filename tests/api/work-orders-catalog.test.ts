@@ -1,5 +1,6 @@
 // The work-order API's reference data: the responsibility catalog (search, suggest, export, import) and the
 // knowledge base.
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { CatalogCsvExport, CatalogResponse, CatalogSuggestResponse, DepartmentsResponse, KnowledgeListResponse } from '../../contracts/work-orders.js';
 import { loadSampleCatalog } from '../../crm/catalog/sample.js';
@@ -95,5 +96,35 @@ describe('catalog and knowledge', () => {
     expect(words.items.map((a) => a.title)).toEqual(['住房公积金租房提取办理指南']);
     expect((await call('GET', `/api/knowledge?q=${encodeURIComponent('身份证 燃气')}`, 'agent1')).json<KnowledgeListResponse>().items).toEqual([]);
     expect((await call('GET', '/api/knowledge', 'agent1')).json<KnowledgeListResponse>().items).toHaveLength(2);
+  });
+
+  it('exports names that look like spreadsheet formulas as text and imports them back unchanged', async () => {
+    const sample = loadSampleCatalog();
+    const hostile = structuredClone(sample);
+    hostile.version = '2026.1-formula';
+    hostile.items[0]!.name = '=HYPERLINK("http://x")';
+    hostile.items[1]!.name = '-1+1 住房公积金';
+    hostile.classes[0]!.name = '@SUM(A1)';
+    const imported = await call('POST', '/api/catalog/import', 'admin1', { format: 'json', catalog: hostile });
+    expect(imported.statusCode, imported.body).toBe(200);
+
+    const items = await call('GET', '/api/catalog/export?format=csv&table=items', 'admin1');
+    expect(items.headers['content-type']).toContain('text/csv');
+    const code = hostile.items[0]!.code;
+    expect(items.body).toContain(`\r\n${code},${hostile.items[0]!.classCode},'@SUM(A1),"'=HYPERLINK(""http://x"")",`);
+    expect(items.body).toContain(`,'-1+1 住房公积金,`);
+    // as a spreadsheet reads the file, no cell starts with a formula character
+    for (const cell of parse(items.body, { bom: true, relax_column_count: true }).flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+
+    // the five files, imported back as they were exported (and as Excel saves them, with LF line ends), give the same catalog
+    const csv = (await call('GET', '/api/catalog/export?format=csv', 'admin1')).json<CatalogCsvExport>();
+    const edited = { ...csv, meta: csv.meta.replace('2026.1-formula', '2026.1-formula-back'), items: csv.items.replaceAll('\r\n', '\n') };
+    const back = await call('POST', '/api/catalog/import', 'admin1', { format: 'csv', files: edited });
+    expect(back.statusCode, back.body).toBe(200);
+    const json = await call('GET', '/api/catalog/export?format=json', 'admin1');
+    expect(JSON.parse(json.body)).toEqual({ ...hostile, version: '2026.1-formula-back' });
+
+    const restored = await call('POST', '/api/catalog/import', 'admin1', { format: 'json', catalog: sample });
+    expect(restored.statusCode, restored.body).toBe(200);
   });
 });
