@@ -12,8 +12,44 @@ export interface Secrets {
   citizenSipPassword: string;
 }
 
-export function ensureStateDir(stateDir: string): void {
+/** A permission the start-up check tightened: what was found and what it is now. */
+export interface PermissionFix {
+  path: string;
+  was: string;
+  now: string;
+}
+
+/**
+ * The state folder, created private. One that already exists (copied, restored from a backup, made by hand) is
+ * checked at every start: the folder and everything in it readable by the owner only, since it holds the secrets,
+ * the accounts' passwords, the database and the held writes with citizens' numbers.
+ */
+export function ensureStateDir(stateDir: string, o: { shallow?: readonly string[] } = {}): PermissionFix[] {
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  return keepPrivate(stateDir, o);
+}
+
+/**
+ * Takes group and other permissions off `root` and what is in it, recursively: folders 0700, files keep only their
+ * owner's bits. Folders in `shallow` are checked but not entered: the recordings, whose files are written 0600
+ * (recordings/storage.ts) and which a walk at every start would read by the million.
+ */
+export function keepPrivate(root: string, o: { shallow?: readonly string[] } = {}): PermissionFix[] {
+  const fixes: PermissionFix[] = [];
+  const shallow = new Set((o.shallow ?? []).map((p) => path.resolve(p)));
+  const visit = (p: string) => {
+    const st = fs.lstatSync(p);
+    if (st.isSymbolicLink()) return; // not followed: what a link points at is not ours to change
+    const mode = st.mode & 0o777;
+    const want = st.isDirectory() ? 0o700 : mode & 0o700;
+    if ((mode & 0o077) !== 0 || (st.isDirectory() && mode !== want)) {
+      fs.chmodSync(p, want);
+      fixes.push({ path: p, was: mode.toString(8).padStart(4, '0'), now: want.toString(8).padStart(4, '0') });
+    }
+    if (st.isDirectory() && !shallow.has(path.resolve(p))) for (const name of fs.readdirSync(p)) visit(path.join(p, name));
+  };
+  visit(root);
+  return fixes;
 }
 
 const randomSecret = () => crypto.randomBytes(24).toString('base64url');

@@ -1,6 +1,7 @@
 // Composition root: builds every part from the validated config and starts them in order; stops them in reverse.
 // `npm start` (server/main.ts) and the end-to-end tests both start the hotline through startHotline().
 // Each feature is one plugin (its folder's plugin.ts); this file only decides the order and what flows between them.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { HealthResponse } from '../contracts/api.js';
@@ -31,7 +32,7 @@ import { buildApp } from '../platform/http/app.js';
 import { createAuthGuard } from '../platform/http/auth-guard.js';
 import { createLogger } from '../platform/logger.js';
 import { attachSocket, SUPERVISORS_ROOM } from '../platform/realtime/io.js';
-import { acquireInstanceLock, ensureStateDir, loadOrCreateSecrets } from '../platform/state-dir.js';
+import { acquireInstanceLock, ensureStateDir, keepPrivate, loadOrCreateSecrets } from '../platform/state-dir.js';
 import { createRecordingsPlugin, type RecordingsPlugin } from '../recordings/plugin.js';
 import { createSpeechPlugin } from '../speech/plugin.js';
 import { createSupervisionPlugin } from '../supervision/plugin.js';
@@ -76,7 +77,10 @@ export interface Hotline {
 
 export async function startHotline(config: Config, log: Logger = createLogger(config.log.level)): Promise<Hotline> {
   const t0 = Date.now();
-  ensureStateDir(config.stateDir);
+  // the recordings are written private and too many to walk at every start; a folder of their own outside is checked too
+  const permissionFixes = [...ensureStateDir(config.stateDir, { shallow: [config.recordings.dir] })];
+  if (fs.existsSync(config.recordings.dir)) permissionFixes.push(...keepPrivate(config.recordings.dir, { shallow: [config.recordings.dir] }));
+  for (const f of permissionFixes) log.warn(f, 'readable by others: made private');
   const releaseLock = acquireInstanceLock(config.stateDir);
   const cleanups: (() => Promise<void> | void)[] = [releaseLock];
   let keepAsterisk = false;
