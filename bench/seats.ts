@@ -13,6 +13,7 @@ import pino from 'pino';
 import { hashPassword, sipHa1 } from '../platform/auth/passwords.js';
 import { UserRepository } from '../platform/auth/user-repository.js';
 import { loadConfig } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
 import { openDatabase } from '../platform/db/open-database.js';
 import { startHotline } from '../server/hotline.js';
 import { renderAgentEndpoints } from '../telephony/asterisk-config.js';
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
 
   const logFile = path.join(stateDir, 'hotline.log');
   const t0 = performance.now();
-  const hotline = await startHotline(config, pino({ level: 'info' }, pino.destination({ dest: logFile, sync: true })));
+  const hotline = await startHotline(config, createLogger('info', { destination: pino.destination({ dest: logFile, sync: true }) }));
   const startMs = performance.now() - t0;
   try {
     const pushLine = fs

@@ -6,6 +6,7 @@ import path from 'node:path';
 import pino from 'pino';
 import type { IssuedCredential } from '../platform/auth/demo-users.js';
 import { loadConfig } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
 import { startHotline, type Hotline } from '../server/hotline.js';
 import { waitUntil } from './wait.js';
 
@@ -59,7 +60,9 @@ export async function startTestHotline(name: string, env: Record<string, string>
   const logFile = path.join(artifacts, 'hotline.log');
   // end-to-end runs use a fresh embedded database each; the database tier runs against PostgreSQL too
   const config = loadConfig({ ...testHotlineEnv(stateDir), ...env });
-  const log = pino({ level: 'debug' }, pino.destination({ dest: logFile, sync: true }));
+  // the server's own logger, masking included (the run's logs are checked for unmasked numbers); epoch times for
+  // the tests that compare them
+  const log = createLogger('debug', { destination: pino.destination({ dest: logFile, sync: true }), time: 'epoch' });
   let hotline = await startHotline(config, log);
   const credentials = JSON.parse(fs.readFileSync(hotline.credentialsFile, 'utf8')) as IssuedCredential[];
   return {

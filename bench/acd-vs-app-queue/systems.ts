@@ -7,6 +7,7 @@ import pino from 'pino';
 import { setAgentState, type AgentSocket } from '../../testkit/acd-seat.js';
 import type { IssuedCredential } from '../../platform/auth/demo-users.js';
 import { loadConfig } from '../../platform/config.js';
+import { createLogger } from '../../platform/logger.js';
 import { startHotline, type Hotline } from '../../server/hotline.js';
 import { fillTemplate } from '../../telephony/asterisk-config.js';
 import type { SippAgent } from '../../testkit/sipp-agent.js';
@@ -30,7 +31,7 @@ export async function startBenchHotline(maxAgents: number): Promise<{ h: Hotline
   });
   // production-like logging (info, asynchronous): the test harness logs at debug level synchronously, which
   // would bill the hotline for test logging
-  const log = pino({ level: 'info' }, pino.destination({ dest: path.join(OUT, 'hotline.log'), sync: false, mkdir: true }));
+  const log = createLogger('info', { destination: pino.destination({ dest: path.join(OUT, 'hotline.log'), sync: false, mkdir: true }) });
   const h = await startHotline(config, log);
   const credentials = JSON.parse(fs.readFileSync(h.credentialsFile, 'utf8')) as IssuedCredential[];
   return { h, credentials, stateDir };
