@@ -31,7 +31,7 @@ import { createCallEventBus } from '../platform/events/call-event-bus.js';
 import { buildApp } from '../platform/http/app.js';
 import { createAuthGuard } from '../platform/http/auth-guard.js';
 import { createLogger } from '../platform/logger.js';
-import { attachSocket, SUPERVISORS_ROOM } from '../platform/realtime/io.js';
+import { attachSocket, disconnectUser, SUPERVISORS_ROOM } from '../platform/realtime/io.js';
 import { acquireInstanceLock, ensureStateDir, keepPrivate, loadOrCreateSecrets } from '../platform/state-dir.js';
 import { createRecordingsPlugin, type RecordingsPlugin } from '../recordings/plugin.js';
 import { createSpeechPlugin } from '../speech/plugin.js';
@@ -178,7 +178,8 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       desktopDir: `${config.projectRoot}/agent-desktop/dist`,
       health,
       trustProxy: config.server.trustProxy,
-      login: { audit: new AuthEvents(db) },
+      // the desktops of a user who logged out are disconnected (io is attached to the app's server just below)
+      login: { audit: new AuthEvents(db), onSessionsEnded: (userId) => disconnectUser(io, userId) },
     });
     const io = attachSocket(app.server, tokens, users, log.child({ component: 'socket' }));
     // io.close() also closes the HTTP server; its callback fires whatever the outcome, fastify then closes the rest

@@ -3,6 +3,7 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { useCallback, useState } from 'react';
 import type { LoginResponse } from '../../contracts/api.js';
+import { logout } from './api/http';
 import { I18nProvider, useI18n } from './i18n/i18n';
 import { DeskPage } from './pages/DeskPage';
 import { LoginPage } from './pages/LoginPage';
@@ -68,7 +69,11 @@ function Shell() {
     setNotice(reason);
   }, []);
 
-  const onLogout = useCallback(() => endSession(null), [endSession]);
+  const onLogout = useCallback(() => {
+    // the page leaves at once; a server that cannot be told lets the token run out (12 h) as before
+    if (session) logout(session.token).catch(() => undefined);
+    endSession(null);
+  }, [endSession, session]);
   const onExpired = useCallback(() => endSession(t('session.expired')), [endSession, t]);
 
   if (!session) return <LoginPage onLoggedIn={onLoggedIn} notice={notice} />;

@@ -1,7 +1,7 @@
 // The login audit (auth_events): what the login route records and an administrator reads back.
 import type { Queryable } from '../db/database.js';
 
-export type AuthEventKind = 'login' | 'login_refused' | 'login_locked';
+export type AuthEventKind = 'login' | 'login_refused' | 'login_locked' | 'logout';
 
 export interface AuthEvent {
   at: Date;

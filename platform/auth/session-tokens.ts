@@ -7,6 +7,8 @@ export interface SessionClaims {
   role: Role;
   /** ms epoch */
   exp: number;
+  /** ms epoch of issue: a session issued before the user's sessionsValidFrom is ended (absent in older tokens). */
+  iat?: number;
 }
 
 const TOKEN_TTL_MS = 12 * 3600_000; // one long shift
@@ -18,8 +20,13 @@ export class SessionTokens {
   ) {}
 
   issue(sub: string, role: Role): string {
-    const payload = Buffer.from(JSON.stringify({ sub, role, exp: this.now() + TOKEN_TTL_MS } satisfies SessionClaims)).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ sub, role, iat: this.now(), exp: this.now() + TOKEN_TTL_MS } satisfies SessionClaims)).toString('base64url');
     return `${payload}.${this.sign(payload)}`;
+  }
+
+  /** Whether a verified session was ended since it was issued (logout, revocation). */
+  static ended(claims: Pick<SessionClaims, 'iat'>, user: { sessionsValidFrom: Date | null }): boolean {
+    return user.sessionsValidFrom !== null && (claims.iat ?? 0) < user.sessionsValidFrom.getTime();
   }
 
   /** The claims of a valid, unexpired token, else null. */

@@ -21,6 +21,8 @@ export interface UserRecord extends NewUser {
   departmentCode: string | null;
   disabled: boolean;
   createdAt: Date;
+  /** Sessions issued before this are ended (logout, an administrator's revocation); null: none ended. */
+  sessionsValidFrom: Date | null;
 }
 
 /** What Asterisk needs to render one PJSIP endpoint/auth/aor. */
@@ -57,6 +59,7 @@ interface UserRow {
   department_code: string | null;
   disabled: boolean;
   created_at: Date;
+  sessions_valid_from: Date | null;
 }
 
 interface StateLogRow {
@@ -100,6 +103,11 @@ export class UserRepository {
   async findUserByUsername(username: string): Promise<UserRecord | null> {
     const { rows } = await this.db.query<UserRow>(`SELECT * FROM users WHERE username = $1`, [username]);
     return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  /** Ends every session of the user issued before `at` (their tokens are refused from now on). */
+  async endSessions(id: string, at: Date): Promise<void> {
+    await this.db.query(`UPDATE users SET sessions_valid_from = GREATEST(COALESCE(sessions_valid_from, $2), $2) WHERE id = $1`, [id, at]);
   }
 
   async findUserById(id: string): Promise<UserRecord | null> {
@@ -196,5 +204,6 @@ function toUser(r: UserRow): UserRecord {
     departmentCode: r.department_code ?? null,
     disabled: r.disabled,
     createdAt: r.created_at,
+    sessionsValidFrom: r.sessions_valid_from ?? null,
   };
 }

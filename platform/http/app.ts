@@ -26,7 +26,7 @@ export interface AppDeps {
   /** Reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For gives the client's address; none by default. */
   trustProxy?: readonly string[];
   /** The login's throttle, password-check bound and audit (platform/http/login-route.ts); defaults without audit. */
-  login?: Pick<LoginDeps, 'throttle' | 'passwords' | 'audit' | 'now'>;
+  login?: Pick<LoginDeps, 'throttle' | 'passwords' | 'audit' | 'now' | 'onSessionsEnded'>;
 }
 
 export function toSessionUser(u: AuthUser): SessionUser {
@@ -53,7 +53,7 @@ export async function buildApp(d: AppDeps) {
     return reply.code(h.status === 'ok' ? 200 : 503).send(h);
   });
 
-  registerLoginRoute(app, { users: d.users, tokens: d.tokens, sip: d.sip, toSessionUser, ...d.login });
+  registerLoginRoute(app, { users: d.users, guard: d.guard, tokens: d.tokens, sip: d.sip, toSessionUser, ...d.login });
 
   app.get('/api/me', { preHandler: d.guard.signedIn }, async (req, reply) => {
     const user = userOf(req);

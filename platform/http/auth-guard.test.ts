@@ -20,6 +20,7 @@ function user(id: string, role: Role, extra: Partial<UserRecord> = {}): UserReco
     departmentCode: null,
     disabled: false,
     createdAt: new Date(0),
+    sessionsValidFrom: null,
     ...extra,
   };
 }

@@ -6,6 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../contracts/api.js';
 import { can, refusalOf, type Permission } from '../auth/permissions.js';
+import { SessionTokens } from '../auth/session-tokens.js';
 import type { UserRecord } from '../auth/user-repository.js';
 import { ApiError } from './errors.js';
 
@@ -29,7 +30,7 @@ declare module 'fastify' {
 
 /** A SessionTokens, or anything that verifies like it. */
 export interface TokenVerifier {
-  verify(token: string | null | undefined): { sub: string } | null;
+  verify(token: string | null | undefined): { sub: string; iat?: number } | null;
 }
 
 /** A UserRepository, or anything that finds users like it. */
@@ -58,7 +59,7 @@ export function createAuthGuard(d: { tokens: TokenVerifier; users: UserLookup })
   const authenticate = async (req: Pick<FastifyRequest, 'headers'>): Promise<AuthUser> => {
     const claims = d.tokens.verify(bearerToken(req.headers.authorization));
     const user = claims ? await d.users.findUserById(claims.sub) : null;
-    if (!user || user.disabled) throw new ApiError('unauthorized', LOG_IN_FIRST);
+    if (!claims || !user || user.disabled || SessionTokens.ended(claims, user)) throw new ApiError('unauthorized', LOG_IN_FIRST);
     return toAuthUser(user);
   };
   return {

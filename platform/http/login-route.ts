@@ -1,3 +1,4 @@
+// POST /api/auth/logout ends every session of the user (their tokens are refused, their desktops disconnected).
 // POST /api/auth/login: throttled before any password check (a throttled attempt costs no scrypt and is not
 // verified even when right), password checks bounded (platform/auth/password-checks.ts), every outcome audited.
 import type { FastifyInstance, FastifyBaseLogger } from 'fastify';
@@ -6,12 +7,13 @@ import type { AuthEvent, AuthEvents } from '../auth/auth-events.js';
 import { LoginThrottle, throttleMessage, type LoginAttempt } from '../auth/login-throttle.js';
 import { BUSY, PasswordChecks } from '../auth/password-checks.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
-import type { UserRecord } from '../auth/user-repository.js';
-import type { AuthUser } from './auth-guard.js';
+import type { UserRepository } from '../auth/user-repository.js';
+import { userOf, type AuthGuard, type AuthUser } from './auth-guard.js';
 import { ApiError, parseBody } from './errors.js';
 
 export interface LoginDeps {
-  users: { findUserByUsername(username: string): Promise<UserRecord | null> };
+  users: Pick<UserRepository, 'findUserByUsername' | 'endSessions'>;
+  guard: AuthGuard;
   tokens: SessionTokens;
   sip: SipSettings;
   toSessionUser: (u: AuthUser) => LoginResponse['user'];
@@ -21,6 +23,8 @@ export interface LoginDeps {
   /** The login audit; absent in tests that do not read it. */
   audit?: AuthEvents;
   now?: () => number;
+  /** After a logout: the composition root disconnects the user's desktops (platform/realtime/io.ts). */
+  onSessionsEnded?: (userId: string) => void;
 }
 
 // a well-formed scrypt hash of nothing anyone knows: an unknown user costs the same time as a wrong password
@@ -76,5 +80,14 @@ export function registerLoginRoute(app: FastifyInstance, d: LoginDeps): void {
       sip: user.extension ? d.sip : null,
     };
     return reply.send(body);
+  });
+
+  app.post('/api/auth/logout', { preHandler: d.guard.signedIn }, async (req, reply) => {
+    const user = userOf(req);
+    await d.users.endSessions(user.id, new Date(now()));
+    req.log.info({ userId: user.id, address: req.ip }, 'logout');
+    await audit(req.log, { kind: 'logout', username: user.username, userId: user.id, address: req.ip, detail: null });
+    d.onSessionsEnded?.(user.id);
+    return reply.code(204).send();
   });
 }

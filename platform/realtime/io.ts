@@ -5,7 +5,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, DesktopSocketData, ServerToClientEvents } from '../../contracts/desktop-events.js';
-import type { SessionTokens } from '../auth/session-tokens.js';
+import { SessionTokens } from '../auth/session-tokens.js';
 import type { UserRepository } from '../auth/user-repository.js';
 
 export type HotlineIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, DesktopSocketData>;
@@ -23,7 +23,7 @@ export function attachSocket(server: HttpServer, tokens: SessionTokens, users: P
     if (!claims) return next(new Error('unauthorized'));
     users.findUserById(claims.sub).then(
       (user) => {
-        if (!user || user.disabled) return next(new Error('unauthorized'));
+        if (!user || user.disabled || SessionTokens.ended(claims, user)) return next(new Error('unauthorized'));
         socket.data.userId = user.id;
         socket.data.role = user.role;
         next();
@@ -41,6 +41,11 @@ export function attachSocket(server: HttpServer, tokens: SessionTokens, users: P
   });
   log.debug('socket.io attached');
   return io;
+}
+
+/** Disconnects every desktop of the user (their session was ended); a reconnect is refused at the handshake. */
+export function disconnectUser(io: HotlineIo, userId: string): void {
+  io.in(userRoom(userId)).disconnectSockets(true);
 }
 
 /** True while at least one supervisor desktop is connected (pushes to nobody are skipped). */

@@ -27,6 +27,7 @@ const users = new Map<string, UserRecord>(
       departmentCode: null,
       disabled: false,
       createdAt: new Date(0),
+      sessionsValidFrom: null,
     },
   ]),
 );

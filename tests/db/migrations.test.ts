@@ -19,6 +19,7 @@ const MIGRATIONS = [
   '009_work_orders_received_by_paging',
   '010_work_order_requests',
   '011_auth_events',
+  '012_user_sessions_valid_from',
 ];
 
 describe('database + migrations', () => {
@@ -69,7 +70,7 @@ describe('database + migrations', () => {
       { table_name: 'schema_migrations', n: 2 },
       { table_name: 'sms_outbox', n: 13 },
       { table_name: 'supervision_sessions', n: 8 },
-      { table_name: 'users', n: 10 },
+      { table_name: 'users', n: 11 },
       { table_name: 'work_order_calls', n: 3 },
       { table_name: 'work_order_events', n: 12 },
       { table_name: 'work_order_requests', n: 5 },

@@ -42,6 +42,7 @@ describe('UserRepository', () => {
       disabled: false,
       departmentCode: null,
       createdAt: created.createdAt,
+      sessionsValidFrom: null,
     });
     expect(await users.findUserById('u1')).toEqual(byName);
     expect(await users.findUserByUsername('nobody')).toBeNull();

@@ -76,3 +76,8 @@ function postJson<Res>(path: string, body: unknown, token?: string): Promise<Res
 export function login(req: LoginRequest): Promise<LoginResponse> {
   return postJson<LoginResponse>('/api/auth/login', req);
 }
+
+/** Ends the session on the server too: a copy of the token stops working, the other tabs are disconnected. */
+export function logout(token: string): Promise<unknown> {
+  return requestJson('POST', '/api/auth/logout', { token });
+}
